@@ -11,7 +11,8 @@ The tree::
     │   ├── WarehouseLockedError  another process holds the DuckDB file's write lock
     │   └── MigrationError  applied file changed (checksum), gap in numbering, failed migration
     ├── QueryError          unknown named query, missing or bad parameter
-    └── ConfigError         bad settings or flags
+    ├── ConfigError         bad settings or flags
+    └── RunFailedError      a run finished with failed pages or failed error-severity checks
 
 Pure code raises and never catches; each is raised ``from`` the httpx/duckdb cause where
 there is one. Only ``briefings.cli`` turns errors into messages and exit codes.
@@ -30,6 +31,7 @@ __all__ = [
     "MigrationError",
     "QueryError",
     "ConfigError",
+    "RunFailedError",
 ]
 
 
@@ -127,3 +129,16 @@ class QueryError(BriefingsError):
 
 class ConfigError(BriefingsError):
     """Bad settings or command-line flags."""
+
+
+class RunFailedError(BriefingsError):
+    """A run finished, but a page failed or an ``error`` data-quality check failed.
+
+    Raised at the end of a flow so that the flow run is marked Failed (and can be retried from
+    the UI) after every good page was loaded. ``summary`` is the run summary as a dict
+    (``RunSummary.as_dict()``).
+    """
+
+    def __init__(self, message: str, *, summary: dict | None = None) -> None:
+        super().__init__(message)
+        self.summary = summary or {}

@@ -112,6 +112,23 @@ class Settings:
         """Parsed pages waiting to be loaded (staging layer)."""
         return self.data_dir / "staging"
 
+    def as_config(self) -> dict[str, Any]:
+        """The settings as a dict of primitives (paths as str, tuples as lists), for Prefect task inputs."""
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            out[f.name] = str(value) if isinstance(value, Path) else list(value) if isinstance(value, tuple) else value
+        return out
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> "Settings":
+        """Inverse of :meth:`as_config`."""
+        values = dict(config)
+        for name in ("warehouse_path", "data_dir"):
+            values[name] = Path(values[name])
+        values["allowed_hosts"] = tuple(values["allowed_hosts"])
+        return cls(**values).normalised()
+
     @classmethod
     def from_env(cls, **overrides: Any) -> "Settings":
         """Defaults, then ``BRIEFINGS_<FIELD>`` environment variables, then ``overrides`` (None ignored).

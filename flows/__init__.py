@@ -1,0 +1,1 @@
+"""Prefect flows: ``collect`` (the main job) and ``reparse``. Each reads as its DAG."""

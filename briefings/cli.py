@@ -1,0 +1,336 @@
+"""The ``briefings`` console command (Typer). The only module that imports the flows and turns
+errors into messages and exit codes.
+
+Exit codes: 0 success; 1 a page failed or a data-quality error; 2 bad flags or settings;
+3 the portal blocked the fetch (challenge page); 4 the warehouse is locked by another process;
+5 a named query or SQL failed; 6 a file could not be parsed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sys
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from pathlib import Path
+from typing import Any, Optional, Sequence
+
+import typer
+
+from briefings.errors import (
+    BriefingsError,
+    ConfigError,
+    ParseError,
+    QueryError,
+    RunFailedError,
+    WarehouseLockedError,
+)
+from briefings.settings import Settings
+
+EXIT_OK, EXIT_FAILED, EXIT_CONFIG, EXIT_BLOCKED, EXIT_LOCKED, EXIT_QUERY, EXIT_PARSE = 0, 1, 2, 3, 4, 5, 6
+
+app = typer.Typer(
+    name="briefings",
+    help="Collect Hubei government press-conference transcripts into a DuckDB warehouse and query it.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+class OutputFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+class ParseFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+WarehouseOption = typer.Option(
+    None, "--warehouse", help="DuckDB file of the warehouse [default: warehouse/briefings.duckdb].",
+    envvar="BRIEFINGS_WAREHOUSE_PATH",
+)
+
+
+def _prepare_prefect_env(settings: Settings) -> None:
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_HOME", str(settings.data_dir / "prefect"))
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+
+def _fail(message: str, code: int) -> "typer.Exit":
+    typer.secho(message, err=True, fg=typer.colors.RED)
+    return typer.Exit(code)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def _print_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: OutputFormat) -> None:
+    if fmt is OutputFormat.json:
+        data = [{c: _jsonable(v) for c, v in zip(columns, row)} for row in rows]
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    elif fmt is OutputFormat.csv:
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows([[_jsonable(v) for v in row] for row in rows])
+        typer.echo(buf.getvalue(), nl=False)
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(*columns, show_lines=False)
+        for row in rows:
+            table.add_row(*["" if v is None else str(_jsonable(v)) for v in row])
+        Console(width=max(160, Console().width)).print(table)
+        typer.echo(f"({len(rows)} rows)")
+
+
+def _print_summary(summary: dict[str, Any]) -> None:
+    totals = summary.get("totals", {})
+    typer.echo(
+        f"run {summary['run_id']}: {summary['loaded']} loaded, {summary['unchanged']} unchanged, "
+        f"{summary['skipped']} skipped (already loaded), {summary['failed']} failed, "
+        f"{summary['blocked']} blocked; {summary['requests']} requests"
+    )
+    if totals:
+        typer.echo("warehouse: " + ", ".join(f"{t} {n}" for t, n in totals.items()))
+    for page in summary.get("pages", []):
+        if page["status"] in ("failed", "blocked"):
+            typer.secho(
+                f"  {page['status']} at {page['stage']}: {page['url']}: {page['error_type']}: {page['error']}",
+                err=True,
+                fg=typer.colors.RED,
+            )
+    for check in summary.get("checks", []):
+        if check["status"] != "pass":
+            typer.secho(
+                f"  check {check['check_name']} ({check['severity']}) failed: {check['details']}",
+                err=True,
+                fg=typer.colors.YELLOW,
+            )
+
+
+BLOCKED_ADVICE = (
+    "The portal blocked the fetch with a JavaScript challenge page (HTTP 412/202): nothing from those "
+    "pages was loaded. Run again with --browser to solve the challenge in headless Chromium "
+    "(pip install '.[browser]' and Debian's chromium), or collect from the bundled snapshot (without --live)."
+)
+
+
+@app.command()
+def collect(
+    source: Optional[str] = typer.Option(
+        None, "--source", help="URL of the first list page of the column [default: the press-conference column]."
+    ),
+    warehouse: Optional[Path] = WarehouseOption,
+    full: bool = typer.Option(False, "--full", help="Backfill: refetch every detail page, ignoring the watermark."),
+    browser: bool = typer.Option(False, "--browser", help="Solve the portal's JavaScript challenge with headless Chromium."),
+    live: bool = typer.Option(False, "--live", help="Fetch from the live portal instead of the bundled snapshot."),
+    series: Optional[str] = typer.Option(None, "--series", help="Regex a list title must match [default: 市长话经济]."),
+    fmt: ParseFormat = typer.Option(ParseFormat.text, "--format", help="Summary as text or json."),
+) -> None:
+    """Run the collect flow: discover the series on the list pages, fetch, parse and load into DuckDB.
+
+    Without --live or --source it reads the snapshot of the portal bundled with the package, at the
+    portal's real URLs. Exits 1 when a page failed, 3 when the portal blocked the fetch.
+    """
+    try:
+        settings = Settings.from_env(
+            source=source, warehouse_path=warehouse, full=full or None, browser=browser or None,
+            live=live or None, series_pattern=series,
+        )
+    except ConfigError as exc:
+        raise _fail(str(exc), EXIT_CONFIG) from exc
+    _prepare_prefect_env(settings)
+    from flows.collect import collect as collect_flow
+
+    state = collect_flow(
+        source=settings.source, warehouse=str(settings.warehouse_path), full=settings.full,
+        browser=settings.browser, live=settings.live, series_pattern=settings.series_pattern,
+        return_state=True,
+    )
+    result = state.result(raise_on_failure=False)
+    if isinstance(result, RunFailedError):
+        summary = result.summary
+    elif isinstance(result, WarehouseLockedError):
+        raise _fail(str(result), EXIT_LOCKED)
+    elif isinstance(result, BriefingsError):
+        raise _fail(f"{type(result).__name__}: {result}", EXIT_FAILED)
+    elif isinstance(result, BaseException):
+        raise result
+    else:
+        summary = result
+    if fmt is ParseFormat.json:
+        typer.echo(json.dumps(summary, ensure_ascii=False, indent=2, default=str))
+    else:
+        _print_summary(summary)
+    if summary.get("blocked"):
+        hint = "" if settings.browser else BLOCKED_ADVICE
+        raise _fail(hint or "Pages stayed blocked even through the browser.", EXIT_BLOCKED)
+    if summary.get("failed") or any(
+        c["status"] == "fail" and c["severity"] == "error" for c in summary.get("checks", [])
+    ):
+        raise typer.Exit(EXIT_FAILED)
+
+
+@app.command()
+def reparse(warehouse: Optional[Path] = WarehouseOption) -> None:
+    """Rebuild every parsed table from the raw archive, with no network (e.g. after a parser change)."""
+    settings = Settings.from_env(warehouse_path=warehouse)
+    _prepare_prefect_env(settings)
+    from flows.reparse import reparse as reparse_flow
+
+    state = reparse_flow(warehouse=str(settings.warehouse_path), return_state=True)
+    result = state.result(raise_on_failure=False)
+    if isinstance(result, RunFailedError):
+        _print_summary(result.summary)
+        raise typer.Exit(EXIT_FAILED)
+    if isinstance(result, WarehouseLockedError):
+        raise _fail(str(result), EXIT_LOCKED)
+    if isinstance(result, BaseException):
+        raise result
+    _print_summary(result)
+
+
+@app.command()
+def parse(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="A saved page (.shtml/.html) or its text (.txt)."),
+    fmt: ParseFormat = typer.Option(ParseFormat.text, "--format", help="Output as text or json."),
+    url: Optional[str] = typer.Option(None, "--url", help="The page's URL, recorded in the output."),
+) -> None:
+    """Parse one saved page (bytes decoded as a fetch would) or a page's text, and print it."""
+    from briefings.fetching.decode import decode_body
+    from briefings.models import to_jsonable
+    from briefings.parsing import parse_page
+
+    data = file.read_bytes()
+    kind = "text" if file.suffix.lower() == ".txt" else "html"
+    try:
+        text, _encoding = decode_body(data, None)
+        parsed = parse_page(text, url, kind=kind)
+    except ParseError as exc:
+        raise _fail(f"{file}: {exc}", EXIT_PARSE) from exc
+    if fmt is ParseFormat.json:
+        obj = to_jsonable(parsed)
+        for t in obj["turns"]:
+            t["span_start"], t["span_end"] = t["span"]["start"], t["span"]["end"]
+        typer.echo(json.dumps(obj, ensure_ascii=False, indent=2))
+        return
+    b = parsed.briefing
+    typer.echo(f"{b.title}")
+    typer.echo(
+        f"series {b.series} · session {b.session_no} · city {b.city} · held {b.event_date} · published {b.publish_date}"
+    )
+    typer.echo("guests: " + "、".join(g.name for g in parsed.guests))
+    for t in parsed.turns:
+        who = f"{t.speaker} ({t.role}{', ' + t.outlet if t.outlet else ''})"
+        first = t.text.split("\n", 1)[0]
+        typer.echo(f"{t.turn_no:>3} {who}: {first[:60]}{'…' if len(first) > 60 else ''}")
+    typer.echo(f"{len(parsed.turns)} turns, {len(parsed.mentions)} indicator mentions")
+
+
+def _parse_params(params: Sequence[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in params:
+        if "=" not in item:
+            raise QueryError(f"--param takes key=value, got {item!r}")
+        key, value = item.split("=", 1)
+        out[key.strip()] = value
+    return out
+
+
+def _open_reader(warehouse: Optional[Path]) -> Any:
+    from warehouse.connect import open_reader
+
+    settings = Settings.from_env(warehouse_path=warehouse)
+    if not settings.warehouse_path.exists():
+        raise _fail(
+            f"no warehouse at {settings.warehouse_path}: run `briefings collect` first (or pass --warehouse)",
+            EXIT_CONFIG,
+        )
+    try:
+        return open_reader(settings.warehouse_path)
+    except WarehouseLockedError as exc:
+        raise _fail(str(exc), EXIT_LOCKED) from exc
+
+
+@app.command()
+def query(
+    name: str = typer.Argument(..., help="Named query: a file stem under sql/queries/ (see `briefings queries`)."),
+    param: list[str] = typer.Option([], "--param", help="Bound parameter key=value; repeatable."),
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table, csv or json."),
+    warehouse: Optional[Path] = WarehouseOption,
+) -> None:
+    """Run a named, versioned query with bound parameters (never interpolated)."""
+    from warehouse.queries import run_named_query
+
+    con = _open_reader(warehouse)
+    try:
+        columns, rows = run_named_query(con, name, _parse_params(param))
+    except QueryError as exc:
+        raise _fail(str(exc), EXIT_QUERY) from exc
+    finally:
+        con.close()
+    _print_rows(columns, rows, fmt)
+
+
+@app.command()
+def queries() -> None:
+    """List the named queries with their parameters and grain."""
+    from warehouse.queries import list_queries
+
+    for q in list_queries():
+        params = ", ".join(f"{k}: {v}" for k, v in q.params.items()) or "no parameters"
+        typer.echo(f"{q.name}  ({params})  — {q.grain}")
+
+
+@app.command()
+def sql(
+    statement: str = typer.Argument(..., help="A read-only SQL statement."),
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table, csv or json."),
+    warehouse: Optional[Path] = WarehouseOption,
+) -> None:
+    """Run ad-hoc read-only SQL against the warehouse."""
+    from warehouse.queries import run_sql
+
+    con = _open_reader(warehouse)
+    try:
+        columns, rows = run_sql(con, statement)
+    except QueryError as exc:
+        raise _fail(str(exc), EXIT_QUERY) from exc
+    finally:
+        con.close()
+    _print_rows(columns, rows, fmt)
+
+
+def main() -> None:
+    """Console entry point: run the app; typed errors become messages and exit codes."""
+    try:
+        app()
+    except ConfigError as exc:
+        typer.secho(str(exc), err=True, fg=typer.colors.RED)
+        sys.exit(EXIT_CONFIG)
+    except WarehouseLockedError as exc:
+        typer.secho(str(exc), err=True, fg=typer.colors.RED)
+        sys.exit(EXIT_LOCKED)
+    except QueryError as exc:
+        typer.secho(str(exc), err=True, fg=typer.colors.RED)
+        sys.exit(EXIT_QUERY)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,496 @@
+"""The collect and reparse pipelines as plain functions, with no Prefect in them.
+
+Each step is cut at an I/O boundary so that the Prefect tasks in ``tasks/`` wrap one call each
+and the benchmark can run the very same pipeline without Prefect (:func:`collect_plain`).
+Layers: *raw* (the archive of bodies + ``fetches``), *staging* (one JSON file per parsed page),
+*mart* (the warehouse tables, loaded by ``warehouse.load``).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import uuid
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timezone
+from typing import Any, Iterable, Sequence
+
+from briefings.errors import BlockedError, FetchError, LoadError, ParseError
+from briefings.ids import briefing_id_for
+from briefings.models import FetchRecord, ListEntry
+from briefings.settings import Settings
+from briefings.staging import read_staged, staging_key, write_staged
+
+__all__ = [
+    "PageOutcome",
+    "RunSummary",
+    "Staged",
+    "get_fetcher",
+    "close_fetchers",
+    "read_state",
+    "discover_series",
+    "fetch_detail",
+    "parse_archived",
+    "load_run",
+    "check_run",
+    "failure_outcome",
+    "content_type_of",
+    "collect_plain",
+    "archived_pages",
+    "new_run_id",
+]
+
+
+@dataclass(frozen=True)
+class Staged:
+    """A parsed page waiting in staging: its URL, staging key, body hash and list date (ISO or None)."""
+
+    url: str
+    key: str
+    sha256: str
+    list_date: str | None = None
+
+
+@dataclass(frozen=True)
+class PageOutcome:
+    """What happened to one detail page in a run.
+
+    Attributes:
+        url: the page.
+        status: ``loaded`` (new or changed), ``unchanged``, ``skipped`` (watermark: already loaded),
+            ``failed`` (fetch, parse or load error) or ``blocked`` (challenge page).
+        stage: where it ended: ``discover``, ``fetch``, ``parse`` or ``load``.
+        briefing_id: where known.
+        error_type, error: the error's class name and message, for failures.
+        turns, mentions: rows loaded for it (0 when not loaded).
+    """
+
+    url: str
+    status: str
+    stage: str
+    briefing_id: str | None = None
+    error_type: str | None = None
+    error: str | None = None
+    turns: int = 0
+    mentions: int = 0
+
+
+@dataclass
+class RunSummary:
+    """The result of a run, printed by the CLI and published as Prefect artifacts.
+
+    Attributes:
+        run_id: the run's id (the Prefect flow run id when run by Prefect).
+        pages: one outcome per detail page discovered (and per failed list page).
+        totals: rows per mart table after the run.
+        checks: data-quality results as dicts (check_name, severity, status, details).
+        requests: HTTP requests made by this run (list and detail pages, retries included).
+    """
+
+    run_id: str
+    pages: list[PageOutcome] = field(default_factory=list)
+    totals: dict[str, int] = field(default_factory=dict)
+    checks: list[dict[str, str]] = field(default_factory=list)
+    requests: int = 0
+
+    def count(self, status: str) -> int:
+        """Pages whose outcome has ``status``."""
+        return sum(1 for p in self.pages if p.status == status)
+
+    @property
+    def failed(self) -> list[PageOutcome]:
+        """Pages that failed or were blocked."""
+        return [p for p in self.pages if p.status in ("failed", "blocked")]
+
+    @property
+    def blocked(self) -> bool:
+        """True when at least one page was blocked by a challenge."""
+        return any(p.status == "blocked" for p in self.pages)
+
+    @property
+    def dq_errors(self) -> list[dict[str, str]]:
+        """Failed checks of severity ``error``."""
+        return [c for c in self.checks if c["status"] == "fail" and c["severity"] == "error"]
+
+    @property
+    def ok(self) -> bool:
+        """No page failed and no error-severity check failed."""
+        return not self.failed and not self.dq_errors
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form (for ``runs.summary`` and ``--format json``)."""
+        return {
+            "run_id": self.run_id,
+            "loaded": self.count("loaded"),
+            "unchanged": self.count("unchanged"),
+            "skipped": self.count("skipped"),
+            "failed": self.count("failed"),
+            "blocked": self.count("blocked"),
+            "requests": self.requests,
+            "totals": self.totals,
+            "pages": [p.__dict__ for p in self.pages],
+            "checks": self.checks,
+        }
+
+
+def new_run_id() -> str:
+    """A fresh run id (UUID4 hex) for runs outside Prefect."""
+    return uuid.uuid4().hex
+
+
+# One fetcher (one httpx client, one politeness clock) per process and run.
+_fetchers: dict[tuple[Any, ...], Any] = {}
+_fetchers_lock = threading.Lock()
+
+
+def get_fetcher(settings: Settings, run_id: str) -> Any:
+    """The run's shared :class:`briefings.fetching.client.Fetcher`, created on first use."""
+    from briefings.fetching.archive import RawArchive
+    from briefings.fetching.client import make_fetcher
+
+    key = (settings, run_id)
+    with _fetchers_lock:
+        fetcher = _fetchers.get(key)
+        if fetcher is None:
+            fetcher = make_fetcher(settings, archive=RawArchive(settings.raw_dir), run_id=run_id)
+            _fetchers[key] = fetcher
+        return fetcher
+
+
+def close_fetchers() -> None:
+    """Close every shared fetcher (end of a run)."""
+    with _fetchers_lock:
+        for fetcher in _fetchers.values():
+            fetcher.close()
+        _fetchers.clear()
+
+
+def read_state(settings: Settings) -> tuple[dict[str, str], dict[str, tuple[str | None, str | None, str | None]]]:
+    """Read the incremental state: watermarks and list-page validators.
+
+    Returns:
+        (watermarks, validators): ``url -> content_sha256`` of every current briefing, and
+        ``url -> (etag, last_modified, sha256)`` of each URL's last ``ok`` fetch. Both empty
+        when the warehouse file does not exist yet.
+    Raises:
+        WarehouseLockedError: another process held the file past ``settings.lock_wait_s``.
+    """
+    from warehouse.connect import open_writer
+    from warehouse.load import loaded_watermarks
+
+    if not settings.warehouse_path.exists():
+        return {}, {}
+    con = open_writer(settings.warehouse_path, lock_wait_s=settings.lock_wait_s)
+    try:
+        watermarks = loaded_watermarks(con)
+        rows = con.execute(
+            """
+            SELECT url, etag, last_modified, sha256 FROM (
+                SELECT url, etag, last_modified, sha256,
+                       row_number() OVER (PARTITION BY url ORDER BY fetched_at DESC) AS rn
+                FROM fetches WHERE outcome = 'ok' AND sha256 IS NOT NULL)
+            WHERE rn = 1
+            """
+        ).fetchall()
+        return watermarks, {r[0]: (r[1], r[2], r[3]) for r in rows}
+    finally:
+        con.close()
+
+
+def _content_type(record: FetchRecord) -> str | None:
+    for name, value in record.headers:
+        if name.lower() == "content-type":
+            return value
+    return None
+
+
+def discover_series(
+    settings: Settings,
+    run_id: str,
+    validators: dict[str, tuple[str | None, str | None, str | None]],
+) -> tuple[list[ListEntry], list[FetchRecord]]:
+    """Read the column's list pages from ``settings.source``, following the pagination.
+
+    A list page is fetched with a conditional GET (the ETag / Last-Modified of its last ``ok``
+    fetch); on 304 its body comes from the raw archive.
+
+    Returns:
+        (entries, records): list entries whose title matches ``settings.series_pattern``, in list
+        order with duplicates removed, and the FetchRecords of every list page request.
+    Raises:
+        FetchError: a list page could not be fetched (its record is on ``exc.record``);
+            BlockedError when it was a challenge page.
+        ParseError: a list page is not a list page we recognise.
+    """
+    from briefings.fetching.archive import RawArchive
+    from briefings.fetching.decode import decode_body
+    from briefings.parsing import parse_list_page
+
+    fetcher = get_fetcher(settings, run_id)
+    archive = RawArchive(settings.raw_dir)
+    pattern = re.compile(settings.series_pattern)
+    entries: list[ListEntry] = []
+    records: list[FetchRecord] = []
+    seen_urls: set[str] = set()
+    seen_pages: set[str] = set()
+    url: str | None = settings.source
+    while url and url not in seen_pages and len(seen_pages) < settings.max_list_pages:
+        seen_pages.add(url)
+        etag, last_modified, old_sha = validators.get(url, (None, None, None))
+        if settings.full or not (old_sha and archive.has(old_sha)):
+            etag = last_modified = None
+        result = fetcher.fetch(url, etag=etag, last_modified=last_modified)
+        records.append(result.record)
+        if result.record.outcome == "not_modified" and old_sha:
+            text, _ = decode_body(archive.get(old_sha), None)
+        else:
+            text = result.text
+        page = parse_list_page(text or "", url)
+        for entry in page.entries:
+            if entry.url not in seen_urls and pattern.search(entry.title):
+                seen_urls.add(entry.url)
+                entries.append(entry)
+        url = page.next_url
+    return entries, records
+
+
+def fetch_detail(settings: Settings, run_id: str, url: str) -> FetchRecord:
+    """Fetch one detail page into the raw archive and return its record (body stays in the archive).
+
+    Raises:
+        FetchError, BlockedError, OffsiteError: as :meth:`Fetcher.fetch`; ``exc.record`` holds the record.
+    """
+    return get_fetcher(settings, run_id).fetch(url).record
+
+
+def parse_archived(settings: Settings, url: str, sha256: str | None, content_type: str | None) -> Staged:
+    """Decode an archived body, parse it as a briefing page and write it to staging.
+
+    Args:
+        url: the page's URL (the natural key rows will carry).
+        sha256: the body's key in the raw archive.
+        content_type: the response's Content-Type header, for its charset.
+    Returns:
+        The staged page (key = sha256 + parser version).
+    Raises:
+        ParseError: not a briefing page (carries url and sha256).
+        FileNotFoundError: the archive has no body for ``sha256``.
+    """
+    from briefings.fetching.archive import RawArchive
+    from briefings.fetching.decode import decode_body
+    from briefings.parsing import PARSER_VERSION, parse_page
+
+    if not sha256:
+        raise ParseError("the fetch kept no body to parse", url=url, missing="body")
+    key = staging_key(sha256, PARSER_VERSION)
+    if (settings.staging_dir / f"{key}.json").exists():
+        return Staged(url=url, key=key, sha256=sha256)
+    text, _ = decode_body(RawArchive(settings.raw_dir).get(sha256), content_type)
+    try:
+        parsed = parse_page(text, url, kind="html")
+    except ParseError as exc:
+        if exc.sha256 is None:
+            exc.sha256 = sha256
+        raise
+    write_staged(settings.staging_dir, key, parsed)
+    return Staged(url=url, key=key, sha256=sha256)
+
+
+def load_run(
+    settings: Settings,
+    run_id: str,
+    staged: Sequence[Staged],
+    records: Iterable[FetchRecord],
+    outcomes: Sequence[PageOutcome],
+) -> RunSummary:
+    """Load staged pages into the warehouse, one transaction per briefing.
+
+    Writes the run's fetch records (raw layer index; records already written for this run, as
+    after a retried flow run, are not written twice), then upserts each staged page (mart).
+
+    Args:
+        staged: pages parsed in this run, in list order.
+        records: every FetchRecord of the run (list and detail pages, failures included).
+        outcomes: outcomes already decided before the load (skipped, failed, blocked pages).
+    Returns:
+        The run summary so far; a page whose load failed has status ``failed``, stage ``load``.
+    Raises:
+        WarehouseLockedError: another process held the file past ``settings.lock_wait_s``.
+    """
+    from warehouse.connect import open_writer
+    from warehouse.load import record_fetches, upsert_briefing
+
+    summary = RunSummary(run_id=run_id, pages=list(outcomes))
+    records = list(records)
+    summary.requests = sum(r.attempts for r in records)
+    con = open_writer(settings.warehouse_path, lock_wait_s=settings.lock_wait_s)
+    try:
+        known = {
+            (u, t)
+            for u, t in con.execute("SELECT url, fetched_at FROM fetches WHERE run_id = ?", [run_id]).fetchall()
+        }
+        fresh = [r for r in records if (r.url, r.fetched_at.replace(tzinfo=None)) not in known]
+        record_fetches(con, fresh, run_id)
+        for item in staged:
+            briefing_id = briefing_id_for(item.url)
+            try:
+                parsed = read_staged(settings.staging_dir, item.key)
+                result = upsert_briefing(
+                    con,
+                    parsed,
+                    url=item.url,
+                    content_sha256=item.sha256,
+                    run_id=run_id,
+                    list_date=date.fromisoformat(item.list_date) if item.list_date else None,
+                )
+            except (LoadError, OSError, ValueError) as exc:
+                summary.pages.append(
+                    PageOutcome(item.url, "failed", "load", briefing_id, type(exc).__name__, str(exc))
+                )
+                continue
+            summary.pages.append(
+                PageOutcome(
+                    item.url,
+                    "unchanged" if result.action == "unchanged" else "loaded",
+                    "load",
+                    result.briefing_id,
+                    turns=len(parsed.turns),
+                    mentions=len(parsed.mentions),
+                )
+            )
+    finally:
+        con.close()
+    return summary
+
+
+def check_run(settings: Settings, summary: RunSummary, flow: str, started_at: datetime) -> RunSummary:
+    """Run the data-quality checks, record the run, CHECKPOINT and publish the read-only copy.
+
+    Returns:
+        ``summary`` with ``checks`` and ``totals`` filled in.
+    Raises:
+        WarehouseLockedError: another process held the file past ``settings.lock_wait_s``.
+    """
+    from warehouse.checks import run_checks
+    from warehouse.connect import open_writer, publish_read_copy
+    from warehouse.load import checkpoint, record_run
+
+    con = open_writer(settings.warehouse_path, lock_wait_s=settings.lock_wait_s)
+    try:
+        summary.checks = [
+            {"check_name": c.check_name, "severity": c.severity, "status": c.status, "details": c.details}
+            for c in run_checks(con, summary.run_id)
+        ]
+        summary.totals = _totals(con)
+        status = "completed" if summary.ok else "failed"
+        record_run(con, summary.run_id, flow, started_at, datetime.now(timezone.utc), status, summary.as_dict())
+        checkpoint(con)
+    finally:
+        con.close()
+    publish_read_copy(settings.warehouse_path)
+    return summary
+
+
+_TOTAL_TABLES = ("briefings", "speakers", "guests", "turns", "appearances", "qa_pairs", "indicators", "fetches")
+
+
+def _totals(con: Any) -> dict[str, int]:
+    present = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() UNION SELECT view_name FROM duckdb_views()").fetchall()}
+    return {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in _TOTAL_TABLES if t in present}
+
+
+def failure_outcome(url: str, stage: str, exc: BaseException) -> PageOutcome:
+    """A PageOutcome for a page whose ``stage`` raised ``exc`` (blocked when it was a challenge)."""
+    status = "blocked" if isinstance(exc, BlockedError) else "failed"
+    briefing_id = None
+    try:
+        briefing_id = briefing_id_for(url)
+    except ValueError:
+        pass
+    return PageOutcome(url, status, stage, briefing_id, type(exc).__name__, str(exc))
+
+
+def archived_pages(settings: Settings) -> list[tuple[str, str, str | None, str | None]]:
+    """Every detail page to rebuild from the archive: (url, sha256, content_type, list_date).
+
+    One row per current briefing URL: the sha256 of its current version, the Content-Type of the
+    fetch that brought that body. Read from the warehouse; no network.
+    """
+    from warehouse.connect import open_writer
+
+    con = open_writer(settings.warehouse_path, lock_wait_s=settings.lock_wait_s)
+    try:
+        rows = con.execute(
+            """
+            SELECT b.url, b.content_sha256, f.headers, CAST(b.list_date AS VARCHAR)
+            FROM briefings b
+            LEFT JOIN (
+                SELECT sha256, any_value(headers) AS headers FROM fetches
+                WHERE outcome = 'ok' GROUP BY sha256
+            ) f ON f.sha256 = b.content_sha256
+            ORDER BY b.url
+            """
+        ).fetchall()
+    finally:
+        con.close()
+    pages = []
+    for url, sha, headers, list_date in rows:
+        content_type = None
+        if headers:
+            import json
+
+            pairs = json.loads(headers) if isinstance(headers, str) else headers
+            items = pairs.items() if isinstance(pairs, dict) else pairs
+            for name, value in items:
+                if str(name).lower() == "content-type":
+                    content_type = value
+        pages.append((url, sha, content_type, list_date))
+    return pages
+
+
+def collect_plain(settings: Settings, run_id: str | None = None) -> RunSummary:
+    """The collect pipeline without Prefect: discover -> fetch -> parse -> load, sequentially.
+
+    Same steps and same results as the ``collect`` flow; used by the benchmark as the baseline and
+    by tests of the pipeline itself.
+    """
+    run_id = run_id or new_run_id()
+    started_at = datetime.now(timezone.utc)
+    watermarks, validators = read_state(settings)
+    records: list[FetchRecord] = []
+    outcomes: list[PageOutcome] = []
+    staged: list[Staged] = []
+    try:
+        try:
+            entries, list_records = discover_series(settings, run_id, validators)
+            records += list_records
+        except (FetchError, ParseError) as exc:
+            if getattr(exc, "record", None) is not None:
+                records.append(exc.record)
+            outcomes.append(failure_outcome(settings.source, "discover", exc))
+            entries = []
+        for entry in entries:
+            if not settings.full and entry.url in watermarks:
+                outcomes.append(PageOutcome(entry.url, "skipped", "discover", briefing_id_for(entry.url)))
+                continue
+            try:
+                record = fetch_detail(settings, run_id, entry.url)
+                records.append(record)
+                item = parse_archived(settings, entry.url, record.sha256, _content_type(record))
+                staged.append(replace(item, list_date=entry.list_date.isoformat() if entry.list_date else None))
+            except FetchError as exc:
+                if getattr(exc, "record", None) is not None:
+                    records.append(exc.record)
+                outcomes.append(failure_outcome(entry.url, "fetch", exc))
+            except ParseError as exc:
+                outcomes.append(failure_outcome(entry.url, "parse", exc))
+    finally:
+        close_fetchers()
+    summary = load_run(settings, run_id, staged, records, outcomes)
+    return check_run(settings, summary, "collect", started_at)
+
+
+def content_type_of(record: FetchRecord) -> str | None:
+    """The Content-Type header of a fetch record, None when absent."""
+    return _content_type(record)
+

@@ -1,0 +1,136 @@
+"""The ``collect`` flow: discover -> fetch (per page) -> parse (per page) -> load -> check."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from prefect import flow, get_run_logger
+from prefect.runtime import flow_run
+
+from briefings.errors import RunFailedError
+from briefings.ids import briefing_id_for
+from briefings.pipeline import (
+    PageOutcome,
+    RunSummary,
+    close_fetchers,
+    content_type_of,
+    failure_outcome,
+    new_run_id,
+)
+from briefings.settings import Settings
+from flows.artifacts import publish_run_artifacts
+from tasks.checks import check
+from tasks.discover import discover, read_incremental_state
+from tasks.fetch import fetch
+from tasks.load import load
+from tasks.parse import parse
+
+RESULTS_DIR = Settings.from_env().data_dir / "prefect-results"
+
+
+def _exception(future: Any) -> BaseException | None:
+    state = future.state
+    if state.is_completed():
+        return None
+    result = state.result(raise_on_failure=False)
+    return result if isinstance(result, BaseException) else RuntimeError(str(state.message))
+
+
+@flow(name="collect", persist_result=True, result_storage=RESULTS_DIR, validate_parameters=True)
+def collect(
+    source: str | None = None,
+    warehouse: str | None = None,
+    full: bool = False,
+    browser: bool = False,
+    live: bool = False,
+    series_pattern: str | None = None,
+) -> dict[str, Any]:
+    """Collect the series' briefings from the portal (or the bundled snapshot) into the warehouse.
+
+    Parameters mirror ``briefings collect``: ``source`` (first list page URL), ``warehouse`` (DuckDB
+    file), ``full`` (backfill: ignore the watermark), ``browser`` (solve challenges with Chromium),
+    ``live`` (network instead of the snapshot), ``series_pattern`` (regex on list titles).
+
+    Returns:
+        The run summary (``RunSummary.as_dict()``).
+    Raises:
+        RunFailedError: a page failed or was blocked, or an error-severity check failed; every good
+            page was loaded first, and the summary is on ``exc.summary``.
+    """
+    settings = Settings.from_env(
+        source=source, warehouse_path=warehouse, full=full, browser=browser, live=live,
+        series_pattern=series_pattern,
+    )
+    config = settings.as_config()
+    run_id = flow_run.id or new_run_id()
+    started_at = datetime.now(timezone.utc)
+    logger = get_run_logger()
+
+    watermarks, validators = read_incremental_state(config)
+    outcomes: list[PageOutcome] = []
+    records = []
+    staged = []
+    try:
+        discovered = discover.submit(config, run_id, validators)
+        error = _exception(discovered)
+        entries = []
+        if error is not None:
+            if getattr(error, "record", None) is not None:
+                records.append(error.record)
+            outcomes.append(failure_outcome(settings.source, "discover", error))
+        else:
+            entries, list_records = discovered.result()
+            records += list_records
+        todo = []
+        for entry in entries:
+            if not settings.full and entry.url in watermarks:
+                outcomes.append(PageOutcome(entry.url, "skipped", "discover", briefing_id_for(entry.url)))
+            else:
+                todo.append(entry)
+        logger.info("discovered %d series pages, %d to fetch", len(entries), len(todo))
+
+        fetched = [fetch.submit(config, run_id, e.url) for e in todo]
+        parsed = []
+        for entry, future in zip(todo, fetched):
+            error = _exception(future)
+            if error is not None:
+                if getattr(error, "record", None) is not None:
+                    records.append(error.record)
+                outcomes.append(failure_outcome(entry.url, "fetch", error))
+                continue
+            record = future.result()
+            records.append(record)
+            parsed.append((entry, parse.submit(config, entry.url, record.sha256, content_type_of(record))))
+        for entry, future in parsed:
+            error = _exception(future)
+            if error is not None:
+                outcomes.append(failure_outcome(entry.url, "parse", error))
+                continue
+            item = future.result()
+            staged.append(
+                type(item)(item.url, item.key, item.sha256, entry.list_date.isoformat() if entry.list_date else None)
+            )
+    finally:
+        close_fetchers()
+
+    summary: RunSummary = load(config, run_id, staged, records, outcomes)
+    summary = check(config, summary, "collect", started_at)
+    publish_run_artifacts(summary)
+    for page in summary.failed:
+        logger.error("%s %s at %s: %s: %s", page.status, page.url, page.stage, page.error_type, page.error)
+    if not summary.ok:
+        raise RunFailedError(_failure_message(summary), summary=summary.as_dict())
+    return summary.as_dict()
+
+
+def _failure_message(summary: RunSummary) -> str:
+    parts = []
+    if summary.failed:
+        parts.append(f"{len(summary.failed)} page(s) failed or were blocked")
+    if summary.dq_errors:
+        parts.append("data-quality checks failed: " + ", ".join(c["check_name"] for c in summary.dq_errors))
+    return "; ".join(parts)
+
+
+__all__ = ["collect"]

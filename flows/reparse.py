@@ -1,0 +1,64 @@
+"""The ``reparse`` flow: rebuild every parsed table from the raw archive, with no network.
+
+archived pages -> parse (per page) -> load -> check. Used after a parser change: rows made by an
+older ``parser_version`` are replaced; rows of the same version and content stay as they are.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from prefect import flow, get_run_logger, task
+from prefect.runtime import flow_run
+
+from briefings.errors import RunFailedError
+from briefings.pipeline import PageOutcome, Staged, archived_pages, failure_outcome, new_run_id
+from briefings.settings import Settings
+from flows.artifacts import publish_run_artifacts
+from flows.collect import RESULTS_DIR, _exception, _failure_message
+from tasks.checks import check
+from tasks.load import load
+from tasks.parse import parse
+
+
+@task(name="archived-pages", persist_result=True)
+def list_archived(config: dict[str, Any]) -> list[tuple[str, str, str | None, str | None]]:
+    """(url, sha256, content_type, list_date) of every current briefing, from the warehouse."""
+    return archived_pages(Settings.from_config(config))
+
+
+@flow(name="reparse", persist_result=True, result_storage=RESULTS_DIR)
+def reparse(warehouse: str | None = None) -> dict[str, Any]:
+    """Re-parse every archived briefing page and load the result; reads no network.
+
+    Returns:
+        The run summary (``RunSummary.as_dict()``).
+    Raises:
+        RunFailedError: a page failed to parse or load, or an error-severity check failed.
+    """
+    settings = Settings.from_env(warehouse_path=warehouse)
+    config = settings.as_config()
+    run_id = flow_run.id or new_run_id()
+    started_at = datetime.now(timezone.utc)
+    pages = list_archived(config)
+    futures = [(p, parse.submit(config, p[0], p[1], p[2])) for p in pages]
+    staged: list[Staged] = []
+    outcomes: list[PageOutcome] = []
+    for (url, _sha, _ct, list_date), future in futures:
+        error = _exception(future)
+        if error is not None:
+            outcomes.append(failure_outcome(url, "parse", error))
+            continue
+        item = future.result()
+        staged.append(Staged(item.url, item.key, item.sha256, list_date))
+    get_run_logger().info("reparsed %d of %d archived pages", len(staged), len(pages))
+    summary = load(config, run_id, staged, [], outcomes)
+    summary = check(config, summary, "reparse", started_at)
+    publish_run_artifacts(summary)
+    if not summary.ok:
+        raise RunFailedError(_failure_message(summary), summary=summary.as_dict())
+    return summary.as_dict()
+
+
+__all__ = ["reparse"]

@@ -1,0 +1,17 @@
+"""Task: parse one archived page into staging."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from prefect import task
+
+from briefings.pipeline import Staged, parse_archived
+from briefings.settings import Settings
+from tasks.common import TASK_DEFAULTS
+
+
+@task(name="parse", task_run_name="parse {url}", **TASK_DEFAULTS)
+def parse(config: dict[str, Any], url: str, sha256: str | None, content_type: str | None) -> Staged:
+    """The staged page (key = body sha256 + parser version); no retries: a ParseError is final."""
+    return parse_archived(Settings.from_config(config), url, sha256, content_type)
