@@ -1,0 +1,339 @@
+"""Parse a briefing detail page (HTML, either template) or its text into a ParsedBriefing (pure).
+
+Templates:
+    classic: title ``h2``; ``ul.list-unstyled.int_list`` items 时间/嘉宾/内容; transcript in
+        ``div.text_record`` paragraphs (``div > p``, sometimes ``p > span``).
+    article: title ``.hbgov-article-title h1``; body ``div.hbgov-article-content`` (inside it
+        ``div.view.TRS_UEDITOR``) whose first paragraphs may be the 时间/嘉宾/内容 items; meta
+        ``.hbgov-article-meta`` and ``<meta name=ArticleTitle/PubDate/ContentSource>``.
+    text: the page as text (the seed file): heading block, 发布会实录, bulleted items, transcript.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from briefings.errors import ParseError
+from briefings.models import Briefing, Guest, ParsedBriefing, Template
+from briefings.parsing.segment import segment_turns
+from briefings.parsing.speakers import (
+    genders_from_intro,
+    intro_labels,
+    journalist_outlet,
+    looks_like_official_label,
+    parse_guests,
+    parse_label,
+    speaker_id_for,
+)
+from briefings.parsing.text import clean_line, cn_int, parse_date, split_lines, strip_colon
+
+__all__ = ["PARSER_VERSION", "parse_html", "parse_text", "briefing_facts_from_title"]
+
+PARSER_VERSION = "2024.1"
+
+# Marks a line break in the HTML before parsing: block boundaries and <br>.
+_BREAK = "\u2029"
+_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_BLOCK_TAG = re.compile(
+    r"</?(?:p|div|li|ul|ol|h[1-6]|section|article|blockquote|tr|table|center)\b[^>]*>", re.IGNORECASE
+)
+_NOISE = (
+    "script",
+    "style",
+    "noscript",
+    "template",
+    ".hbgov-share-block",
+    ".hbgov-qrcode-content",
+    ".hbgov-pagenav-block",
+)
+_ITEM = re.compile(r"^[\s•·●◆▪\-*]*(?P<key>时\s*间|嘉\s*宾|内\s*容)\s*[：:]\s*(?P<value>.*)$", re.DOTALL)
+_HEADINGS = {"发布会详情", "发布会实录", "实录", "图文实录", "文字实录"}
+_SERIES = re.compile(r"[“\"「『]([^”\"」』]+)[”\"」』]")
+_SESSION = re.compile(r"第([零〇一二两三四五六七八九十百千\d０-９]+)场")
+_CITY = re.compile(r"^[\s\u3000]*([^\s\u3000：:，,、（(“\"]+)")
+_CJK_CHAR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+@dataclass
+class _Front:
+    """Page-level facts collected before the transcript."""
+
+    title: str = ""
+    times: list[str] = field(default_factory=list)  # 时间 values in order: heading, then 实录 item
+    guest_line: str | None = None
+    summary: str | None = None
+    publish_text: str | None = None
+    content_source: str | None = None
+
+
+def briefing_facts_from_title(title: str) -> tuple[str | None, int | None, str | None]:
+    """Series, session number and city from a title.
+
+    ``“奋战开门红 市长话经济”第十二场 天门：培育壮大…`` -> ("奋战开门红 市长话经济", 12, "天门").
+
+    Returns:
+        series: text inside the first pair of quotes, else None. session_no: the number of
+        ``第…场`` (Chinese numerals or digits), else None. city: the word after ``第…场`` up to
+        the colon or space, else None.
+    """
+    series_match = _SERIES.search(title)
+    series = clean_line(series_match.group(1)) if series_match else None
+    session_match = _SESSION.search(title)
+    session_no = cn_int(session_match.group(1)) if session_match else None
+    city = None
+    if session_match:
+        city_match = _CITY.match(title[session_match.end() :])
+        city = city_match.group(1) if city_match else None
+    return series, session_no, city
+
+
+def _join_wrapped(text: str) -> str:
+    """Undo source line wrapping inside one HTML line: nothing between CJK, a space elsewhere."""
+
+    def join(match: re.Match[str]) -> str:
+        before = text[match.start() - 1] if match.start() else ""
+        after = text[match.end()] if match.end() < len(text) else ""
+        both_cjk = bool(_CJK_CHAR.match(before or " ")) and bool(_CJK_CHAR.match(after or " "))
+        return "" if both_cjk or not before or not after else " "
+
+    return re.sub(r"[ \t]*[\r\n]+[ \t]*", join, text)
+
+
+def _node_lines(node: LexborNode) -> list[str]:
+    """Visible lines of ``node``: split at block boundaries and <br>, cleaned, empty ones dropped."""
+    text = node.text(deep=True) or ""
+    return [line for piece in text.split(_BREAK) for line in split_lines(_join_wrapped(piece))]
+
+
+def _node_text(node: LexborNode | None) -> str:
+    """One-line text of ``node`` (block breaks removed), cleaned; '' for None."""
+    if node is None:
+        return ""
+    return clean_line("".join(_node_lines(node)))
+
+
+def _meta(tree: LexborHTMLParser, name: str) -> str | None:
+    """Content of ``<meta name=…>``, the name compared case-insensitively; None if absent or empty."""
+    for node in tree.css("meta"):
+        if (node.attributes.get("name") or "").lower() == name.lower():
+            content = clean_line(node.attributes.get("content") or "")
+            return content or None
+    return None
+
+
+def _read_item(line: str, front: _Front) -> bool:
+    """Record a 时间/嘉宾/内容 item line in ``front``; False when ``line`` is not one."""
+    match = _ITEM.match(line)
+    if not match:
+        return False
+    key = re.sub(r"\s", "", match.group("key"))
+    value = clean_line(match.group("value"))
+    if key == "时间":
+        front.times.append(value)
+    elif key == "嘉宾":
+        front.guest_line = value
+    else:
+        front.summary = value
+    return True
+
+
+def _starts_with_label(line: str, names: Sequence[str]) -> bool:
+    """Whether ``line`` opens with something that reads as a speaker label (for front matter ends)."""
+    head = re.split(r"[：:]", line, maxsplit=1)
+    if len(head) < 2:
+        return False
+    label = clean_line(head[0])
+    return (
+        journalist_outlet(label) is not None
+        or looks_like_official_label(label)
+        or any(n and label.endswith(n) for n in names)
+    )
+
+
+def _split_front_matter(lines: list[str], front: _Front, *, allow_title: bool) -> list[str]:
+    """Consume headings, the title and the 时间/嘉宾/内容 items at the start of ``lines``.
+
+    Returns:
+        The remaining lines: the transcript.
+    """
+    index = 0
+    expect_summary = False
+    while index < len(lines):
+        line = lines[index]
+        names = [g.name for g in parse_guests(front.guest_line)] if front.guest_line else []
+        if line in _HEADINGS:
+            index += 1
+        elif _read_item(line, front):
+            expect_summary = re.sub(r"\s", "", line).lstrip("•·●◆▪-*").startswith("内容") and not front.summary
+            index += 1
+        elif expect_summary and not _starts_with_label(line, names):
+            # 内容： alone in its paragraph, the summary in the next one
+            front.summary = line
+            expect_summary = False
+            index += 1
+        elif re.match(r"^摘\s*要\s*[：:]", line):
+            index += 1
+        elif (
+            allow_title
+            and not front.title
+            and not front.times
+            and front.guest_line is None
+            and not _starts_with_label(line, names)
+        ):
+            front.title = line
+            index += 1
+        else:
+            break
+    return lines[index:]
+
+
+def _guests_from_intro(transcript: str) -> tuple[Guest, ...]:
+    """Guests from the host's 出席…有 list, for pages without a 嘉宾 item."""
+    guests: list[Guest] = []
+    for label, _ in intro_labels(transcript):
+        name, positions = parse_label(label)
+        if name:
+            guests.append(
+                Guest(
+                    guest_no=len(guests) + 1,
+                    name=name,
+                    label=label,
+                    positions=positions,
+                    speaker_id=speaker_id_for(name, positions, "guest", None),
+                )
+            )
+    return tuple(guests)
+
+
+def _assemble(
+    front: _Front, transcript_lines: list[str], url: str | None, template: Template
+) -> ParsedBriefing:
+    """Segment the transcript and build the ParsedBriefing from the collected facts."""
+    guests = parse_guests(front.guest_line) if front.guest_line else ()
+    if not guests:
+        guests = _guests_from_intro("\n".join(transcript_lines))
+    transcript, turns, qa_pairs = segment_turns(transcript_lines, guests, url=url)
+    if not turns:
+        raise ParseError("no speaker turns", url=url, missing="turns")
+    genders = genders_from_intro(transcript, [g.name for g in guests])
+    guests = tuple(replace(g, gender=genders.get(g.name)) for g in guests)
+    series, session_no, city = briefing_facts_from_title(front.title)
+    event_date: date | None = parse_date(front.times[-1]) if front.times else None
+    publish_date = parse_date(front.publish_text)
+    if publish_date is None and len(front.times) > 1:
+        publish_date = parse_date(front.times[0])
+    briefing = Briefing(
+        url=url,
+        title=front.title,
+        series=series,
+        session_no=session_no,
+        city=city,
+        event_date=event_date,
+        publish_date=publish_date,
+        summary=front.summary or None,
+        content_source=front.content_source,
+        template=template,
+    )
+    return ParsedBriefing(
+        briefing=briefing,
+        transcript=transcript,
+        guests=guests,
+        turns=tuple(turns),
+        qa_pairs=tuple(qa_pairs),
+        parser_version=PARSER_VERSION,
+    )
+
+
+def _title_of(tree: LexborHTMLParser, *selectors: str) -> str:
+    """First non-empty title among ``selectors``, ArticleTitle meta and ``<title>`` (site suffix cut)."""
+    for selector in selectors:
+        text = _node_text(tree.css_first(selector))
+        if text:
+            return text
+    meta = _meta(tree, "ArticleTitle")
+    if meta:
+        return meta
+    return clean_line(_node_text(tree.css_first("title")).split("_")[0])
+
+
+def parse_html(html: str, url: str | None) -> ParsedBriefing:
+    """Parse a briefing detail page of either template.
+
+    Args:
+        html: the decoded page.
+        url: the page's URL (kept in ``Briefing.url`` and errors), None if unknown.
+    Returns:
+        ParsedBriefing with template ``classic`` or ``article``, at least one turn, and
+        parser_version set; mentions empty (see ``briefings.parsing.parse_page``).
+    Raises:
+        ParseError: no transcript block (``div.text_record`` / ``div.hbgov-article-content``), no
+            recognisable speaker label before the first paragraph, or no turns.
+    Source: title from ``h2`` / ``.hbgov-article-title h1`` / ArticleTitle; publish_date from the
+        heading 时间 (``.fbh-time``), else PubDate, else ``.hbgov-article-meta``; event_date, guests
+        and summary from the 时间/嘉宾/内容 items (list items or first body paragraphs).
+    """
+    marked = _BLOCK_TAG.sub(lambda m: _BREAK + m.group(0) + _BREAK, _BR.sub(_BREAK, html))
+    tree = LexborHTMLParser(marked)
+    for selector in _NOISE:
+        for node in tree.css(selector):
+            node.decompose()
+
+    front = _Front(content_source=_meta(tree, "ContentSource"))
+    record = tree.css_first("div.text_record")
+    article = tree.css_first("div.hbgov-article-content")
+    template: Template
+    if record is not None:
+        template = "classic"
+        container = record
+        front.title = _title_of(tree, "h2", ".hbgov-article-title h1")
+    elif article is not None:
+        template = "article"
+        container = article.css_first("div.view.TRS_UEDITOR") or article
+        front.title = _title_of(tree, ".hbgov-article-title h1", "h1", "h2")
+    else:
+        raise ParseError("no transcript block", url=url, missing="transcript block")
+
+    for item in tree.css("ul.int_list li"):
+        _read_item(_node_text(item), front)
+    heading_time = _node_text(tree.css_first(".fbh-time"))
+    article_meta = _node_text(tree.css_first(".hbgov-article-meta"))
+    front.publish_text = next(
+        (t for t in (heading_time, _meta(tree, "PubDate"), article_meta) if parse_date(t)), None
+    )
+    if front.content_source is None and article_meta:
+        source = re.search(r"来源\s*[：:]\s*(\S+)", article_meta)
+        front.content_source = source.group(1) if source else None
+
+    lines = _node_lines(container)
+    transcript_lines = _split_front_matter(lines, front, allow_title=False)
+    if not transcript_lines:
+        raise ParseError("empty transcript block", url=url, missing="transcript paragraphs")
+    return _assemble(front, transcript_lines, url, template)
+
+
+def parse_text(text: str, url: str | None = None) -> ParsedBriefing:
+    """Parse the text of a briefing page (like the seed file): heading, items, transcript.
+
+    Args:
+        text: one paragraph per line; full- or half-width punctuation; items may be bulleted
+            (``  • 时间:2024-03-25``).
+        url: the page's URL, None for a bare text file.
+    Returns:
+        ParsedBriefing with template ``text``; its turns equal those of the page's HTML (labels,
+        speakers, roles, outlets; text equal after NFKC).
+    Raises:
+        ParseError: no transcript, no recognisable speaker label before the first paragraph,
+            or no turns.
+    Source: title = first line after the 发布会详情 heading; the first 时间 is the publication
+        date when a second (the 实录 item, the event date) follows; 摘要 is skipped (truncated).
+    """
+    front = _Front()
+    transcript_lines = _split_front_matter(split_lines(text), front, allow_title=True)
+    if not transcript_lines:
+        raise ParseError("no transcript in the text", url=url, missing="transcript paragraphs")
+    return _assemble(front, transcript_lines, url, "text")
