@@ -1,0 +1,186 @@
+"""Data-quality checks over the current tables; each run's results are written to ``dq_results``.
+
+Every check is one SQL query returning the offending rows (as text, at most ``_SAMPLE`` of them
+shown in ``details``); no row means ``pass``. ``error`` checks guard the warehouse's contracts
+(keys, spans, speakers); ``warn`` checks flag pages worth a look.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import duckdb
+
+from briefings.errors import LoadError
+
+__all__ = ["CheckResult", "CHECKS", "run_checks"]
+
+_SAMPLE = 5
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """Outcome of one check in one run.
+
+    Attributes:
+        check_name: the check (a key of ``CHECKS``).
+        severity: ``error`` or ``warn``.
+        status: ``pass`` or ``fail``.
+        details: for a failure, how many rows offend and the first few of them; else what was checked.
+    """
+
+    check_name: str
+    severity: str
+    status: str
+    details: str
+
+
+# name -> (severity, description, SQL returning one text column describing each offending row)
+CHECKS: dict[str, tuple[str, str, str]] = {
+    "turns_have_speaker": (
+        "error", "every turn has a speaker_id found in speakers",
+        """SELECT t.briefing_id || ' turn ' || t.turn_no FROM turns t
+           LEFT JOIN speakers s USING (speaker_id)
+           WHERE t.speaker_id IS NULL OR t.speaker_id = '' OR s.speaker_id IS NULL
+           ORDER BY 1""",
+    ),
+    "turn_no_unique": (
+        "error", "no duplicate (briefing_id, turn_no) in turns",
+        """SELECT briefing_id || ' turn ' || turn_no || ' x' || count(*) FROM turns
+           GROUP BY briefing_id, turn_no HAVING count(*) > 1 ORDER BY 1""",
+    ),
+    "turn_no_contiguous": (
+        "error", "turn_no runs 1..n without gap or repeat in each briefing",
+        """SELECT briefing_id || ': ' || count(*) || ' turns, ' || count(DISTINCT turn_no) || ' numbers, '
+                  || min(turn_no) || '..' || max(turn_no) FROM turns
+           GROUP BY briefing_id
+           HAVING min(turn_no) <> 1 OR max(turn_no) <> count(*) OR count(DISTINCT turn_no) <> count(*)
+           ORDER BY 1""",
+    ),
+    "briefings_have_turns": (
+        "error", "every briefing has at least one turn, and turn_count matches turns",
+        """SELECT b.briefing_id || ': turn_count ' || b.turn_count || ', rows ' || count(t.turn_no)
+           FROM briefings b LEFT JOIN turns t USING (briefing_id)
+           GROUP BY b.briefing_id, b.turn_count HAVING count(t.turn_no) = 0 OR count(t.turn_no) <> b.turn_count
+           ORDER BY 1""",
+    ),
+    "turn_spans_match_transcript": (
+        "error", "turns.text equals transcript[span_start:span_end] (code points)",
+        """SELECT t.briefing_id || ' turn ' || t.turn_no || ' [' || t.span_start || ', ' || t.span_end || ')'
+           FROM turns t JOIN briefings b USING (briefing_id)
+           WHERE t.span_start < 0 OR t.span_end < t.span_start OR t.span_end > length(b.transcript)
+              OR substring(b.transcript, t.span_start + 1, t.span_end - t.span_start) <> t.text
+           ORDER BY 1""",
+    ),
+    "guest_no_contiguous": (
+        "error", "guest_no runs 1..n without gap or repeat in each briefing",
+        """SELECT briefing_id || ': ' || count(*) || ' guests, ' || min(guest_no) || '..' || max(guest_no)
+           FROM guests GROUP BY briefing_id
+           HAVING min(guest_no) <> 1 OR max(guest_no) <> count(*) OR count(DISTINCT guest_no) <> count(*)
+           ORDER BY 1""",
+    ),
+    "guests_appear": (
+        "warn", "every 嘉宾 guest appears in appearances (spoke at least once)",
+        """SELECT g.briefing_id || ' guest ' || g.guest_no || ' ' || g.name FROM guests g
+           WHERE NOT EXISTS (SELECT 1 FROM appearances a
+                             WHERE a.briefing_id = g.briefing_id AND a.speaker_id = g.speaker_id)
+           ORDER BY 1""",
+    ),
+    "qa_pairs_reference_turns": (
+        "error", "each qa pair's question is a journalist turn and its answer a later turn of the briefing",
+        """SELECT q.briefing_id || ' q' || q.question_turn_no || ' a' || q.answer_turn_no FROM qa_pairs q
+           LEFT JOIN turns tq ON tq.briefing_id = q.briefing_id AND tq.turn_no = q.question_turn_no
+           LEFT JOIN turns ta ON ta.briefing_id = q.briefing_id AND ta.turn_no = q.answer_turn_no
+           WHERE tq.turn_no IS NULL OR ta.turn_no IS NULL OR tq.role <> 'journalist'
+              OR q.answer_turn_no <= q.question_turn_no
+           ORDER BY 1""",
+    ),
+    "indicators_value_or_flag": (
+        "error", "every indicator has a value or a parse_flag, and a unit",
+        """SELECT briefing_id || ' mention ' || mention_no || ' ' || value_text FROM indicators
+           WHERE (value IS NULL AND (parse_flag IS NULL OR parse_flag = '')) OR unit IS NULL OR unit = ''
+           ORDER BY 1""",
+    ),
+    "indicator_spans_match_transcript": (
+        "error", "indicators.value_text equals transcript[span_start:span_end] and lies in its turn",
+        """SELECT i.briefing_id || ' mention ' || i.mention_no FROM indicators i
+           JOIN briefings b USING (briefing_id)
+           LEFT JOIN turns t ON t.briefing_id = i.briefing_id AND t.turn_no = i.turn_no
+           WHERE substring(b.transcript, i.span_start + 1, i.span_end - i.span_start) IS DISTINCT FROM i.value_text
+              OR t.turn_no IS NULL OR i.span_start < t.span_start OR i.span_end > t.span_end
+           ORDER BY 1""",
+    ),
+    "mention_no_unique": (
+        "error", "no duplicate (briefing_id, mention_no) in indicators",
+        """SELECT briefing_id || ' mention ' || mention_no || ' x' || count(*) FROM indicators
+           GROUP BY briefing_id, mention_no HAVING count(*) > 1 ORDER BY 1""",
+    ),
+    "one_current_version": (
+        "error", "each briefing has exactly one open briefing_versions row, matching its version_no and hash",
+        """SELECT b.briefing_id || ': ' || count(v.version_no) || ' open versions' FROM briefings b
+           LEFT JOIN briefing_versions v ON v.briefing_id = b.briefing_id AND v.valid_to IS NULL
+                AND v.version_no = b.version_no AND v.content_sha256 = b.content_sha256
+           GROUP BY b.briefing_id HAVING count(v.version_no) <> 1
+           UNION ALL
+           SELECT briefing_id || ': ' || count(*) || ' open versions' FROM briefing_versions
+           WHERE valid_to IS NULL GROUP BY briefing_id HAVING count(*) > 1
+           ORDER BY 1""",
+    ),
+    "history_holds_current": (
+        "error", "turns_history holds the current version's turns",
+        """SELECT b.briefing_id || ' v' || b.version_no FROM briefings b
+           WHERE (SELECT count(*) FROM turns_history h
+                  WHERE h.briefing_id = b.briefing_id AND h.version_no = b.version_no)
+              <> (SELECT count(*) FROM turns t WHERE t.briefing_id = b.briefing_id)
+           ORDER BY 1""",
+    ),
+    "unique_speaker_id": (
+        "error", "no duplicate speaker_id in speakers",
+        """SELECT speaker_id || ' x' || count(*) FROM speakers GROUP BY speaker_id HAVING count(*) > 1 ORDER BY 1""",
+    ),
+    "host_opens_and_closes": (
+        "warn", "the first and the last turn of a briefing are the host's",
+        """SELECT briefing_id || ' turn ' || turn_no || ' is ' || role FROM turns t
+           WHERE role <> 'host' AND (turn_no = 1 OR turn_no = (SELECT max(turn_no) FROM turns x
+                                                             WHERE x.briefing_id = t.briefing_id))
+           ORDER BY 1""",
+    ),
+}
+
+
+def run_checks(con: duckdb.DuckDBPyConnection, run_id: str) -> list[CheckResult]:
+    """Run every check of ``CHECKS`` and append the results to ``dq_results`` (one row per check).
+
+    Args:
+        con: writable warehouse connection.
+        run_id: the run the results belong to (``dq_results.run_id``).
+    Returns:
+        One CheckResult per check, in ``CHECKS`` order.
+    Raises:
+        LoadError: a check's query or the write of the results failed (nothing is written).
+    """
+    results: list[CheckResult] = []
+    try:
+        for name, (severity, description, sql) in CHECKS.items():
+            rows = [r[0] for r in con.execute(sql).fetchall()]
+            if rows:
+                shown = "; ".join(str(r) for r in rows[:_SAMPLE])
+                more = f" (+{len(rows) - _SAMPLE} more)" if len(rows) > _SAMPLE else ""
+                results.append(CheckResult(name, severity, "fail", f"{len(rows)} offending: {shown}{more}"))
+            else:
+                results.append(CheckResult(name, severity, "pass", description))
+        checked_at = datetime.now(timezone.utc).replace(tzinfo=None)
+        con.execute("BEGIN TRANSACTION")
+        con.executemany(
+            "INSERT INTO dq_results VALUES (?, ?, ?, ?, ?, ?)",
+            [(run_id, r.check_name, r.severity, r.status, r.details, checked_at) for r in results],
+        )
+        con.execute("COMMIT")
+    except duckdb.Error as exc:
+        try:
+            con.execute("ROLLBACK")
+        except duckdb.Error:
+            pass  # no transaction open
+        raise LoadError(f"data-quality checks of run {run_id} failed to run: {exc}") from exc
+    return results

@@ -1,0 +1,175 @@
+"""Opening the warehouse file: one writer process at a time, readers read-only.
+
+DuckDB lets one process write a file; while it does, other processes cannot open the file at all,
+not even read-only. Both openers wait with backoff for the lock, then raise
+``WarehouseLockedError`` naming the holder. After a run, ``publish_read_copy`` writes a consistent
+copy (``briefings.read.duckdb`` beside the file) that readers may open while a writer is busy.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from pathlib import Path
+from typing import Callable, TypeVar
+
+import duckdb
+
+from briefings.errors import BriefingsError, WarehouseLockedError
+from warehouse.migrate import Migrations
+
+__all__ = ["open_writer", "open_reader", "publish_read_copy", "read_copy_path"]
+
+_HOLDER = re.compile(r"Conflicting lock is held in (.*?) \(PID (\d+)\)")
+T = TypeVar("T")
+_FIRST_DELAY_S = 0.05
+_MAX_DELAY_S = 1.0
+
+
+def read_copy_path(path: Path) -> Path:
+    """Where the published read copy of the warehouse ``path`` lives: ``<stem>.read.duckdb`` beside it."""
+    path = Path(path)
+    return path.with_name(f"{path.stem}.read{path.suffix or '.duckdb'}")
+
+
+def open_writer(path: Path, *, lock_wait_s: float = 60.0) -> duckdb.DuckDBPyConnection:
+    """Open (creating folders and file as needed) the warehouse for writing and migrate it.
+
+    Args:
+        path: the DuckDB file (``Settings.warehouse_path``).
+        lock_wait_s: how long to wait for another process's lock, seconds.
+    Returns:
+        A writable connection whose schema is current (pending migrations applied).
+    Raises:
+        WarehouseLockedError: another process still held the file after ``lock_wait_s``.
+        MigrationError: the schema could not be brought up to date.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = _connect(path, read_only=False, lock_wait_s=lock_wait_s)
+    try:
+        Migrations(con).apply()
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def open_reader(path: Path, *, lock_wait_s: float = 3.0) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse read-only.
+
+    Args:
+        path: the DuckDB file, or its published read copy.
+        lock_wait_s: how long to wait while a writer process holds the file, seconds.
+    Returns:
+        A read-only connection (writes fail with a DuckDB error).
+    Raises:
+        WarehouseLockedError: a writer still held the file after ``lock_wait_s``.
+        BriefingsError: there is no warehouse at ``path``.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise BriefingsError(f"no warehouse at {path}: run `briefings collect` first")
+    return _connect(path, read_only=True, lock_wait_s=lock_wait_s)
+
+
+def _connect(path: Path, *, read_only: bool, lock_wait_s: float) -> duckdb.DuckDBPyConnection:
+    """Connect, retrying with doubling delays while the file is locked by another process."""
+    return _with_lock_retry(path, lambda: duckdb.connect(str(path), read_only=read_only),
+                            read_only=read_only, lock_wait_s=lock_wait_s)
+
+
+def _with_lock_retry(path: Path, opener: Callable[[], T], *, read_only: bool, lock_wait_s: float) -> T:
+    """Call ``opener`` until it does not fail on the file lock, for at most ``lock_wait_s`` seconds."""
+    deadline = time.monotonic() + max(lock_wait_s, 0.0)
+    delay = _FIRST_DELAY_S
+    while True:
+        try:
+            return opener()
+        except duckdb.IOException as exc:
+            message = str(exc)
+            if "lock" not in message.lower():
+                raise BriefingsError(f"cannot open warehouse {path}: {message}") from exc
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise _locked_error(path, message, read_only=read_only) from exc
+            time.sleep(min(delay, remaining))
+            delay = min(delay * 2, _MAX_DELAY_S)
+
+
+def _locked_error(path: Path, message: str, *, read_only: bool) -> WarehouseLockedError:
+    """Build the error that names the lock holder and says how to read anyway."""
+    match = _HOLDER.search(message)
+    holder = f"PID {match.group(2)} ({match.group(1)})" if match else None
+    who = holder or "another process"
+    copy = read_copy_path(path)
+    hint = (
+        f"to read anyway, open the published copy {copy} (e.g. `briefings query --warehouse {copy}`) "
+        f"or wait for the run to finish and use `briefings export`"
+    )
+    mode = "read" if read_only else "write"
+    return WarehouseLockedError(f"warehouse {path} is locked by {who}; cannot {mode} it now; {hint}",
+                                path=str(path), holder=holder)
+
+
+def publish_read_copy(con_or_path: duckdb.DuckDBPyConnection | Path, target: Path | None = None, *,
+                      lock_wait_s: float = 3.0) -> Path:
+    """Write a consistent read-only copy of the warehouse for readers, replacing the previous one atomically.
+
+    Args:
+        con_or_path: the run's writer connection (works while it holds the lock; it is CHECKPOINTed
+            first), or the warehouse file's path (attached read-only for the copy).
+        target: where to write; default ``read_copy_path(<warehouse file>)``
+            (``warehouse/briefings.read.duckdb``).
+        lock_wait_s: with a path, how long to wait for another process's lock, seconds.
+    Returns:
+        The path of the copy (written to ``<target>.tmp``, then renamed over ``target``).
+    Raises:
+        BriefingsError: the copy could not be written (the previous copy is left in place).
+        WarehouseLockedError: given a path that another process still held after ``lock_wait_s``.
+    """
+    if isinstance(con_or_path, duckdb.DuckDBPyConnection):
+        con, own = con_or_path, False
+        source_path = Path(con.execute(
+            "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+        ).fetchall()[0][0])
+        source = con.execute("SELECT current_database()").fetchall()[0][0]
+    else:
+        source_path, own, source = Path(con_or_path), True, "briefings_source"
+        if not source_path.exists():
+            raise BriefingsError(f"no warehouse at {source_path} to publish")
+        con = duckdb.connect()
+        try:
+            _with_lock_retry(
+                source_path,
+                lambda: con.execute(f"ATTACH '{_sql_path(source_path)}' AS {source} (READ_ONLY)"),
+                read_only=True, lock_wait_s=lock_wait_s)
+        except BaseException:
+            con.close()
+            raise
+    target = Path(target) if target else read_copy_path(source_path)
+    tmp = target.with_name(target.name + ".tmp")
+    for stale in (tmp, Path(str(tmp) + ".wal")):
+        stale.unlink(missing_ok=True)
+    try:
+        if not own:
+            con.execute("CHECKPOINT")
+        con.execute(f"ATTACH '{_sql_path(tmp)}' AS briefings_read_copy")
+        try:
+            con.execute(f'COPY FROM DATABASE "{source}" TO briefings_read_copy')
+        finally:
+            con.execute("DETACH briefings_read_copy")
+        os.replace(tmp, target)
+    except duckdb.Error as exc:
+        tmp.unlink(missing_ok=True)
+        raise BriefingsError(f"could not publish a read copy of {source_path} to {target}: {exc}") from exc
+    finally:
+        if own:
+            con.close()
+    return target
+
+
+def _sql_path(path: Path) -> str:
+    """A path quoted for a SQL string literal."""
+    return str(path).replace("'", "''")
