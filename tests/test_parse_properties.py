@@ -1,0 +1,77 @@
+"""Property tests: arbitrary and mutilated pages give a ParsedBriefing or a ParseError, nothing else."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from briefings.errors import ParseError
+from briefings.models import ListPage, ParsedBriefing
+from briefings.parsing import parse_html, parse_list_page, parse_text
+from tests import variants as v
+
+REAL = v.real_page()
+SEED = v.seed_text()
+LIST = v.list_page()
+PROFILE = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+# pieces of markup and text the portal uses, to build plausible garbage
+TOKENS = st.sampled_from(
+    [
+        "<p>", "</p>", "<br>", "<strong>", "</strong>", "<div class=\"text_record\">", "<div>", "</div>",
+        "<div class=\"hbgov-article-content\">", "<script>", "</script>", "<style>", "&nbsp;", "&ensp;",
+        "\u3000", "：", ":", "\n", "湖北日报记者：", v.HOST_LABEL + "：", v.XIAO + "：", "出席今天发布会的有：",
+        "<li><b>嘉宾：</b>", "<li><b>时间：</b>2024-03-25</li>", "女士；", "谢谢！", "<!--", "-->", "<", ">",
+    ]
+)  # fmt: skip
+
+
+def _check(parse, page):
+    try:
+        result = parse(page)
+    except ParseError:
+        return
+    if isinstance(result, ParsedBriefing):
+        assert result.turns, "a briefing with zero turns"
+        for turn in result.turns:
+            assert turn.text == turn.span.cut(result.transcript)
+            assert turn.label_span is not None and turn.label == turn.label_span.cut(result.transcript)
+    else:
+        assert isinstance(result, ListPage)
+
+
+@PROFILE
+@given(st.text(max_size=400))
+def test_arbitrary_text(text):
+    _check(lambda t: parse_html(t, v.PAGE_URL), text)
+    _check(lambda t: parse_text(t, None), text)
+    _check(lambda t: parse_list_page(t, v.LIST_URL), text)
+
+
+@PROFILE
+@given(st.lists(st.one_of(TOKENS, st.text(max_size=12)), max_size=60).map("".join))
+def test_markup_soup(page):
+    _check(lambda t: parse_html(t, v.PAGE_URL), page)
+    _check(lambda t: parse_text(t, None), page)
+
+
+@PROFILE
+@given(st.data())
+def test_mutilated_real_page(data):
+    page = REAL
+    for _ in range(data.draw(st.integers(1, 4))):
+        start = data.draw(st.integers(0, len(page)))
+        end = data.draw(st.integers(start, min(len(page), start + 3000)))
+        insert = data.draw(st.one_of(st.just(""), TOKENS))
+        page = page[:start] + insert + page[end:]
+    _check(lambda t: parse_html(t, v.PAGE_URL), page)
+
+
+@PROFILE
+@given(st.data())
+def test_mutilated_seed_text_and_list_page(data):
+    cut = data.draw(st.integers(0, len(SEED)))
+    length = data.draw(st.integers(0, 2000))
+    _check(lambda t: parse_text(t, None), SEED[:cut] + SEED[cut + length :])
+    cut = data.draw(st.integers(0, len(LIST)))
+    _check(lambda t: parse_list_page(t, v.LIST_URL), LIST[:cut] + LIST[cut + length :])
