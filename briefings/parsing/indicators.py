@@ -1,0 +1,474 @@
+"""Economic indicator mentions in a briefing transcript (pure: str in, ``Mention`` rows out).
+
+A regex-driven scanner over sentences: one master pattern finds values with a unit (money, counts,
+percentages, percentage points, 亩) and ranks (居全省第2位); the text of the same clause and sentence
+gives qualifier, kind, comparison, period, status, subject and metric. Values inside quotes and title
+marks (“十亿领航、亿元支撑”, 《…(2023-2025年)》), ordinals (第十二场), years, months, 5G, 500千伏,
+list markers (一是) and tiers (第一方阵) are never mentions. See docs/indicators.md for the columns.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Sequence
+
+from briefings.models import Mention, Span, Turn
+from briefings.parsing.numerals import NumeralError, parse_number, parse_ordinal
+
+__all__ = ["extract_mentions", "M2_PER_MU", "resolve_period"]
+
+# 1 亩 = 2000/3 m² (shown here to 28 significant digits). value_m2 is value * 2000 / 3, rounded
+# half-up to 0.01 m² (exact whenever the 亩 value is a multiple of 0.03).
+M2_PER_MU = Decimal(2000) / Decimal(3)
+_M2_QUANTUM = Decimal("0.01")
+
+_CN = "零〇一二两三四五六七八九十百千"
+_ARABIC = r"[0-9０-９]+(?:,[0-9]{3}(?![0-9]))*(?:[.．][0-9０-９]+)?"
+# Arabic may carry 十百千 only before 万/亿/元 (3千万元), so 500千伏 stays a bare 500.
+_AR_NUM = rf"(?<![0-9０-９.．A-Za-z第]){_ARABIC}(?:[十百千]?[万亿]+|[十百千](?=元))?"
+# Chinese numerals need a magnitude (十百千万亿): 百亿元 yes, 统一元 no.
+_CN_NUM = rf"(?<![{_CN}万亿第])(?=[{_CN}]*[十百千万亿])[{_CN}]+[万亿]*"
+_COUNT_CLASSIFIERS = r"家|件|项(?!目)|个(?!月|百分点|人)|人(?!民|才|员)|份|名|套|场|次|台|辆|户|座|所"
+
+_SCAN = re.compile(
+    r"(?P<rank>(?P<rverb>排名|位列|位居|居|排)(?P<scope>全省|全国|全市|全区|省内|国内)?"
+    r"(?P<rnum>第(?:[0-9０-９]+|[一二三四五六七八九十]+))(?P<runit>位|名)?(?![0-9一二三四五六七八九十]|方阵|梯队|阵营|方队|批|档))"
+    rf"|(?P<num>{_AR_NUM}|{_CN_NUM})(?P<more>多|余)?"
+    r"(?P<unit>元|%|％|个百分点|亩)"
+    rf"|(?P<cnum>{_AR_NUM})(?P<cmore>多|余)?(?P<classifier>{_COUNT_CLASSIFIERS})"
+)
+_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]*")
+_QUOTED = re.compile(r"“[^”]*”|《[^》]*》|\"[^\"]*\"|「[^」]*」")
+_CLAUSE_BREAK = re.compile(r"[，,；;：:、]")
+
+_PERIOD = re.compile(
+    r"(?P<since>自(?P<s_y>去年|今年|20\d{2}年)?(?P<s_m>\d{1,2})月(?:(?P<s_d>\d{1,2})日)?[^，,。；;]{0,20}?(?:以来|后|起))"
+    r"|(?P<rel_since>(?P<rs_y>去年|今年|年初)以来)"
+    r"|(?P<upto>截至(?P<u_y>去年|今年|20\d{2}年)?(?P<u_m>\d{1,2})月(?:底|末|(?P<u_d>\d{1,2})日)?)"
+    r"|(?P<months>(?P<m_y>今年|去年|20\d{2}年)?(?P<m_a>\d{1,2}|元)月?[-－—~至到](?P<m_b>\d{1,2})月)"
+    r"|(?P<past_year>过去一年)"
+    r"|(?P<year>(?P<y_abs>20\d{2})年(?![0-9-－])|(?P<y_rel>今年|去年|全年|本年|明年))"
+)
+# A sentence opening with one of these sets the period of later sentences of the turn.
+_FRAME = re.compile(r"^(?:过去一年|去年以来|今年以来|今年年初|今年|去年|20\d{2}年|近年来|下一步)(?=[，,])")
+
+_QUAL_BEFORE = re.compile(r"近(?!年|期|日|来|些)|约|超过|超|突破|逾|不少于|不低于|至少|最高|不超过|不高于|最多")
+_QUAL_AFTER = re.compile(r"^(?:以上|以下|以内|左右|多)")
+_QUALIFIER = {
+    "近": "approx", "约": "approx", "左右": "approx",
+    "超过": "at_least", "超": "at_least", "突破": "at_least", "逾": "at_least", "不少于": "at_least",
+    "不低于": "at_least", "至少": "at_least", "以上": "at_least", "多": "at_least", "余": "at_least",
+    "最高": "at_most", "不超过": "at_most", "不高于": "at_most", "最多": "at_most", "以下": "at_most", "以内": "at_most",
+}
+_GROWTH = re.compile(r"增长|增速|增幅|下降|回落|提高|提升|增加|减少")
+_SHARE = re.compile(r"占比|占|比例|比重|率")
+_COMPARISON = re.compile(r"同比|环比|比上年|较上年|比去年|较去年")
+_TARGET = re.compile(r"力争|确保|争创|目标|保持")
+_FORECAST = re.compile(r"预计|有望|将(?!近)")
+_PLAN_PREFIX = re.compile(r"安排|总投资|占地|每|单个")
+_PLAN_SUBJECT = re.compile(r"^的([^，,。；;、的“”]{2,15}?(?:产业园|园区|园|基地|中心|项目|工程|城|大楼|市场))")
+_REGION = re.compile(r"^(?:全市|我市|天门市|全省|全国)")
+# Words removed from a clause to leave the metric as worded: periods, cues, and (at the ends only)
+# verbs and qualifiers, so 签约 keeps its 约 and 超长期 its 超.
+_NOISE = re.compile(
+    r"自[^，,。；;]*?(?:以来|后)|截至\d{1,2}月(?:底|末)?|(?:今年|去年|20\d{2}年)?(?:\d{1,2}|元)月?[-－—~至到]\d{1,2}月"
+    r"|20\d{2}年|今年以来|去年以来|今年|去年|全年|力争|确保|预计|有望|将(?!近)|同比|环比|分别|均|[“”《》()（）]"
+)
+_LEAD_WORDS = re.compile(r"^(?:其中|共计|共|累计|先后|总计)+")
+_TAIL_WORDS = re.compile(r"(?:增长|增速|增幅|达到|达|为|实现|完成|超过|超|突破|近|约|逾|不少于|不低于|最高|以上)+$")
+_SUFFIX_CUT = re.compile(r"[，,。；;、“”]|完成|获评|实现|通过|召开|建设|前期|对|在|的")
+_LIST_WITH_DENG = re.compile(r"((?:[^、，,；;。]+、)+[^、，,；;。]+?)等")
+_VERB_PREFIX = re.compile(r"^.*?(?:引进|包括|培育|打造|建设|推动|支持|其中|对|在)")
+_CONTINUATION = re.compile(r"(?:、[^、，,。；;]{1,12}?(?:元|%|％|家|个|项|件|亩))*")
+_N_ITEMS = re.compile(r"([两二三四五六七八九十]|\d+)(?:项|个|类)")
+
+
+@dataclass
+class _Row:
+    """A mention under construction (sentence-relative offsets)."""
+
+    start: int
+    end: int
+    value_text: str
+    value: Decimal | None
+    unit: str
+    unit_text: str
+    qualifier: str
+    kind: str
+    comparison: str | None
+    rank_scope: str | None
+    period: tuple[date | None, date | None]
+    status: str
+    subject: str
+    metric: str
+    value_m2: Decimal | None = None
+    parse_flag: str | None = None
+    raw_prefix: str = ""
+
+
+def extract_mentions(transcript: str, turns: Sequence[Turn], event_date: date | None) -> list[Mention]:
+    """Find every economic indicator value said in the turns of a briefing.
+
+    Args:
+        transcript: the stored transcript (``ParsedBriefing.transcript``); full- or half-width punctuation.
+        turns: the briefing's turns; each ``turn.span`` indexes ``transcript``.
+        event_date: the 时间 of the 发布会实录 block; relative periods (今年, 1-2月, 去年以来) resolve
+            against it. None leaves relative periods NULL.
+    Returns:
+        Mentions in text order, ``mention_no`` from 1. ``span`` covers ``value_text`` in ``transcript``.
+        One value spread over several subjects (均, 分别) gives one row per subject, sharing the span.
+        ``value`` is exact in the base unit (yuan, count, percent, percentage point, rank, 亩); when the
+        numeral cannot be read it is None and ``parse_flag`` says why (``numeral:<reason>``).
+    Raises:
+        Nothing on purpose: text without indicators gives an empty list.
+    """
+    mentions: list[Mention] = []
+    for turn in turns:
+        frame: tuple[date | None, date | None] = (None, None)
+        for match in _SENTENCE.finditer(transcript, turn.span.start, turn.span.end):
+            sentence = match.group(0)
+            lead = len(sentence) - len(sentence.lstrip())
+            sentence = sentence.strip()
+            if not sentence:
+                continue
+            offset = match.start() + lead
+            framing = _FRAME.match(sentence)
+            if framing:
+                frame = resolve_period(framing.group(0), event_date) if framing.group(0) not in ("近年来",) else (None, None)
+                if framing.group(0) == "下一步" and event_date:
+                    frame = (date(event_date.year, 1, 1), date(event_date.year, 12, 31))
+            for row in _scan_sentence(sentence, event_date, frame):
+                mentions.append(
+                    Mention(
+                        turn_no=turn.turn_no,
+                        mention_no=len(mentions) + 1,
+                        sentence=sentence,
+                        span=Span(offset + row.start, offset + row.end),
+                        value_text=row.value_text,
+                        value=row.value,
+                        unit=row.unit,
+                        unit_text=row.unit_text,
+                        qualifier=row.qualifier,
+                        kind=row.kind,
+                        comparison=row.comparison,
+                        rank_scope=row.rank_scope,
+                        period_start=row.period[0],
+                        period_end=row.period[1],
+                        status=row.status,
+                        subject=row.subject,
+                        metric=row.metric,
+                        value_m2=row.value_m2,
+                        parse_flag=row.parse_flag,
+                    )
+                )
+    return mentions
+
+
+def resolve_period(expression: str, event_date: date | None) -> tuple[date | None, date | None]:
+    """Resolve one period expression against the briefing's event date.
+
+    Args:
+        expression: ``2023年``, ``今年``, ``全年``, ``去年``, ``1-2月``, ``今年1-2月``, ``元至2月`` (元月 =
+            January), ``去年以来``, ``今年以来``, ``自1月23日以来``, ``截至2月底``, ``过去一年``.
+        event_date: the briefing's date; relative expressions need it.
+    Returns:
+        (period_start, period_end), inclusive dates; ``以来`` periods end on the event date. (None, None)
+        when the expression is not a period or needs an event date that is missing; ``截至`` gives no start.
+    """
+    match = _PERIOD.search(expression)
+    if not match:
+        return (None, None)
+    return _period_of(match, event_date)
+
+
+def _year_of(word: str | None, event_date: date | None) -> int | None:
+    """``2023年`` -> 2023; 今年/全年/本年 -> event year; 去年 -> event year - 1; 明年 -> + 1."""
+    if word and word[:4].isdigit():
+        return int(word[:4])
+    if event_date is None:
+        return None
+    if word in (None, "", "今年", "全年", "本年", "年初"):
+        return event_date.year
+    return event_date.year + {"去年": -1, "明年": 1}.get(word, 0)
+
+
+def _month_end(year: int, month: int) -> date:
+    """Last day of ``month`` of ``year``."""
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _period_of(match: re.Match[str], event_date: date | None) -> tuple[date | None, date | None]:
+    """Dates of one ``_PERIOD`` match."""
+    g = match.group
+    if g("since"):
+        year = _year_of(g("s_y"), event_date)
+        if year is None:
+            return (None, None)
+        return (date(year, int(g("s_m")), int(g("s_d") or 1)), event_date)
+    if g("rel_since"):
+        year = _year_of(g("rs_y"), event_date)
+        return (date(year, 1, 1), event_date) if year else (None, None)
+    if g("upto"):
+        year = _year_of(g("u_y"), event_date)
+        if year is None:
+            return (None, None)
+        month = int(g("u_m"))
+        return (None, date(year, month, int(g("u_d"))) if g("u_d") else _month_end(year, month))
+    if g("months"):
+        year = _year_of(g("m_y"), event_date)
+        if year is None:
+            return (None, None)
+        first = 1 if g("m_a") == "元" else int(g("m_a"))
+        return (date(year, first, 1), _month_end(year, int(g("m_b"))))
+    if g("past_year"):
+        return (date(event_date.year - 1, 1, 1), date(event_date.year - 1, 12, 31)) if event_date else (None, None)
+    year = _year_of(g("y_abs") or g("y_rel"), event_date)
+    return (date(year, 1, 1), date(year, 12, 31)) if year else (None, None)
+
+
+def _blank_quotes(sentence: str) -> tuple[str, list[tuple[int, int]]]:
+    """The sentence with quoted / title-marked text blanked (same length), and the blanked ranges."""
+    ranges = [(m.start(), m.end()) for m in _QUOTED.finditer(sentence)]
+    chars = list(sentence)
+    for start, end in ranges:
+        chars[start + 1 : end - 1] = "_" * (end - start - 2)
+    return "".join(chars), ranges
+
+
+def _scan_sentence(
+    sentence: str, event_date: date | None, frame: tuple[date | None, date | None]
+) -> list[_Row]:
+    """All rows of one sentence, in text order (均 / 分别 rows expanded)."""
+    plain, quoted = _blank_quotes(sentence)
+    rows: list[_Row] = []
+    prev_end = 0
+    for match in _SCAN.finditer(plain):
+        if any(a < match.start() < b for a, b in quoted):
+            continue
+        row = _row_of(match, sentence, plain, prev_end, rows, event_date, frame)
+        prev_end = match.end()
+        rows.extend(row)
+    return rows
+
+
+def _clause_start(plain: str, pos: int, floor: int) -> int:
+    """Start of the clause holding ``pos``: after the last ，；：、 before it, not before ``floor``."""
+    start = floor
+    for brk in _CLAUSE_BREAK.finditer(plain, floor, pos):
+        start = brk.end()
+    return start
+
+
+def _value_of(match: re.Match[str]) -> tuple[str, int, int, Decimal | None, str, str, str | None, str | None]:
+    """(value_text, start, end, value, unit, unit_text, parse_flag, more) of a scanner match."""
+    g = match.group
+    if g("rank"):
+        start, end = match.start("rnum"), match.end("runit") if g("runit") else match.end("rnum")
+        text = match.string[start:end]
+        try:
+            value: Decimal | None = Decimal(parse_ordinal(text))
+            flag = None
+        except NumeralError as exc:
+            value, flag = None, f"numeral:{exc.reason}"
+        return text, start, end, value, "rank", g("runit") or "", flag, None
+    if g("num"):
+        num, more, unit_text = g("num"), g("more"), g("unit")
+        start, end = match.start("num"), match.end("unit")
+        multiplier = re.search(r"[十百千]?[万亿]*$", num).group(0) if num[0] in "0123456789０１２３４５６７８９" else re.search(r"[万亿]*$", num).group(0)
+        if unit_text == "元":
+            unit, unit_text = "CNY", multiplier + "元"
+        elif unit_text in "%％":
+            unit = "percent"
+        elif unit_text == "个百分点":
+            unit = "percentage_point"
+        else:
+            unit = "mu"
+    else:
+        num, more, unit_text = g("cnum"), g("cmore"), g("classifier")
+        start, end = match.start("cnum"), match.end("classifier")
+        unit = "count"
+    try:
+        value, flag = parse_number(num), None
+    except NumeralError as exc:
+        value, flag = None, f"numeral:{exc.reason}"
+    return match.string[start:end], start, end, value, unit, unit_text, flag, more
+
+
+def _row_of(
+    match: re.Match[str],
+    sentence: str,
+    plain: str,
+    prev_end: int,
+    rows: list[_Row],
+    event_date: date | None,
+    frame: tuple[date | None, date | None],
+) -> list[_Row]:
+    """Rows of one scanner match (more than one when 均 / 分别 spreads it)."""
+    value_text, start, end, value, unit, unit_text, flag, more = _value_of(match)
+    value_text = sentence[start:end]
+    head = match.start()  # rank: start of the verb (居), else the number
+    clause_from = _clause_start(plain, head, prev_end)
+    raw_prefix = plain[clause_from:head]
+    gap = plain[prev_end:head]
+    suffix_full = plain[end:]
+    suffix_clause = _QUAL_AFTER.sub("", re.split(r"[，,。；;、！？!?]", sentence[end:], maxsplit=1)[0])
+    previous = rows[-1] if rows else None
+
+    # A bare continuation (10亿元、15亿元、20亿元) repeats the first value's context.
+    if previous is not None and gap.strip() in ("、", "") and unit == previous.unit and unit != "rank":
+        pending = previous.raw_prefix[3:].split("、") if previous.raw_prefix.startswith("分别:") else []
+        subject = pending[0] if pending and pending[0] else previous.subject
+        row = replace(previous, start=start, end=end, value_text=value_text, value=value, unit_text=unit_text,
+                      parse_flag=flag, value_m2=_to_m2(value) if unit == "mu" else None, subject=subject,
+                      raw_prefix="分别:" + "、".join(pending[1:]) if len(pending) > 1 else "")
+        return [row]
+
+    qualifier = _qualifier(raw_prefix, suffix_full, more)
+    kind, comparison = _kind(unit, raw_prefix, previous)
+    rank_scope = match.group("scope") if unit == "rank" else None
+
+    # subject, metric
+    cleaned = _clean(sentence[clause_from:head])
+    subject = ""
+    region = _REGION.match(cleaned)
+    if region and unit != "rank":
+        subject, cleaned = region.group(0), cleaned[region.end():]
+    metric = cleaned
+    plan_subject = _PLAN_SUBJECT.match(suffix_full)
+    suffix_noun = _SUFFIX_CUT.split(suffix_clause, maxsplit=1)[0][:16]
+    if plan_subject:
+        subject = plan_subject.group(1)
+    elif unit == "count" and suffix_noun:
+        if cleaned.endswith("等"):
+            subject = cleaned
+        metric = suffix_noun
+    elif unit == "CNY" and suffix_noun and re.search(r"(?:资金|经费|款)$", suffix_noun):
+        metric = cleaned + suffix_noun
+
+    # period and status come from text before the value (quotes blanked)
+    before = plain[:head]
+    status = _status(before, raw_prefix, suffix_full, previous, bool(plan_subject))
+    periods = list(_PERIOD.finditer(before))
+    if status == "plan":
+        period: tuple[date | None, date | None] = (None, None)
+    elif periods:
+        period = _period_of(periods[-1], event_date)
+        if period[0] is None and period[1] is not None:
+            period = (frame[0], period[1])
+    else:
+        period = frame
+
+    row = _Row(start, end, value_text, value, unit, unit_text, qualifier, kind, comparison, rank_scope, period,
+               status, subject, metric, _to_m2(value) if unit == "mu" else None, flag, raw_prefix)
+
+    if not metric and previous is not None and "均" not in raw_prefix:
+        row.metric, row.subject = previous.metric, row.subject or previous.subject
+        if unit == "rank" and previous.unit != "rank":
+            row.period = previous.period
+    if "均" in raw_prefix:
+        wide_from = max(prev_end, max((m.end() for m in re.finditer(r"[，,；;：:]", plain[:head])), default=0))
+        verb = match.group("rverb") if unit == "rank" else ""
+        return _spread_each(row, sentence[wide_from:head], rows, verb)
+    if "分别" in raw_prefix:
+        return _spread_respectively(row, plain, head, suffix_full, sentence)
+    if unit == "rank" and not row.metric:
+        row.metric = match.group("rverb")
+    return [row]
+
+
+def _clean(text: str) -> str:
+    """The metric as worded: ``text`` without period words, status cues, and verbs/qualifiers at its ends."""
+    text = _NOISE.sub("", text).strip()
+    return _TAIL_WORDS.sub("", _LEAD_WORDS.sub("", text)).strip()
+
+
+def _qualifier(raw_prefix: str, suffix: str, more: str | None) -> str:
+    """exact / approx / at_least / at_most from 以上-style words after, 多/余 inside, 近/超-style words before."""
+    after = _QUAL_AFTER.match(suffix)
+    if after:
+        return _QUALIFIER[after.group(0)]
+    if more:
+        return _QUALIFIER[more]
+    words = _QUAL_BEFORE.findall(raw_prefix)
+    return _QUALIFIER[words[-1]] if words else "exact"
+
+
+def _kind(unit: str, raw_prefix: str, previous: _Row | None) -> tuple[str, str | None]:
+    """(kind, comparison): percentages are growth_rate after 增长-words, share after 占/率-words."""
+    if unit == "rank":
+        return "rank", None
+    if unit not in ("percent", "percentage_point"):
+        return "level", None
+    growth = [m.end() for m in _GROWTH.finditer(raw_prefix)]
+    share = [m.end() for m in _SHARE.finditer(raw_prefix)]
+    comparisons = _COMPARISON.findall(raw_prefix)
+    if growth and (not share or growth[-1] > share[-1]):
+        return "growth_rate", comparisons[-1] if comparisons else None
+    if share:
+        return "share", None
+    if unit == "percentage_point":
+        return "growth_rate", comparisons[-1] if comparisons else None
+    return "share", None
+
+
+def _status(before: str, raw_prefix: str, suffix: str, previous: _Row | None, has_plan_subject: bool) -> str:
+    """plan (project sizes, budgets, per-unit standards), else the nearest 力争/将-style cue, else achieved."""
+    if has_plan_subject or _PLAN_PREFIX.search(raw_prefix):
+        return "plan"
+    if raw_prefix.startswith("其中") and previous is not None and previous.status == "plan":
+        return "plan"
+    target = [m.end() for m in _TARGET.finditer(before)]
+    forecast = [m.end() for m in _FORECAST.finditer(before)]
+    if target or forecast:
+        return "target" if (target[-1] if target else -1) > (forecast[-1] if forecast else -1) else "forecast"
+    return "achieved"
+
+
+def _to_m2(value: Decimal | None) -> Decimal | None:
+    """亩 -> m², exact 2000/3 factor, rounded half-up to 0.01 m²."""
+    if value is None:
+        return None
+    return (value * Decimal(2000) / Decimal(3)).quantize(_M2_QUANTUM, rounding=ROUND_HALF_UP)
+
+
+def _spread_each(row: _Row, prefix: str, rows: list[_Row], verb: str) -> list[_Row]:
+    """均: one row per subject — a 、 list right before 均, else the earlier mentions of the sentence."""
+    before_jun = prefix.split("均")[0]
+    metric_here = _clean(prefix.split("均")[-1])
+    if "、" in before_jun:
+        items = [_VERB_PREFIX.sub("", item).strip() for item in before_jun.split("、")]
+        return [replace(row, subject=item, metric=metric_here or verb) for item in items if item]
+    count = _N_ITEMS.search(before_jun)
+    earlier = [r for r in rows if r.unit != "rank"]
+    if count:
+        n = int(parse_number(count.group(1)))
+        earlier = earlier[-n:]
+    metric_mine = _clean(_N_ITEMS.sub("", before_jun)).replace("指标", "") or metric_here
+    out = []
+    for r in earlier:
+        if row.unit == "rank" or not metric_mine:
+            out.append(replace(row, subject=r.subject, metric=r.metric))
+        else:
+            out.append(replace(row, subject=r.subject, metric=metric_mine))
+    return out or [row]
+
+
+def _spread_respectively(row: _Row, plain: str, head: int, suffix: str, sentence: str) -> list[_Row]:
+    """分别: the first of n values joined by 、 takes the first item of the nearest 等-list before it.
+
+    The remaining items ride in ``raw_prefix`` (``分别:宝昂科技、通格微电路``); each continuation value
+    (、15亿元) takes the next one in ``_row_of``.
+    """
+    n = 1 + _CONTINUATION.match(suffix).group(0).count("、")
+    lists = [m for m in _LIST_WITH_DENG.finditer(plain[:head]) if m.group(1).count("、") + 1 >= n]
+    subjects: list[str] = []
+    if lists:
+        items = lists[-1].group(1).split("、")[-n:]
+        subjects = [_VERB_PREFIX.sub("", item).strip() for item in items]
+    row.subject = subjects[0] if subjects else row.subject
+    row.raw_prefix = "分别:" + "、".join(subjects[1:])
+    return [row]

@@ -1,0 +1,208 @@
+"""briefings.parsing.indicators: indicator mentions of the real session-12 page (天门, 2024-03-25)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from briefings.models import Mention, Span, Turn
+from briefings.parsing import parse_html, parse_text
+from briefings.parsing.indicators import M2_PER_MU, extract_mentions, resolve_period
+from briefings.settings import SEED_TEXT_PATH, SNAPSHOT_SITE_DIR
+
+URL = "https://www.hubei.gov.cn/hbfb/xwfbh/202403/t20240326_5134107.shtml"
+PAGE = SNAPSHOT_SITE_DIR / "www.hubei.gov.cn/hbfb/xwfbh/202403/t20240326_5134107.shtml"
+EVENT = date(2024, 3, 25)
+YEAR_2023 = (date(2023, 1, 1), date(2023, 12, 31))
+YEAR_2024 = (date(2024, 1, 1), date(2024, 12, 31))
+JAN_FEB_2024 = (date(2024, 1, 1), date(2024, 2, 29))
+NO_PERIOD = (None, None)
+
+
+@pytest.fixture(scope="module")
+def page():
+    return parse_html(PAGE.read_text(encoding="utf-8"), URL)
+
+
+@pytest.fixture(scope="module")
+def mentions(page) -> list[Mention]:
+    return extract_mentions(page.transcript, page.turns, page.briefing.event_date)
+
+
+def _find(mentions: list[Mention], transcript: str, context: str, value_text: str) -> list[Mention]:
+    """Mentions whose value_text sits inside the first occurrence of ``context`` in the transcript."""
+    at = transcript.find(context)
+    assert at >= 0, context
+    start = at + context.index(value_text)
+    return [m for m in mentions if m.span == Span(start, start + len(value_text))]
+
+
+# The issue's table: context, value_text, subjects, metric words, value, unit, qualifier, kind, period, status
+EXPECTED = [
+    ("投资50亿元的新材料产业园", "50亿元", ["新材料产业园"], ["投资"], "5000000000", "CNY", "exact", "level", NO_PERIOD, "plan"),
+    ("产值均超百亿元", "百亿元", ["新材料产业园", "化纤纺织产业园"], ["产值"], "10000000000", "CNY", "at_least", "level", YEAR_2024, "forecast"),
+    ("2023年全市服装电商销售量5亿件", "5亿件", [""], ["销售量"], "500000000", "count", "exact", "level", YEAR_2023, "achieved"),
+    ("分别突破10亿元、15亿元、20亿元", "10亿元", ["彤辉智能"], ["产值"], "1000000000", "CNY", "at_least", "level", YEAR_2024, "forecast"),
+    ("分别突破10亿元、15亿元、20亿元", "15亿元", ["宝昂科技"], ["产值"], "1500000000", "CNY", "at_least", "level", YEAR_2024, "forecast"),
+    ("分别突破10亿元、15亿元、20亿元", "20亿元", ["通格微电路"], ["产值"], "2000000000", "CNY", "at_least", "level", YEAR_2024, "forecast"),
+    ("配套市级资金近5000万元", "5000万元", [""], ["市级", "配套", "资金"], "50000000", "CNY", "approx", "level", YEAR_2023, "achieved"),
+    ("今年1-2月，全市工业投资同比增长41.1%", "41.1%", [""], ["工业投资"], "41.1", "percent", "exact", "growth_rate", JAN_FEB_2024, "achieved"),
+    ("GDP同比增长6.2%", "6.2%", [""], ["GDP"], "6.2", "percent", "exact", "growth_rate", YEAR_2023, "achieved"),
+    ("全市固定资产投资同比增长9%", "9%", [""], ["固定资产投资"], "9", "percent", "exact", "growth_rate", JAN_FEB_2024, "achieved"),
+    ("居全省第2位", "第2位", [""], ["固定资产投资"], "2", "rank", "exact", "rank", JAN_FEB_2024, "achieved"),
+    ("力争全年签约项目总金额500亿元以上", "500亿元", [""], ["签约项目总金额"], "50000000000", "CNY", "at_least", "level", YEAR_2024, "target"),
+    ("高企总量达到149家", "149家", [""], ["高企总量"], "149", "count", "exact", "level", YEAR_2023, "achieved"),
+    ("高企总量达到149家，同比增长55.2%", "55.2%", [""], ["高企总量"], "55.2", "percent", "exact", "growth_rate", YEAR_2023, "achieved"),
+    ("每台车最高补贴1万元", "1万元", [""], ["补贴"], "10000", "CNY", "at_most", "level", NO_PERIOD, "plan"),
+    ("确保全年固定资产投资增长12%以上", "12%", [""], ["固定资产投资"], "12", "percent", "at_least", "growth_rate", YEAR_2024, "target"),
+]
+
+
+@pytest.mark.parametrize(
+    ("context", "value_text", "subjects", "metric_words", "value", "unit", "qualifier", "kind", "period", "status"),
+    EXPECTED,
+    ids=[f"{row[1]}@{row[0][:8]}" for row in EXPECTED],
+)
+def test_issue_table_rows(page, mentions, context, value_text, subjects, metric_words, value, unit, qualifier, kind,
+                          period, status) -> None:
+    found = _find(mentions, page.transcript, context, value_text)
+    assert len(found) == len(subjects)
+    for mention, subject in zip(found, subjects):
+        assert mention.value_text == value_text
+        assert mention.value == Decimal(value)
+        assert (mention.unit, mention.qualifier, mention.kind, mention.status) == (unit, qualifier, kind, status)
+        assert (mention.period_start, mention.period_end) == period
+        assert subject in mention.subject
+        assert all(word in mention.metric for word in metric_words), mention.metric
+        assert mention.parse_flag is None
+
+
+def test_comparison_scope_and_classifier(page, mentions) -> None:
+    (growth,) = _find(mentions, page.transcript, "全市固定资产投资同比增长9%", "9%")
+    (rank,) = _find(mentions, page.transcript, "居全省第2位", "第2位")
+    (sales,) = _find(mentions, page.transcript, "销售量5亿件", "5亿件")
+    (gdp,) = _find(mentions, page.transcript, "GDP同比增长6.2%", "6.2%")
+    assert growth.comparison == "同比" and gdp.comparison == "同比"
+    assert rank.rank_scope == "全省" and rank.unit_text == "位"
+    assert sales.unit_text == "件"
+    (money,) = _find(mentions, page.transcript, "投资50亿元的", "50亿元")
+    assert money.unit_text == "亿元"
+
+
+def test_both_rank_one_indicators_spread_by_jun(page, mentions) -> None:
+    # 今年1-2月，全市工业投资同比增长41.1%，工业增值税同比增长64.5%，两项指标均位列全省第一
+    found = _find(mentions, page.transcript, "均位列全省第一", "第一")
+    assert [m.metric for m in found] == ["工业投资", "工业增值税"]
+    assert all(m.value == 1 and m.kind == "rank" and m.rank_scope == "全省" for m in found)
+
+
+def test_area_in_mu_with_square_metres(page, mentions) -> None:
+    (area,) = _find(mentions, page.transcript, "占地1710亩的华中服装电商城", "1710亩")
+    assert (area.value, area.unit, area.unit_text) == (Decimal(1710), "mu", "亩")
+    assert area.value_m2 == Decimal("1140000.00")  # 1710 * 2000/3, exact
+    assert area.subject == "华中服装电商城" and area.status == "plan"
+
+
+def test_non_indicators_are_not_mentions(page, mentions) -> None:
+    text = page.transcript
+    for phrase in ["十亿领航、亿元支撑", "居全省第一方阵", "500千伏变电站", "《天门市数字经济三年工作方案", "5G全连接工厂",
+                   "第十二场", "一是", "1个月签约", "“131”"]:
+        at = text.find(phrase)
+        assert at >= 0, phrase
+        hit = [m for m in mentions if m.span.start < at + len(phrase) and m.span.end > at]
+        if phrase == "5G全连接工厂":
+            # the 5 of 5G is a name; 5G全连接工厂10家 gives 10, which starts after the phrase
+            assert hit == []
+            assert _find(mentions, text, "5G全连接工厂10家", "10家")[0].value == 10
+        else:
+            assert hit == [], (phrase, hit)
+
+
+def test_spans_cut_value_text_and_numbers_run_in_text_order(page, mentions) -> None:
+    assert len(mentions) == 104
+    assert [m.mention_no for m in mentions] == list(range(1, len(mentions) + 1))
+    starts = [m.span.start for m in mentions]
+    assert starts == sorted(starts)
+    for m in mentions:
+        assert m.span.cut(page.transcript) == m.value_text
+        assert m.sentence in page.transcript
+        turn = page.turns[m.turn_no - 1]
+        assert turn.span.start <= m.span.start < m.span.end <= turn.span.end
+
+
+def test_half_width_seed_text_gives_the_same_rows(mentions) -> None:
+    seed = parse_text(SEED_TEXT_PATH.read_text(encoding="utf-8"))
+    from_seed = extract_mentions(seed.transcript, seed.turns, seed.briefing.event_date)
+    key = lambda m: (m.turn_no, m.value_text, m.value, m.unit, m.qualifier, m.kind, m.status, m.period_start,  # noqa: E731
+                     m.period_end, m.subject, m.metric)
+    assert [key(m) for m in from_seed] == [key(m) for m in mentions]
+
+
+def _one_turn(text: str) -> tuple[str, list[Turn]]:
+    return text, [Turn(1, "天门市委副书记、市长肖敏", "肖敏", "guest", None, text, Span(0, len(text)))]
+
+
+def test_full_width_digits_and_percentage_points() -> None:
+    # the page's sentence with its growth rate written full-width, and a change in percentage points
+    transcript, turns = _one_turn("1-2月，全市固定资产投资同比增长１２．５％，增速提高3.2个百分点。")
+    rate, points = extract_mentions(transcript, turns, EVENT)
+    assert (rate.value_text, rate.value, rate.unit) == ("１２．５％", Decimal("12.5"), "percent")
+    assert (points.value, points.unit, points.unit_text, points.kind) == (
+        Decimal("3.2"), "percentage_point", "个百分点", "growth_rate")
+    assert (points.period_start, points.period_end) == JAN_FEB_2024
+
+
+def test_chinese_numerals_in_money() -> None:
+    transcript, turns = _one_turn("市财政安排一千零十万元产业转型升级专项资金，撬动企业投资1.2万亿元。")
+    budget, leverage = extract_mentions(transcript, turns, EVENT)
+    assert budget.value == Decimal("10100000") and budget.status == "plan"
+    assert leverage.value == Decimal("1200000000000") and leverage.unit_text == "万亿元"
+
+
+def test_unreadable_value_is_null_with_flag() -> None:
+    transcript, turns = _one_turn("撬动企业投资十百亿元。")
+    (mention,) = extract_mentions(transcript, turns, EVENT)
+    assert mention.value is None
+    assert mention.parse_flag == "numeral:bad_order"
+    assert mention.value_text == "十百亿元"
+
+
+def test_without_event_date_relative_periods_stay_null() -> None:
+    transcript, turns = _one_turn("今年1-2月，全市工业投资同比增长41.1%。2023年，我市GDP同比增长6.2%。")
+    first, second = extract_mentions(transcript, turns, None)
+    assert (first.period_start, first.period_end) == NO_PERIOD
+    assert (second.period_start, second.period_end) == YEAR_2023
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        ("2023年", YEAR_2023),
+        ("今年", YEAR_2024),
+        ("全年", YEAR_2024),
+        ("去年", YEAR_2023),
+        ("1-2月", JAN_FEB_2024),
+        ("今年1-2月", JAN_FEB_2024),
+        ("元至2月", JAN_FEB_2024),
+        ("去年以来", (date(2023, 1, 1), EVENT)),
+        ("今年以来", (date(2024, 1, 1), EVENT)),
+        ("自1月23日政策发布以来", (date(2024, 1, 23), EVENT)),
+        ("自去年11月全市新型工业化大会召开后", (date(2023, 11, 1), EVENT)),
+        ("截至2月底", (None, date(2024, 2, 29))),
+        ("过去一年", YEAR_2023),
+        ("下午好", NO_PERIOD),
+    ],
+)
+def test_resolve_period(expression: str, expected: tuple) -> None:
+    assert resolve_period(expression, EVENT) == expected
+
+
+def test_square_metres_round_half_up_to_centimetre_squares() -> None:
+    # 1 亩 = 2000/3 m² = 666.666… -> 666.67; 1.5 亩 = 1000 m² exactly
+    transcript, turns = _one_turn("抓紧建设占地1亩的华中服装电商城，新建占地1.5亩的物流中心。")
+    one, one_and_half = extract_mentions(transcript, turns, EVENT)
+    assert one.value_m2 == Decimal("666.67")
+    assert one_and_half.value_m2 == Decimal("1000")
+    assert one.value * M2_PER_MU == Decimal("666.6666666666666666666666667")
