@@ -146,3 +146,28 @@ def test_seed_text_gives_the_same_turns(real):
             page_turn.speaker_id,
         )
         assert nfkc(text_turn.text) == nfkc(page_turn.text)
+
+
+def test_a_prefix_ending_in_a_guest_name_without_a_title_is_not_a_label():
+    paragraphs = _paragraph_texts()
+    at = paragraphs.index(v.XIA + "：") + 1
+    paragraphs.insert(at + 1, "下面请肖敏：")
+    transcript, turns, _ = segment_turns(paragraphs, parse_guests(GUEST_LINE))
+    assert len(turns) == 16
+    assert "\n下面请肖敏：\n" in turns[4].text
+
+
+def test_bare_host_placeholder_opens_the_briefing():
+    paragraphs = ["主持人：" if p == v.HOST_LABEL + "：" else p for p in _paragraph_texts()]
+    transcript, turns, qa = segment_turns(paragraphs, parse_guests(GUEST_LINE))
+    assert [t.turn_no for t in turns if t.role == "host"] == [1, 3, 16]
+    assert {t.speaker for t in turns if t.role == "host"} == {"主持人"}
+    assert len(qa) == 6
+
+
+def test_host_later_labelled_by_name_only():
+    paragraphs = _paragraph_texts()
+    last = len(paragraphs) - 1 - paragraphs[::-1].index(v.HOST_LABEL + "：")
+    paragraphs[last] = "黄勤："
+    _, turns, _ = segment_turns(paragraphs, parse_guests(GUEST_LINE))
+    assert (turns[15].label, turns[15].role, turns[15].speaker_id) == ("黄勤", "host", "黄勤@湖北")

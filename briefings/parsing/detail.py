@@ -24,13 +24,15 @@ from briefings.parsing.segment import segment_turns
 from briefings.parsing.speakers import (
     genders_from_intro,
     intro_labels,
+    is_host_placeholder,
     journalist_outlet,
     looks_like_official_label,
+    names_known_person,
     parse_guests,
     parse_label,
     speaker_id_for,
 )
-from briefings.parsing.text import clean_line, cn_int, parse_date, split_lines, strip_colon
+from briefings.parsing.text import clean_line, cn_int, parse_date, split_lines
 
 __all__ = ["PARSER_VERSION", "parse_html", "parse_text", "briefing_facts_from_title"]
 
@@ -151,7 +153,8 @@ def _starts_with_label(line: str, names: Sequence[str]) -> bool:
     return (
         journalist_outlet(label) is not None
         or looks_like_official_label(label)
-        or any(n and label.endswith(n) for n in names)
+        or names_known_person(label, names)
+        or is_host_placeholder(label)
     )
 
 

@@ -11,8 +11,10 @@ from briefings.models import Guest, QAPair, Role, Span, Turn
 from briefings.parsing.speakers import (
     genders_from_intro,
     intro_labels,
+    is_host_placeholder,
     journalist_outlet,
     looks_like_official_label,
+    names_known_person,
     parse_label,
     speaker_id_for,
 )
@@ -46,8 +48,8 @@ def _find_label(line_no: int, line: str, names: Sequence[str], host: str | None,
     is_label = (
         journalist_outlet(label) is not None
         or (host is not None and label == host)
-        or any(label.endswith(name) for name in names)
-        or (first and looks_like_official_label(label))
+        or names_known_person(label, names)
+        or (first and (looks_like_official_label(label) or is_host_placeholder(label)))
     )
     if not is_label:
         return None
@@ -76,7 +78,9 @@ def segment_turns(
     Source: officials' labels stand alone on a line ending in a colon (full or half width);
         journalists' (``湖北日报记者：企业是…``) are inline. The first speaker, not in 嘉宾, is the host.
         A line is a label only if the text before its first colon (no sentence punctuation) names a
-        guest or introduced person by the end, equals the host's label or reads ``<outlet>记者``.
+        guest or introduced person by the end (after a title word, or alone), equals the host's
+        label or reads ``<outlet>记者``; the first line may also be an unknown official's label
+        (``<organisation><title><name>``) or ``主持人``.
     """
     lines = [line for paragraph in paragraphs for line in split_lines(paragraph)]
     if not lines:
@@ -107,9 +111,11 @@ def segment_turns(
     if journalist_outlet(first.label) is None and first_name not in guest_names:
         host_label, host_name = first.label, first_name
 
+    # later the host may be labelled by name only (黄勤：)
+    known = [*names, host_name] if host_name else names
     labels = [first]
     for line_no in range(1, len(lines)):
-        found = _find_label(line_no, lines[line_no], names, host_label, first=False)
+        found = _find_label(line_no, lines[line_no], known, host_label, first=False)
         if found is not None:
             labels.append(found)
 

@@ -19,6 +19,8 @@ __all__ = [
     "region_of",
     "genders_from_intro",
     "looks_like_official_label",
+    "names_known_person",
+    "is_host_placeholder",
     "parse_guests",
     "intro_labels",
 ]
@@ -127,6 +129,28 @@ def looks_like_official_label(label: str) -> bool:
     if not 3 <= len(label) <= 48 or _SENTENCE_MARKS.search(label):
         return False
     return _NAME_AFTER_TITLE.match(label) is not None
+
+
+def names_known_person(label: str, names: Sequence[str]) -> bool:
+    """Whether ``label`` (colon removed) is one of ``names``, or ``<office with a title word><name>``.
+
+    ``天门市科技局局长夏齐飞`` names 夏齐飞; ``下面请夏齐飞`` does not (no title before the name).
+    """
+    label = strip_colon(label)
+    for name in names:
+        if name and label.endswith(name):
+            office = label[: -len(name)]
+            if not office or _TITLE.search(office):
+                return True
+    return False
+
+
+_HOST_PLACEHOLDERS = ("主持人", "主持")
+
+
+def is_host_placeholder(label: str) -> bool:
+    """Whether ``label`` is the bare ``主持人`` some transcripts use instead of the host's name."""
+    return strip_colon(label) in _HOST_PLACEHOLDERS
 
 
 def speaker_id_for(name: str, positions: Sequence[Position], role: Role, outlet: str | None) -> str:
