@@ -451,22 +451,32 @@ class Fetcher:
 
     def _fetch_through_browser(self, url: str, etag: str | None, last_modified: str | None,
                                blocked: BlockedError) -> FetchResult:
-        """Solve the challenge once per Fetcher, retry over HTTP with the clearance, then via the browser."""
+        """Solve the challenge once per Fetcher, retry over HTTP with the clearance, then via the browser.
+
+        ``record.attempts`` counts HTTP requests plus browser page loads of this page (not the solve).
+        """
         from briefings.fetching.browser import BrowserSolver
 
         attempts = getattr(blocked, "record").attempts
-        with self._browser_lock:
-            if self._solver is None:
-                self._solver = BrowserSolver(self.settings)
-            if not self._cleared:
-                self._cleared = True  # solve at most once, even when solving fails
-                clearance = self._solver.solve(url)
-                self._apply_clearance(clearance.cookies, clearance.user_agent)
-                try:
-                    return self._fetch_http(url, etag, last_modified, attempts_before=attempts)
-                except BlockedError as again:
-                    attempts = getattr(again, "record").attempts
-        status, html = self._solver.fetch_html(url)
+        failed = _Exchange(url=url, final_url=url, status=blocked.status)
+        try:
+            with self._browser_lock:
+                if self._solver is None:
+                    self._solver = BrowserSolver(self.settings)
+                if not self._cleared:
+                    self._cleared = True  # solve at most once per run, even when solving fails
+                    clearance = self._solver.solve(url)
+                    self._apply_clearance(clearance.cookies, clearance.user_agent)
+                    try:
+                        return self._fetch_http(url, etag, last_modified, attempts_before=attempts)
+                    except BlockedError as again:
+                        attempts = getattr(again, "record").attempts
+            status, html = self._solver.fetch_html(url)
+        except FetchError as exc:  # solve timed out or the browser failed: record it, as every failure
+            outcome: Outcome = "blocked" if isinstance(exc, BlockedError) else "failed"
+            if not hasattr(exc, "record"):
+                exc.record = self._record(failed, outcome=outcome, attempts=attempts, error=exc)  # type: ignore[attr-defined]
+            raise
         body = html.encode("utf-8")
         exchange = _Exchange(url=url, final_url=url, status=status,
                              headers=(("Content-Type", "text/html; charset=utf-8"),), body=body,

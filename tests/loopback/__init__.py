@@ -45,7 +45,7 @@ from typing import Iterator
 
 import pytest
 
-from briefings.settings import SNAPSHOT_SITE_DIR
+from briefings.settings import SNAPSHOT_SITE_DIR, Settings
 
 __all__ = [
     "REAL_PAGE_PATH",
@@ -56,6 +56,7 @@ __all__ = [
     "LoggedRequest",
     "LoopbackServer",
     "loopback_server",
+    "loopback_settings",
     "page_in",
     "challenge_body",
 ]
@@ -174,9 +175,10 @@ class LoopbackServer:
         class Handler(_Handler):
             owner = server
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._httpd = _QuietServer(("127.0.0.1", 0), Handler)
         self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name="loopback", daemon=True)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, name="loopback", daemon=True)
         self._thread.start()
         return self
 
@@ -187,6 +189,16 @@ class LoopbackServer:
             self._httpd.server_close()
         if self._thread is not None:
             self._thread.join(timeout=5)
+
+
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: object, client_address: object) -> None:
+        """Clients hanging up mid-fault is the point of these routes; other errors still print."""
+        import sys
+
+        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            return
+        super().handle_error(request, client_address)  # type: ignore[arg-type]
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -305,6 +317,20 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send(412, _guard_script_body())
         else:
             self._send(404, b"<html><body><h1>404 Not Found</h1></body></html>")
+
+
+def loopback_settings(server: LoopbackServer, **overrides: object) -> Settings:
+    """Settings for fetching from ``server``: only 127.0.0.1 allowed, small timeouts, no politeness pause.
+
+    Defaults: timeout_s 0.5, deadline_s 1.5, max_attempts 3, backoff_base_s 0.01, backoff_max_s 2,
+    min_interval_s 0, browser_timeout_s 10; ``overrides`` win.
+    """
+    values: dict[str, object] = dict(
+        source=server.url("/page"), allowed_hosts=("127.0.0.1",), timeout_s=0.5, deadline_s=1.5, max_attempts=3,
+        backoff_base_s=0.01, backoff_max_s=2.0, min_interval_s=0.0, browser_timeout_s=10.0,
+    )
+    values.update(overrides)
+    return Settings(**values).normalised()  # type: ignore[arg-type]
 
 
 @pytest.fixture
