@@ -83,6 +83,8 @@ def test_article_template(real):
     assert parsed.turns == real.turns
     assert "分享到" not in parsed.transcript and "扫一扫" not in parsed.transcript
     assert "上一篇" not in parsed.transcript
+    bare = v.article_template(v.real_page()).replace('<div class="hbgov-article-content">', "<div>")
+    assert parse_html(bare, v.PAGE_URL).turns == real.turns  # editor div without the hbgov wrapper
     split = parse_html(v.article_items_split(v.real_page()), v.PAGE_URL)
     assert split.briefing.summary == SUMMARY
     assert split.turns == real.turns

@@ -274,8 +274,9 @@ def parse_html(html: str, url: str | None) -> ParsedBriefing:
         ParsedBriefing with template ``classic`` or ``article``, at least one turn, and
         parser_version set; mentions empty (see ``briefings.parsing.parse_page``).
     Raises:
-        ParseError: no transcript block (``div.text_record`` / ``div.hbgov-article-content``), no
-            recognisable speaker label before the first paragraph, or no turns.
+        ParseError: no transcript block (``div.text_record`` / ``div.hbgov-article-content`` /
+            ``div.TRS_UEDITOR``), no recognisable speaker label before the first paragraph, or
+            no turns.
     Source: title from ``h2`` / ``.hbgov-article-title h1`` / ArticleTitle; publish_date from the
         heading 时间 (``.fbh-time``), else PubDate, else ``.hbgov-article-meta``; event_date, guests
         and summary from the 时间/嘉宾/内容 items (list items or first body paragraphs).
@@ -288,7 +289,8 @@ def parse_html(html: str, url: str | None) -> ParsedBriefing:
 
     front = _Front(content_source=_meta(tree, "ContentSource"))
     record = tree.css_first("div.text_record")
-    article = tree.css_first("div.hbgov-article-content")
+    # older article pages carry the editor's div without the hbgov wrapper
+    article = tree.css_first("div.hbgov-article-content") or tree.css_first("div.TRS_UEDITOR")
     template: Template
     if record is not None:
         template = "classic"
@@ -296,7 +298,7 @@ def parse_html(html: str, url: str | None) -> ParsedBriefing:
         front.title = _title_of(tree, "h2", ".hbgov-article-title h1")
     elif article is not None:
         template = "article"
-        container = article.css_first("div.view.TRS_UEDITOR") or article
+        container = article.css_first("div.TRS_UEDITOR") or article
         front.title = _title_of(tree, ".hbgov-article-title h1", "h1", "h2")
     else:
         raise ParseError("no transcript block", url=url, missing="transcript block")
