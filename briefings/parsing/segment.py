@@ -132,11 +132,11 @@ def segment_turns(
             start = min(line_start + len(lines[found.line_no]) + 1, end)  # label alone on its line
         start = min(start, end)
         outlet = journalist_outlet(found.label)
-        name, positions = parse_label(found.label, names)
+        name, positions = parse_label(found.label, known)
         role: Role
         if outlet is not None:
             role, speaker = "journalist", found.label
-        elif host_label is not None and (found.label == host_label or name == host_name):
+        elif host_label is not None and (found.label == host_label or (host_name and name == host_name)):
             role, speaker = "host", name
         else:
             role, speaker = "guest", name
