@@ -1,0 +1,97 @@
+"""Data-quality checks: the real page passes; broken pages fail the right check and are recorded."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from tests.warehouse_fixtures import SEED_SHA256, SESSION12_URL, session12, synthetic_briefing, with_duplicated_turn_no
+from warehouse.checks import CHECKS, run_checks
+from warehouse.connect import open_writer
+from warehouse.load import upsert_briefing
+
+
+@pytest.fixture()
+def con(fresh_warehouse):
+    con = open_writer(fresh_warehouse)
+    yield con
+    con.close()
+
+
+@pytest.fixture(scope="module")
+def parsed():
+    return session12()
+
+
+def _failures(results):
+    return {r.check_name: (r.severity, r.details) for r in results if r.status == "fail"}
+
+
+def test_real_page_passes_every_check(con, parsed):
+    upsert_briefing(con, parsed, url=SESSION12_URL, content_sha256=SEED_SHA256, run_id="run-1")
+    results = run_checks(con, "run-1")
+    assert [r.check_name for r in results] == list(CHECKS)
+    assert _failures(results) == {}
+    stored = con.execute("SELECT count(*), count(*) FILTER (status = 'pass') FROM dq_results "
+                         "WHERE run_id = 'run-1'").fetchall()
+    assert stored == [(len(CHECKS), len(CHECKS))]
+
+
+def test_duplicated_turn_number_is_recorded_as_error(con, parsed):
+    bad = with_duplicated_turn_no(parsed)
+    assert [t.turn_no for t in bad.turns][:5] == [1, 2, 3, 3, 5]
+    result = upsert_briefing(con, bad, url=SESSION12_URL, content_sha256=SEED_SHA256, run_id="run-1")
+    assert result.counts["turns"] == 16  # loaded as given, so the check can see it
+    failures = _failures(run_checks(con, "run-1"))
+    assert failures["turn_no_unique"] == ("error", "1 offending: hubei.gov.cn:t20240326_5134107 turn 3 x2")
+    assert failures["turn_no_contiguous"][0] == "error"
+    rows = con.execute(
+        "SELECT severity, status, details FROM dq_results WHERE run_id = 'run-1' AND check_name = 'turn_no_unique'"
+    ).fetchall()
+    assert rows == [("error", "fail", "1 offending: hubei.gov.cn:t20240326_5134107 turn 3 x2")]
+
+
+def test_indicator_without_value_or_flag_fails(con, parsed):
+    m = dataclasses.replace(parsed.mentions[0], value=None, parse_flag=None)
+    bad = dataclasses.replace(parsed, mentions=(m, *parsed.mentions[1:]))
+    upsert_briefing(con, bad, url=SESSION12_URL, content_sha256=SEED_SHA256, run_id="run-1")
+    failures = _failures(run_checks(con, "run-1"))
+    assert list(failures) == ["indicators_value_or_flag"]
+    assert failures["indicators_value_or_flag"][1].endswith(f"mention 1 {m.value_text}")
+
+
+def test_flagged_indicator_passes(con, parsed):
+    m = dataclasses.replace(parsed.mentions[0], value=None, parse_flag="unparsed_numeral")
+    ok = dataclasses.replace(parsed, mentions=(m, *parsed.mentions[1:]))
+    upsert_briefing(con, ok, url=SESSION12_URL, content_sha256=SEED_SHA256, run_id="run-1")
+    assert _failures(run_checks(con, "run-1")) == {}
+
+
+def test_span_off_by_one_fails(con, parsed):
+    t = parsed.turns[6]
+    shifted = dataclasses.replace(t, span=dataclasses.replace(t.span, start=t.span.start + 1))
+    bad = dataclasses.replace(parsed, turns=(*parsed.turns[:6], shifted, *parsed.turns[7:]))
+    upsert_briefing(con, bad, url=SESSION12_URL, content_sha256=SEED_SHA256, run_id="run-1")
+    failures = _failures(run_checks(con, "run-1"))
+    assert "turn_spans_match_transcript" in failures
+    assert "turn 7 [" in failures["turn_spans_match_transcript"][1]
+
+
+def test_silent_guest_is_a_warning(con, parsed):
+    # drop 黄祥斌's answer (turn 7) and the question before it: he is in 嘉宾 but never speaks
+    turns = [t for t in parsed.turns if t.turn_no not in (6, 7)]
+    turns = [dataclasses.replace(t, turn_no=i) for i, t in enumerate(turns, start=1)]
+    silent = dataclasses.replace(parsed, turns=tuple(turns), qa_pairs=(), mentions=())
+    upsert_briefing(con, silent, url=SESSION12_URL, content_sha256=SEED_SHA256, run_id="run-1")
+    failures = _failures(run_checks(con, "run-1"))
+    assert failures == {"guests_appear": ("warn", "1 offending: hubei.gov.cn:t20240326_5134107 guest 6 黄祥斌")}
+
+
+def test_each_run_appends_its_results(con, parsed):
+    p, url, sha = synthetic_briefing(1, parsed)
+    upsert_briefing(con, p, url=url, content_sha256=sha, run_id="run-1")
+    run_checks(con, "run-1")
+    run_checks(con, "run-2")
+    assert con.execute("SELECT run_id, count(*) FROM dq_results GROUP BY ALL ORDER BY 1").fetchall() == [
+        ("run-1", len(CHECKS)), ("run-2", len(CHECKS))]
