@@ -206,3 +206,24 @@ def test_square_metres_round_half_up_to_centimetre_squares() -> None:
     assert one.value_m2 == Decimal("666.67")
     assert one_and_half.value_m2 == Decimal("1000")
     assert one.value * M2_PER_MU == Decimal("666.6666666666666666666666667")
+
+
+def test_labelled_fixture_matches_the_page_and_the_issue_rows(page, mentions) -> None:
+    # every hand label sits once in the real transcript; the table rows above are among the labels
+    import json
+    import unicodedata
+
+    from briefings.settings import PROJECT_ROOT
+
+    def fold(text: str) -> str:
+        return "".join(c2 if len(c2 := unicodedata.normalize("NFKC", c)) == 1 else c for c in text)
+
+    lines = (PROJECT_ROOT / "tests/fixtures/indicators_labelled.jsonl").read_text(encoding="utf-8").splitlines()
+    labels = [json.loads(line) for line in lines if line.strip()]
+    folded = fold(page.transcript)
+    for label in labels:
+        assert folded.count(fold(label["context"])) == 1, label["context"]
+        assert fold(label["value_text"]) in fold(label["context"])
+    labelled = {(fold(label["value_text"]), label["value"], label["status"]) for label in labels}
+    for _, value_text, _, _, value, _, _, _, _, status in EXPECTED:
+        assert (value_text, value, status) in labelled

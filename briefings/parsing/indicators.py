@@ -351,16 +351,16 @@ def _row_of(
 
     # period and status come from text before the value (quotes blanked)
     before = plain[:head]
-    status = _status(before, raw_prefix, suffix_full, previous, bool(plan_subject))
     periods = list(_PERIOD.finditer(before))
-    if status == "plan":
-        period: tuple[date | None, date | None] = (None, None)
-    elif periods:
+    period: tuple[date | None, date | None] = frame
+    if periods:
         period = _period_of(periods[-1], event_date)
         if period[0] is None and period[1] is not None:
             period = (frame[0], period[1])
-    else:
-        period = frame
+    is_past = period[1] is not None and event_date is not None and period[1] < event_date
+    status = _status(before, raw_prefix, suffix_full, previous, bool(plan_subject), is_past)
+    if status == "plan":
+        period = (None, None)
 
     row = _Row(start, end, value_text, value, unit, unit_text, qualifier, kind, comparison, rank_scope, period,
                status, subject, metric, _to_m2(value) if unit == "mu" else None, flag, raw_prefix)
@@ -415,8 +415,12 @@ def _kind(unit: str, raw_prefix: str, previous: _Row | None) -> tuple[str, str |
     return "share", None
 
 
-def _status(before: str, raw_prefix: str, suffix: str, previous: _Row | None, has_plan_subject: bool) -> str:
-    """plan (project sizes, budgets, per-unit standards), else the nearest 力争/将-style cue, else achieved."""
+def _status(
+    before: str, raw_prefix: str, suffix: str, previous: _Row | None, has_plan_subject: bool, is_past: bool
+) -> str:
+    """plan (project sizes, budgets, per-unit standards); else the nearest 力争/将-style cue before the value;
+    else a 力争/确保 cue later in the sentence unless the value's period ended before the event (a work-plan
+    sentence that ends in its target: 抓好154个续建项目…，力争全年…); else achieved."""
     if has_plan_subject or _PLAN_PREFIX.search(raw_prefix):
         return "plan"
     if raw_prefix.startswith("其中") and previous is not None and previous.status == "plan":
@@ -425,6 +429,8 @@ def _status(before: str, raw_prefix: str, suffix: str, previous: _Row | None, ha
     forecast = [m.end() for m in _FORECAST.finditer(before)]
     if target or forecast:
         return "target" if (target[-1] if target else -1) > (forecast[-1] if forecast else -1) else "forecast"
+    if not is_past and _TARGET.search(suffix):
+        return "target"
     return "achieved"
 
 
