@@ -6,6 +6,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from briefings.models import Mention, Span, Turn
 from briefings.parsing import parse_html, parse_text
@@ -227,3 +229,25 @@ def test_labelled_fixture_matches_the_page_and_the_issue_rows(page, mentions) ->
     labelled = {(fold(label["value_text"]), label["value"], label["status"]) for label in labels}
     for _, value_text, _, _, value, _, _, _, _, status in EXPECTED:
         assert (value_text, value, status) in labelled
+
+
+_ALPHABET = "0123456789０１２３４５６７８９.．,，、；。%％一二两三五十百千万亿元家件个项亩第位居全省同比增长力争将近超以上均分别今年去年1-2月元至月日自以来截至底“”《》的投资产值"
+
+
+@given(st.text(alphabet=_ALPHABET, max_size=60))
+@settings(max_examples=300, deadline=None)
+def test_any_text_gives_consistent_rows_and_never_raises(text: str) -> None:
+    transcript, turns = _one_turn(text)
+    rows = extract_mentions(transcript, turns, EVENT)
+    assert [m.mention_no for m in rows] == list(range(1, len(rows) + 1))
+    for m in rows:
+        assert m.span.cut(transcript) == m.value_text
+        assert (m.value is None) == (m.parse_flag is not None)
+        assert m.qualifier in {"exact", "approx", "at_least", "at_most"}
+        assert m.kind in {"level", "growth_rate", "rank", "share"}
+        assert m.status in {"achieved", "target", "forecast", "plan"}
+
+
+def test_impossible_dates_give_no_period() -> None:
+    assert resolve_period("截至2月30日", EVENT) == NO_PERIOD
+    assert resolve_period("13-14月", EVENT) == NO_PERIOD

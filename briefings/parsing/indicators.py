@@ -202,7 +202,15 @@ def _month_end(year: int, month: int) -> date:
 
 
 def _period_of(match: re.Match[str], event_date: date | None) -> tuple[date | None, date | None]:
-    """Dates of one ``_PERIOD`` match."""
+    """Dates of one ``_PERIOD`` match; (None, None) for impossible dates (13月, 2月30日)."""
+    try:
+        return _dates_of(match, event_date)
+    except ValueError:
+        return (None, None)
+
+
+def _dates_of(match: re.Match[str], event_date: date | None) -> tuple[date | None, date | None]:
+    """Dates of one ``_PERIOD`` match; raises ValueError for impossible dates."""
     g = match.group
     if g("since"):
         year = _year_of(g("s_y"), event_date)
@@ -233,10 +241,9 @@ def _period_of(match: re.Match[str], event_date: date | None) -> tuple[date | No
 def _blank_quotes(sentence: str) -> tuple[str, list[tuple[int, int]]]:
     """The sentence with quoted / title-marked text blanked (same length), and the blanked ranges."""
     ranges = [(m.start(), m.end()) for m in _QUOTED.finditer(sentence)]
-    chars = list(sentence)
-    for start, end in ranges:
-        chars[start + 1 : end - 1] = "_" * (end - start - 2)
-    return "".join(chars), ranges
+    if not ranges:
+        return sentence, ranges
+    return _QUOTED.sub(lambda m: m.group(0)[0] + "_" * (len(m.group(0)) - 2) + m.group(0)[-1], sentence), ranges
 
 
 def _scan_sentence(
