@@ -107,7 +107,7 @@ class _Row:
     metric: str
     value_m2: Decimal | None = None
     parse_flag: str | None = None
-    raw_prefix: str = ""
+    pending_subjects: tuple[str, ...] = ()  # 分别: subjects still to pair with the next 、 values
 
 
 def extract_mentions(transcript: str, turns: Sequence[Turn], event_date: date | None) -> list[Mention]:
@@ -270,18 +270,17 @@ def _clause_start(plain: str, pos: int, floor: int) -> int:
     return start
 
 
-def _value_of(match: re.Match[str]) -> tuple[str, int, int, Decimal | None, str, str, str | None, str | None]:
-    """(value_text, start, end, value, unit, unit_text, parse_flag, more) of a scanner match."""
+def _value_of(match: re.Match[str]) -> tuple[int, int, Decimal | None, str, str, str | None, str | None]:
+    """(start, end, value, unit, unit_text, parse_flag, more) of a scanner match; start/end bound value_text."""
     g = match.group
     if g("rank"):
         start, end = match.start("rnum"), match.end("runit") if g("runit") else match.end("rnum")
-        text = match.string[start:end]
         try:
-            value: Decimal | None = Decimal(parse_ordinal(text))
+            value: Decimal | None = Decimal(parse_ordinal(match.string[start:end]))
             flag = None
         except NumeralError as exc:
             value, flag = None, f"numeral:{exc.reason}"
-        return text, start, end, value, "rank", g("runit") or "", flag, None
+        return start, end, value, "rank", g("runit") or "", flag, None
     if g("num"):
         num, more, unit_text = g("num"), g("more"), g("unit")
         start, end = match.start("num"), match.end("unit")
@@ -302,7 +301,7 @@ def _value_of(match: re.Match[str]) -> tuple[str, int, int, Decimal | None, str,
         value, flag = parse_number(num), None
     except NumeralError as exc:
         value, flag = None, f"numeral:{exc.reason}"
-    return match.string[start:end], start, end, value, unit, unit_text, flag, more
+    return start, end, value, unit, unit_text, flag, more
 
 
 def _row_of(
@@ -315,8 +314,8 @@ def _row_of(
     frame: tuple[date | None, date | None],
 ) -> list[_Row]:
     """Rows of one scanner match (more than one when 均 / 分别 spreads it)."""
-    value_text, start, end, value, unit, unit_text, flag, more = _value_of(match)
-    value_text = sentence[start:end]
+    start, end, value, unit, unit_text, flag, more = _value_of(match)
+    value_text = sentence[start:end]  # as written (plain has quotes blanked, same offsets)
     head = match.start()  # rank: start of the verb (居), else the number
     clause_from = _clause_start(plain, head, prev_end)
     raw_prefix = plain[clause_from:head]
@@ -327,11 +326,10 @@ def _row_of(
 
     # A bare continuation (10亿元、15亿元、20亿元) repeats the first value's context.
     if previous is not None and gap.strip() in ("、", "") and unit == previous.unit and unit != "rank":
-        pending = previous.raw_prefix[3:].split("、") if previous.raw_prefix.startswith("分别:") else []
-        subject = pending[0] if pending and pending[0] else previous.subject
+        pending = previous.pending_subjects
         row = replace(previous, start=start, end=end, value_text=value_text, value=value, unit_text=unit_text,
-                      parse_flag=flag, value_m2=_to_m2(value) if unit == "mu" else None, subject=subject,
-                      raw_prefix="分别:" + "、".join(pending[1:]) if len(pending) > 1 else "")
+                      parse_flag=flag, value_m2=_to_m2(value) if unit == "mu" else None,
+                      subject=pending[0] if pending else previous.subject, pending_subjects=pending[1:])
         return [row]
 
     qualifier = _qualifier(raw_prefix, suffix_full, more)
@@ -370,7 +368,7 @@ def _row_of(
         period = (None, None)
 
     row = _Row(start, end, value_text, value, unit, unit_text, qualifier, kind, comparison, rank_scope, period,
-               status, subject, metric, _to_m2(value) if unit == "mu" else None, flag, raw_prefix)
+               status, subject, metric, _to_m2(value) if unit == "mu" else None, flag)
 
     if not metric and previous is not None and "均" not in raw_prefix:
         row.metric, row.subject = previous.metric, row.subject or previous.subject
@@ -381,7 +379,7 @@ def _row_of(
         verb = match.group("rverb") if unit == "rank" else ""
         return _spread_each(row, sentence[wide_from:head], rows, verb)
     if "分别" in raw_prefix:
-        return _spread_respectively(row, plain, head, suffix_full, sentence)
+        return _spread_respectively(row, plain, head, suffix_full)
     if unit == "rank" and not row.metric:
         row.metric = match.group("rverb")
     return [row]
@@ -470,11 +468,11 @@ def _spread_each(row: _Row, prefix: str, rows: list[_Row], verb: str) -> list[_R
     return out or [row]
 
 
-def _spread_respectively(row: _Row, plain: str, head: int, suffix: str, sentence: str) -> list[_Row]:
+def _spread_respectively(row: _Row, plain: str, head: int, suffix: str) -> list[_Row]:
     """分别: the first of n values joined by 、 takes the first item of the nearest 等-list before it.
 
-    The remaining items ride in ``raw_prefix`` (``分别:宝昂科技、通格微电路``); each continuation value
-    (、15亿元) takes the next one in ``_row_of``.
+    The remaining items wait in ``pending_subjects``; each continuation value (、15亿元) takes the next
+    one in ``_row_of``.
     """
     n = 1 + _CONTINUATION.match(suffix).group(0).count("、")
     lists = [m for m in _LIST_WITH_DENG.finditer(plain[:head]) if m.group(1).count("、") + 1 >= n]
@@ -483,5 +481,5 @@ def _spread_respectively(row: _Row, plain: str, head: int, suffix: str, sentence
         items = lists[-1].group(1).split("、")[-n:]
         subjects = [_VERB_PREFIX.sub("", item).strip() for item in items]
     row.subject = subjects[0] if subjects else row.subject
-    row.raw_prefix = "分别:" + "、".join(subjects[1:])
+    row.pending_subjects = tuple(subjects[1:])
     return [row]
