@@ -37,7 +37,7 @@ def test_put_get_has_are_content_addressed_and_idempotent(tmp_path):
     assert archive.put(REAL_PAGE) == SHA and path.stat().st_mtime_ns == stamp
     assert archive.has(SHA) is True and archive.get(SHA) == REAL_PAGE
     assert [p.name for p in (tmp_path / "objects").rglob("*") if p.is_file()] == [SHA]
-    with pytest.raises(KeyError):
+    with pytest.raises(FileNotFoundError):
         archive.get("0" * 64)
 
 

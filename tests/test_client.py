@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import threading
 from datetime import datetime, timezone
 
@@ -131,6 +132,24 @@ def test_redirect_to_offsite_host_is_refused(fetcher, loopback_server):
     assert rec.url == loopback_server.url("/offsite")
     assert rec.final_url == "http://offsite.example.net/hbfb/xwfbh/"
     assert "'offsite.example.net'" in rec.error and exc.retryable is False
+
+
+def test_offsite_second_hop_is_refused_and_recorded_against_the_asked_url(fetcher, loopback_server):
+    exc, rec = _failure(fetcher, loopback_server.url("/redirect-offsite"), OffsiteError)
+    assert (rec.url, rec.final_url, rec.status) == (
+        loopback_server.url("/redirect-offsite"), "http://offsite.example.net/hbfb/xwfbh/", 302)
+    assert rec.error.startswith(f"redirect from {loopback_server.url('/offsite')} to host 'offsite.example.net'")
+    assert [e.path for e in loopback_server.log] == ["/redirect-offsite", "/offsite"]
+
+
+def test_connection_refused_is_retried_then_fails(loopback_server):
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with Fetcher(loopback_settings(loopback_server)) as fetcher:
+        exc, rec = _failure(fetcher, f"http://127.0.0.1:{port}/page")
+    assert (rec.outcome, rec.status, rec.attempts, rec.error_type, rec.sha256) == ("failed", None, 3, "FetchError", None)
+    assert rec.error.startswith("connection failed") and isinstance(exc.__cause__, httpx.ConnectError)
 
 
 def test_request_to_a_host_not_allowed_is_refused(fetcher):

@@ -78,12 +78,9 @@ class RawArchive:
         """The stored body with this hex SHA-256.
 
         Raises:
-            KeyError: no such body in the archive.
+            FileNotFoundError: no such body in the archive.
         """
-        try:
-            return self._object_path(sha256).read_bytes()
-        except FileNotFoundError as exc:
-            raise KeyError(sha256) from exc
+        return self._object_path(sha256).read_bytes()
 
     def warc_path(self, run_id: str | None = None, *, at: datetime | None = None) -> Path:
         """The WARC file of a run: ``warc/<run_id>.warc.gz``, else ``warc/<YYYY-MM-DD of at, UTC>.warc.gz``."""

@@ -263,8 +263,9 @@ class Fetcher:
         current = url
         exchange = _Exchange(url=url, final_url=url)
         for _hop in range(MAX_REDIRECTS + 1):
+            # a fresh exchange per hop; url stays the one asked for, final_url follows the hops
             exchange = _Exchange(url=url, final_url=current, status=exchange.status, headers=exchange.headers)
-            host = self._check_host(current, exchange, hop_from=None if current == url else exchange.url)
+            host = self._check_host(current, exchange)  # hops after the first were checked below
             RATE_LIMITER.wait(host, self.settings.min_interval_s)
             remaining = deadline - time.monotonic()
             if remaining <= 0:
@@ -286,15 +287,13 @@ class Fetcher:
                 if response.status_code in _REDIRECT_STATUSES and location:
                     self._read_body(response, exchange, deadline)
                     target = str(response.url.join(location))
-                    self._check_host(target, _Exchange(url=current, final_url=target, status=exchange.status,
+                    self._check_host(target, _Exchange(url=url, final_url=target, status=exchange.status,
                                                        headers=exchange.headers), hop_from=current)
-                    exchange.url = current  # remembered as the hop's origin for the next check
                     current = target
                     continue
                 self._read_body(response, exchange, deadline)
             finally:
                 response.close()
-            exchange.url = url
             return self._judge(exchange, bool(conditional))
         raise _Failure(FetchError(f"more than {MAX_REDIRECTS} redirects", url=url, retryable=False),
                        exchange, retry=False)

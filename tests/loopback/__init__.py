@@ -15,6 +15,7 @@ needs another charset). Routes (GET):
     /page            the real page (UTF-8, Content-Type text/html without charset), ETag; 304 on If-None-Match
     /redirect        302 -> /page
     /offsite         302 -> http://offsite.example.net/hbfb/xwfbh/ (a host outside any allowed list)
+    /redirect-offsite  302 -> /offsite (an allowed hop first)
     /flaky           503 twice (per server), then the page
     /retry-after     429 with Retry-After: 1 once, then the page
     /stall           headers and 1000 bytes, then silence for ``stall_s`` seconds
@@ -253,6 +254,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, REAL_PAGE, {"ETag": etag})
         elif path == "/redirect":
             self._send(302, b"", {"Location": "/page"})
+        elif path == "/redirect-offsite":
+            self._send(302, b"", {"Location": "/offsite"})
         elif path == "/offsite":
             self._send(302, b"", {"Location": "http://offsite.example.net/hbfb/xwfbh/"})
         elif path == "/flaky":
