@@ -12,7 +12,7 @@ import pytest
 from briefings.errors import BlockedError, FetchError, OffsiteError
 from briefings.fetching.client import Fetcher, HostRateLimiter, make_fetcher, parse_retry_after
 from briefings.ids import sha256_hex
-from tests.loopback import REAL_PAGE, LoopbackServer, loopback_server, loopback_settings  # noqa: F401
+from tests.loopback import REAL_PAGE, loopback_server, loopback_settings  # noqa: F401
 
 REAL_TEXT = REAL_PAGE.decode("utf-8")
 

@@ -230,7 +230,7 @@ class Fetcher:
         except _Failure as failure:
             record = self._record(failure.exchange, outcome="blocked" if isinstance(failure.error, BlockedError)
                                   else "failed", attempts=attempts_before + attempts, error=failure.error)
-            failure.error.record = record  # type: ignore[attr-defined]
+            _attach(failure.error, record)
             raise failure.error from failure.cause
         outcome: Outcome = "not_modified" if exchange.status == 304 else "ok"
         record = self._record(exchange, outcome=outcome, attempts=attempts_before + attempts)
@@ -474,7 +474,7 @@ class Fetcher:
         except FetchError as exc:  # solve timed out or the browser failed: record it, as every failure
             outcome: Outcome = "blocked" if isinstance(exc, BlockedError) else "failed"
             if not hasattr(exc, "record"):
-                exc.record = self._record(failed, outcome=outcome, attempts=attempts, error=exc)  # type: ignore[attr-defined]
+                _attach(exc, self._record(failed, outcome=outcome, attempts=attempts, error=exc))
             raise
         body = html.encode("utf-8")
         exchange = _Exchange(url=url, final_url=url, status=status,
@@ -488,7 +488,7 @@ class Fetcher:
         if is_challenge(status, html) or not 200 <= status < 300:
             error = BlockedError(f"still blocked (HTTP {status}) after the browser's clearance and a browser "
                                  "fetch; giving up on this page", url=url, status=status)
-            error.record = self._record(exchange, outcome="blocked", attempts=attempts, error=error)  # type: ignore[attr-defined]
+            _attach(error, self._record(exchange, outcome="blocked", attempts=attempts, error=error))
             raise error from blocked
         return FetchResult(record=self._record(exchange, outcome="ok", attempts=attempts), body=body, text=html)
 
@@ -498,6 +498,11 @@ class Fetcher:
                                      path=cookie.get("path", "/"))
         if user_agent:
             self._client.headers["User-Agent"] = user_agent
+
+
+def _attach(error: FetchError, record: FetchRecord) -> None:
+    """Put the FetchRecord of a failure on the error as ``error.record``."""
+    error.record = record  # type: ignore[attr-defined]
 
 
 def _raw_chunks(response: httpx.Response) -> Iterable[bytes]:
