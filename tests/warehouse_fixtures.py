@@ -143,15 +143,21 @@ def session12() -> ParsedBriefing:
     """The real session-12 briefing (天门, 2024-03-25) with the URL of the portal page.
 
     Parsed by ``briefings.parsing.parse_text`` where available (else split here); when the parse has no
-    mentions, ``fixture_mentions`` supplies the 亿元 / % values so indicator loading is exercised.
+    mentions, ``briefings.parsing.indicators.extract_mentions`` (else ``fixture_mentions``) supplies them.
     """
     try:
         from briefings.parsing import parse_text  # type: ignore[attr-defined]
     except ImportError:
         return _build_from_seed()
     parsed = parse_text(SEED_TEXT, url=SESSION12_URL)
-    if not parsed.mentions:  # indicator extraction not wired into parse_text yet
-        parsed = dataclasses.replace(parsed, mentions=fixture_mentions(parsed.turns))
+    if not parsed.mentions:  # parse_text does not run indicator extraction itself
+        try:
+            from briefings.parsing.indicators import extract_mentions
+        except ImportError:
+            mentions = fixture_mentions(parsed.turns)
+        else:
+            mentions = tuple(extract_mentions(parsed.transcript, parsed.turns, parsed.briefing.event_date))
+        parsed = dataclasses.replace(parsed, mentions=mentions)
     return parsed
 
 
