@@ -229,3 +229,15 @@ def test_record_run_inserts_then_updates(con):
     rows = con.execute("SELECT flow, status, finished_at::VARCHAR, summary->>'loaded' FROM runs").fetchall()
     assert rows == [("collect", "completed", "2024-03-26 08:00:42", "1")]
     checkpoint(con)
+
+
+def test_checkpoint_moves_the_wal_into_the_file(fresh_warehouse, parsed):
+    con = open_writer(fresh_warehouse)
+    try:
+        _load(con, parsed)
+        wal = fresh_warehouse.with_name(fresh_warehouse.name + ".wal")
+        assert wal.exists() and wal.stat().st_size > 0
+        checkpoint(con)
+        assert not wal.exists() or wal.stat().st_size == 0
+    finally:
+        con.close()
