@@ -70,3 +70,26 @@ def test_upgrade_in_place_keeps_data(tmp_path):
         assert result.counts["indicators"] == len(parsed.mentions)
     finally:
         con.close()
+
+
+def test_loads_survive_a_later_migration_adding_columns(tmp_path):
+    folder = tmp_path / "migrations"
+    shutil.copytree(MIGRATIONS_DIR, folder)
+    nxt = len(list(folder.glob("*.sql"))) + 1
+    (folder / f"{nxt:03d}_add_turn_note.sql").write_text(
+        "ALTER TABLE turns ADD COLUMN note VARCHAR;\nALTER TABLE turns_history ADD COLUMN note VARCHAR;\n",
+        encoding="utf-8")
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    try:
+        assert Migrations(con, folder).apply()[-1] == nxt
+        parsed = session12()
+        first = upsert_briefing(con, parsed, url=SESSION12_URL, content_sha256=SEED_SHA256, run_id="r1")
+        con.execute("UPDATE turns SET note = 'checked' WHERE turn_no = 1")
+        second = upsert_briefing(con, parsed, url=SESSION12_URL, content_sha256="b" * 64, run_id="r2")
+        assert (first.action, second.action, second.counts["turns"]) == ("inserted", "updated", 16)
+        # the unchanged turn 1 was left alone, note included; history copies the shared columns
+        assert con.execute("SELECT note FROM turns WHERE turn_no = 1").fetchall() == [("checked",)]
+        assert con.execute("SELECT version_no, note FROM turns_history WHERE turn_no = 1 ORDER BY 1").fetchall() == [
+            (1, None), (2, "checked")]
+    finally:
+        con.close()

@@ -52,6 +52,30 @@ CHECKSUM_TABLES = (
 # Columns that record when/which run loaded a row, not what was loaded.
 AUDIT_COLUMNS = frozenset({"loaded_at", "run_id", "valid_from", "valid_to"})
 
+# Columns the loader writes, by name (a later migration may add columns: they stay NULL / default).
+BRIEFING_COLUMNS = (
+    "briefing_id", "url", "series", "session_no", "city", "event_date", "publish_date", "list_date", "title",
+    "summary", "content_source", "template", "transcript", "content_sha256", "parser_version", "version_no",
+    "guest_count", "turn_count", "run_id", "loaded_at",
+)
+SPEAKER_COLUMNS = ("speaker_id", "name", "kind", "gender", "outlet", "first_briefing_id", "loaded_at")
+POSITION_COLUMNS = ("speaker_id", "organisation", "title", "first_briefing_id", "loaded_at")
+CHILD_COLUMNS = {
+    "guests": ("briefing_id", "guest_no", "name", "label", "speaker_id", "gender"),
+    "turns": ("briefing_id", "turn_no", "speaker_id", "speaker", "label", "role", "outlet", "text", "span_start",
+              "span_end", "parser_version"),
+    "appearances": ("briefing_id", "speaker_id", "role", "label", "first_turn_no", "turn_count"),
+    "qa_pairs": ("briefing_id", "question_turn_no", "answer_turn_no", "outlet", "answer_speaker_id"),
+    "indicators": ("briefing_id", "turn_no", "mention_no", "speaker_id", "sentence", "span_start", "span_end",
+                   "value_text", "value", "unit", "unit_text", "qualifier", "kind", "comparison", "rank_scope",
+                   "period_start", "period_end", "status", "subject", "metric", "value_m2", "parse_flag",
+                   "parser_version"),
+}
+FETCH_COLUMNS = (
+    "fetch_id", "run_id", "url", "final_url", "status", "fetched_at", "sha256", "encoding", "outcome", "error",
+    "error_type", "etag", "last_modified", "body_bytes", "attempts", "headers",
+)
+
 
 @dataclass(frozen=True)
 class LoadResult:
@@ -102,7 +126,7 @@ def _turn_speaker_id(turn: Turn) -> str:
 
 
 def _stage_rows(parsed: ParsedBriefing, briefing_id: str) -> dict[str, list[tuple[Any, ...]]]:
-    """Rows per child table for one briefing, without audit columns, exact duplicates dropped."""
+    """Rows per child table for one briefing, in ``CHILD_COLUMNS`` order, exact duplicates dropped."""
     pv = parsed.parser_version
     turns_by_no = {t.turn_no: t for t in parsed.turns}
     guests = [
@@ -162,10 +186,8 @@ def _stage_speakers(parsed: ParsedBriefing, briefing_id: str) -> tuple[list[tupl
     return [tuple(r) for r in speakers.values()], list(positions.values())
 
 
-def _stage(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple], *, exclude: Sequence[str],
-           columns: dict[str, list[str]] | None = None) -> list[str]:
-    """Create temp ``stg_<table>`` shaped like ``table`` minus ``exclude`` and fill it; returns its columns."""
-    cols = [c for c in (columns or _all_columns(con))[table] if c not in exclude]
+def _stage(con: duckdb.DuckDBPyConnection, table: str, cols: Sequence[str], rows: list[tuple]) -> None:
+    """Create temp ``stg_<table>`` with ``table``'s types for ``cols`` and fill it with ``rows`` (in ``cols`` order)."""
     con.execute(f"CREATE OR REPLACE TEMP TABLE stg_{table} AS SELECT {', '.join(cols)} FROM main.{table} WITH NO DATA")
     if rows:
         # one Arrow batch instead of a statement per row (executemany is ~3 ms a row)
@@ -175,14 +197,14 @@ def _stage(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple], *, exc
             con.execute(f"INSERT INTO stg_{table} SELECT * FROM stg_batch")
         finally:
             con.unregister("stg_batch")
-    return cols
 
 
 def _same_row(cols: Sequence[str], left: str, right: str) -> str:
     return " AND ".join(f"{left}.{c} IS NOT DISTINCT FROM {right}.{c}" for c in cols)
 
 
-def _merge_child(con: duckdb.DuckDBPyConnection, table: str, cols: list[str], briefing_id: str, now: datetime) -> None:
+def _merge_child(con: duckdb.DuckDBPyConnection, table: str, cols: Sequence[str], briefing_id: str,
+                 now: datetime) -> None:
     """Anti-join upsert of one briefing's rows: delete vanished/changed rows, insert new/changed rows."""
     con.execute(
         f"DELETE FROM main.{table} AS t WHERE t.briefing_id = $bid AND NOT EXISTS "
@@ -235,32 +257,37 @@ def _write_briefing(con: duckdb.DuckDBPyConnection, parsed: ParsedBriefing, *, b
         b.summary, b.content_source, b.template, parsed.transcript, content_sha256, parsed.parser_version,
         version_no, len(parsed.guests), len(parsed.turns), run_id, now,
     )
-    _stage(con, "briefings", [briefing_row], exclude=(), columns=columns)
-    con.execute("MERGE INTO main.briefings AS t USING stg_briefings AS s ON t.briefing_id = s.briefing_id "
-                "WHEN MATCHED THEN UPDATE SET * WHEN NOT MATCHED THEN INSERT *")
+    _stage(con, "briefings", BRIEFING_COLUMNS, [briefing_row])
+    con.execute(
+        "MERGE INTO main.briefings AS t USING stg_briefings AS s ON t.briefing_id = s.briefing_id "
+        f"WHEN MATCHED THEN UPDATE SET {', '.join(f'{c} = s.{c}' for c in BRIEFING_COLUMNS[1:])} "
+        f"WHEN NOT MATCHED THEN INSERT ({', '.join(BRIEFING_COLUMNS)}) "
+        f"VALUES ({', '.join('s.' + c for c in BRIEFING_COLUMNS)})")
 
     speakers, positions = _stage_speakers(parsed, briefing_id)
-    _stage(con, "speakers", [(*r, now) for r in speakers], exclude=(), columns=columns)
+    _stage(con, "speakers", SPEAKER_COLUMNS, [(*r, now) for r in speakers])
     con.execute(
         "MERGE INTO main.speakers AS t USING stg_speakers AS s ON t.speaker_id = s.speaker_id "
         "WHEN MATCHED AND t.gender IS NULL AND s.gender IS NOT NULL THEN UPDATE SET gender = s.gender "
-        "WHEN NOT MATCHED THEN INSERT *")
-    _stage(con, "speaker_positions", [(*r, now) for r in positions], exclude=(), columns=columns)
+        f"WHEN NOT MATCHED THEN INSERT ({', '.join(SPEAKER_COLUMNS)}) "
+        f"VALUES ({', '.join('s.' + c for c in SPEAKER_COLUMNS)})")
+    _stage(con, "speaker_positions", POSITION_COLUMNS, [(*r, now) for r in positions])
     con.execute(
-        "INSERT INTO main.speaker_positions SELECT * FROM stg_speaker_positions s WHERE NOT EXISTS "
-        "(SELECT 1 FROM main.speaker_positions t WHERE t.speaker_id = s.speaker_id "
+        f"INSERT INTO main.speaker_positions ({', '.join(POSITION_COLUMNS)}) SELECT * FROM stg_speaker_positions s "
+        "WHERE NOT EXISTS (SELECT 1 FROM main.speaker_positions t WHERE t.speaker_id = s.speaker_id "
         "AND t.organisation = s.organisation AND t.title = s.title)")
 
     for table in CHILD_TABLES:
-        cols = _stage(con, table, child_rows[table], exclude=("loaded_at",), columns=columns)
-        _merge_child(con, table, cols, briefing_id, now)
+        _stage(con, table, CHILD_COLUMNS[table], child_rows[table])
+        _merge_child(con, table, CHILD_COLUMNS[table], briefing_id, now)
 
     # history: the current rows, stored under this version_no
     bid = {"bid": briefing_id, "v": version_no}
     if new_version:
         con.execute("UPDATE briefing_versions SET valid_to = $now WHERE briefing_id = $bid AND valid_to IS NULL",
                     {"bid": briefing_id, "now": now})
-        con.execute("INSERT INTO briefing_versions VALUES ($bid, $v, $url, $sha, $pv, $now, NULL, $run)",
+        con.execute("INSERT INTO briefing_versions (briefing_id, version_no, url, content_sha256, parser_version, "
+                    "valid_from, valid_to, run_id) VALUES ($bid, $v, $url, $sha, $pv, $now, NULL, $run)",
                     {**bid, "url": url, "sha": content_sha256, "pv": parsed.parser_version, "now": now,
                      "run": run_id})
     else:
@@ -269,12 +296,13 @@ def _write_briefing(con: duckdb.DuckDBPyConnection, parsed: ParsedBriefing, *, b
     for table in ("briefings", *CHILD_TABLES):
         history = f"{table}_history"
         con.execute(f"DELETE FROM main.{history} WHERE briefing_id = $bid AND version_no = $v", bid)
+        # every column the history table shares with the current one (both grow by migrations)
+        cols = [c for c in columns[history] if c in columns[table] and c != "version_no"]
         if table == "briefings":
-            cols = columns[history]
+            cols = ["version_no", *cols]
             con.execute(f"INSERT INTO main.{history} ({', '.join(cols)}) SELECT {', '.join(cols)} "
                         f"FROM main.briefings WHERE briefing_id = $bid", {"bid": briefing_id})
         else:
-            cols = [c for c in columns[history] if c != "version_no"]
             con.execute(f"INSERT INTO main.{history} (version_no, {', '.join(cols)}) SELECT $v, {', '.join(cols)} "
                         f"FROM main.{table} WHERE briefing_id = $bid", bid)
 
@@ -375,8 +403,8 @@ def record_fetches(con: duckdb.DuckDBPyConnection, records: Sequence[FetchRecord
     try:
         con.execute("BEGIN TRANSACTION")
         before = con.execute("SELECT count(*) FROM fetches").fetchall()[0][0]
-        _stage(con, "fetches", rows, exclude=())
-        con.execute("INSERT INTO main.fetches SELECT * FROM stg_fetches s WHERE NOT EXISTS "
+        _stage(con, "fetches", FETCH_COLUMNS, rows)
+        con.execute(f"INSERT INTO main.fetches ({', '.join(FETCH_COLUMNS)}) SELECT * FROM stg_fetches s WHERE NOT EXISTS "
                     "(SELECT 1 FROM main.fetches f WHERE f.fetch_id = s.fetch_id)")
         after = con.execute("SELECT count(*) FROM fetches").fetchall()[0][0]
         con.execute("COMMIT")
