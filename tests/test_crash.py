@@ -165,6 +165,9 @@ def test_reader_gets_locked_error_naming_the_holder(held_warehouse):
     assert f"PID {pid}" in str(err)
     assert str(read_copy_path(path)) in str(err) and "briefings export" in str(err)
     assert err.path == str(path)
+    read_copy_path(path).unlink()
+    with pytest.raises(WarehouseLockedError, match="no read copy is published yet"):
+        open_reader(path, lock_wait_s=0.1)
 
 
 @pytest.mark.slow

@@ -104,10 +104,12 @@ def _locked_error(path: Path, message: str, *, read_only: bool) -> WarehouseLock
     holder = f"PID {match.group(2)} ({match.group(1)})" if match else None
     who = holder or "another process"
     copy = read_copy_path(path)
-    hint = (
-        f"to read anyway, open the published copy {copy} (e.g. `briefings query --warehouse {copy}`) "
-        f"or wait for the run to finish and use `briefings export`"
-    )
+    if copy.exists():
+        hint = (f"to read anyway, use the copy published after the last run: `briefings query --warehouse {copy} ...` "
+                f"(or `briefings sql`), or `briefings export DIR`, which reads that copy while the file is locked")
+    else:
+        hint = (f"no read copy is published yet ({copy} is written after each run); wait for the run to finish, "
+                f"then query or `briefings export DIR`")
     mode = "read" if read_only else "write"
     return WarehouseLockedError(f"warehouse {path} is locked by {who}; cannot {mode} it now; {hint}",
                                 path=str(path), holder=holder)
