@@ -62,7 +62,10 @@ WarehouseOption = typer.Option(
 def _prepare_prefect_env(settings: Settings) -> None:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_HOME", str(settings.data_dir / "prefect"))
+    Path(os.environ["PREFECT_HOME"]).expanduser().mkdir(parents=True, exist_ok=True)  # Prefect makes one level only
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    # a first start migrates Prefect's SQLite database; on a busy 2-core machine that exceeds 20 s
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
 
 def _fail(message: str, code: int) -> "typer.Exit":
@@ -94,8 +97,8 @@ def _print_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: Outp
 
         table = Table(*columns, show_lines=False)
         for row in rows:
-            table.add_row(*["" if v is None else str(_jsonable(v)) for v in row])
-        Console(width=max(160, Console().width)).print(table)
+            table.add_row(*["" if v is None else str(_jsonable(v)).replace("\n", " ⏎ ") for v in row])
+        Console(width=max(160, Console().width)).print(table, overflow="ellipsis", no_wrap=True)
         typer.echo(f"({len(rows)} rows)")
 
 

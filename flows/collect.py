@@ -30,6 +30,8 @@ RESULTS_DIR = Settings.from_env().data_dir / "prefect-results"
 
 
 def _exception(future: Any) -> BaseException | None:
+    """Wait for ``future``; None when it completed, else the exception it ended with."""
+    future.wait()
     state = future.state
     if state.is_completed():
         return None

@@ -1,0 +1,67 @@
+"""Shared fixtures: the real pages as bytes, fresh warehouse paths, isolated Prefect state."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from briefings.settings import SEED_TEXT_PATH, SNAPSHOT_SITE_DIR
+
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+SESSION12_URL = "https://www.hubei.gov.cn/hbfb/xwfbh/202403/t20240326_5134107.shtml"
+SESSION12_PATH = SNAPSHOT_SITE_DIR / "www.hubei.gov.cn/hbfb/xwfbh/202403/t20240326_5134107.shtml"
+TIANMEN_URL = "https://www.tianmen.gov.cn/hdjl/xwfbh/202404/t20240407_5150157.shtml"
+TIANMEN_PATH = SNAPSHOT_SITE_DIR / "www.tianmen.gov.cn/hdjl/xwfbh/202404/t20240407_5150157.shtml"
+LIST_PATH = SNAPSHOT_SITE_DIR / "www.hubei.gov.cn/hbfb/xwfbh/index.shtml"
+LIST_URL = "https://www.hubei.gov.cn/hbfb/xwfbh/index.shtml"
+
+# Session 12 in facts (shared/corpus/README.md), in page order.
+GUESTS = ["肖敏", "周启荣", "夏齐飞", "陈明敏", "陈晓敏", "黄祥斌"]
+TURN_SPEAKERS = [
+    ("host", "黄勤", None),
+    ("guest", "肖敏", None),
+    ("host", "黄勤", None),
+    ("journalist", None, "湖北日报"),
+    ("guest", "夏齐飞", None),
+    ("journalist", None, "经济日报"),
+    ("guest", "黄祥斌", None),
+    ("journalist", None, "湖北发布"),
+    ("guest", "肖敏", None),
+    ("journalist", None, "央广网"),
+    ("guest", "陈晓敏", None),
+    ("journalist", None, "新华网"),
+    ("guest", "周启荣", None),
+    ("journalist", None, "极目新闻"),
+    ("guest", "陈明敏", None),
+    ("host", "黄勤", None),
+]
+
+
+@pytest.fixture(scope="session")
+def session12_bytes() -> bytes:
+    """The real session-12 page as served (UTF-8 bytes)."""
+    return SESSION12_PATH.read_bytes()
+
+
+@pytest.fixture(scope="session")
+def seed_text() -> str:
+    """The real page's text, half-width punctuation (shared/corpus/seed)."""
+    return SEED_TEXT_PATH.read_text(encoding="utf-8")
+
+
+@pytest.fixture()
+def fresh_warehouse(tmp_path: Path) -> Path:
+    """A path for a new, empty warehouse file."""
+    return tmp_path / "warehouse" / "briefings.duckdb"
+
+
+@pytest.fixture()
+def data_dir(tmp_path: Path) -> Path:
+    """A fresh data folder (raw archive, staging, results)."""
+    path = tmp_path / "data"
+    path.mkdir()
+    return path
