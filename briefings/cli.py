@@ -81,6 +81,9 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+_WIDE_COLUMNS = frozenset({"text", "title", "sentence", "label", "url", "summary", "snippet", "transcript", "briefing_id"})
+
+
 def _print_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: OutputFormat) -> None:
     if fmt is OutputFormat.json:
         data = [{c: _jsonable(v) for c, v in zip(columns, row)} for row in rows]
@@ -95,10 +98,16 @@ def _print_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: Outp
         from rich.console import Console
         from rich.table import Table
 
-        table = Table(*columns, show_lines=False)
+        table = Table(show_lines=False)
+        for column in columns:
+            wide = column in _WIDE_COLUMNS
+            table.add_column(
+                column, no_wrap=True, overflow="ellipsis", max_width=40 if wide else None,
+                min_width=None if wide else len(column),
+            )
         for row in rows:
             table.add_row(*["" if v is None else str(_jsonable(v)).replace("\n", " ⏎ ") for v in row])
-        Console(width=max(160, Console().width)).print(table, overflow="ellipsis", no_wrap=True)
+        Console(width=max(160, Console().width)).print(table)
         typer.echo(f"({len(rows)} rows)")
 
 

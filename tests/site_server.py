@@ -65,10 +65,15 @@ class Hit:
 
 @dataclass
 class SiteServer:
-    """The running server. ``fail_first[path] = n`` answers 500 to the first n requests of path."""
+    """The running server.
+
+    ``fail_first[path] = n`` answers 500 to the first n requests of path;
+    ``status_override[path] = (status, body)`` always answers that.
+    """
 
     pages: dict[str, bytes]
     fail_first: dict[str, int] = field(default_factory=dict)
+    status_override: dict[str, tuple[int, bytes]] = field(default_factory=dict)
     log: list[Hit] = field(default_factory=list)
     port: int = 0
     _server: ThreadingHTTPServer | None = None
@@ -96,7 +101,10 @@ class SiteServer:
                 with lock:
                     seen = sum(1 for h in server.log if h.path == path)
                     body = server.pages.get(path)
-                    if body is None:
+                    override = server.status_override.get(path)
+                    if override is not None:
+                        status, body = override
+                    elif body is None:
                         status = 404
                     elif seen < server.fail_first.get(path, 0):
                         status = 500
@@ -114,6 +122,11 @@ class SiteServer:
                 elif status == 304:
                     self.send_header("ETag", etag)
                     self.end_headers()
+                elif override is not None:
+                    self.send_header("Content-Type", "text/html")
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
                 else:
                     payload = f"error {status}".encode()
                     self.send_header("Content-Length", str(len(payload)))
