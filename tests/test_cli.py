@@ -105,3 +105,30 @@ def test_collect_blocked_exits_3_and_names_the_browser_flag(monkeypatch, tmp_pat
     assert result.exit_code == 3, result.output
     assert "1 blocked" in result.output
     assert "--browser" in result.output
+
+
+@pytest.mark.slow
+def test_collect_while_another_process_holds_the_warehouse_exits_4_naming_it(monkeypatch, tmp_path: Path):
+    import subprocess
+    import sys
+
+    from prefect.testing.utilities import prefect_test_harness
+
+    warehouse = tmp_path / "w.duckdb"
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); print('ready', flush=True); time.sleep(120)",
+         str(warehouse)],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        monkeypatch.setenv("BRIEFINGS_DATA_DIR", str(tmp_path / "data"))
+        monkeypatch.setenv("BRIEFINGS_LOCK_WAIT_S", "1")
+        with prefect_test_harness(server_startup_timeout=180):
+            result = runner.invoke(app, ["collect", "--warehouse", str(warehouse)])
+    finally:
+        holder.kill()
+        holder.wait()
+    assert result.exit_code == 4, result.output
+    assert f"PID {holder.pid}" in result.output

@@ -1,0 +1,224 @@
+"""Operating briefings with a real local Prefect server (issue 7).
+
+Starts ``prefect server start`` on a free loopback port, creates the process work pool, deploys
+from ``prefect.yaml``, starts a worker, runs ``collect`` against a loopback copy of the column whose
+synthetic detail page fails on its first attempts, retries the failed flow run exactly as the UI
+does (``POST /api/flow_runs/{id}/set_state`` with a SCHEDULED state named AwaitingRetry), and
+checks that pages fetched successfully the first time were not fetched again. A second test runs
+two collections at once into one warehouse.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from briefings.settings import PROJECT_ROOT
+from tests.site_server import LIST2_PATH, LIST_PATH, SESSION12_PATH, SYNTHETIC_PATH, SiteServer, column_site
+from warehouse.connect import open_reader
+
+pytestmark = pytest.mark.slow
+
+PREFECT = str(Path(sys.executable).with_name("prefect"))
+BRIEFINGS = str(Path(sys.executable).with_name("briefings"))
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait(predicate, timeout_s: float, what: str, interval_s: float = 0.5):
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval_s)
+    raise AssertionError(f"timed out after {timeout_s} s waiting for {what}")
+
+
+@pytest.fixture()
+def prefect_env(tmp_path: Path) -> dict[str, str]:
+    port = _free_port()
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "BRIEFINGS_"))
+    } | {
+        "PREFECT_HOME": str(tmp_path / "prefect-home"),
+        "PREFECT_API_URL": f"http://127.0.0.1:{port}/api",
+        "PREFECT_SERVER_API_HOST": "127.0.0.1",
+        "PREFECT_SERVER_API_PORT": str(port),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "PREFECT_UI_ENABLED": "false",
+        "PREFECT_WORKER_QUERY_SECONDS": "1",
+        "PREFECT_WORKER_PREFETCH_SECONDS": "5",
+        "BRIEFINGS_DATA_DIR": str(tmp_path / "data"),
+        "BRIEFINGS_MIN_INTERVAL_S": "0",
+        "BRIEFINGS_MAX_ATTEMPTS": "1",
+        "PWD": str(PROJECT_ROOT),
+    }
+    Path(env["PREFECT_HOME"]).mkdir(parents=True)
+    return env
+
+
+@pytest.fixture()
+def prefect_server(prefect_env: dict[str, str], tmp_path: Path):
+    log = open(tmp_path / "server.log", "wb")
+    proc = subprocess.Popen(
+        [PREFECT, "server", "start", "--host", "127.0.0.1", "--port", prefect_env["PREFECT_SERVER_API_PORT"]],
+        env=prefect_env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    api = prefect_env["PREFECT_API_URL"]
+
+    def healthy() -> bool:
+        try:
+            return httpx.get(f"{api}/health", timeout=2).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    try:
+        _wait(healthy, 180, "the Prefect server")
+        yield api
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
+        log.close()
+
+
+def _run(cmd: list[str], env: dict[str, str]) -> str:
+    out = subprocess.run(cmd, env=env, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, f"{cmd} failed:\n{out.stdout}\n{out.stderr}"
+    return out.stdout
+
+
+def _state(api: str, flow_run_id: str) -> str | None:
+    run = httpx.get(f"{api}/flow_runs/{flow_run_id}", timeout=10).json()
+    return (run.get("state") or {}).get("type")
+
+
+def test_ui_retry_of_a_failed_run_skips_completed_pages(prefect_env, prefect_server, tmp_path: Path):
+    api = prefect_server
+    site = SiteServer(column_site(), fail_first={SYNTHETIC_PATH: 2}).start()  # fetch task: try + 1 retry
+    warehouse = tmp_path / "warehouse" / "briefings.duckdb"
+    worker = None
+    try:
+        _run([PREFECT, "work-pool", "create", "briefings", "--type", "process"], prefect_env)
+        _run([PREFECT, "--no-prompt", "deploy", "--name", "collect-daily"], prefect_env)
+        deployment = httpx.get(f"{api}/deployments/name/collect/collect-daily", timeout=10).json()
+        assert deployment["global_concurrency_limit"]["limit"] == 1
+        assert deployment["parameters"]["live"] is True
+        schedules = deployment["schedules"]
+        assert [(s["schedule"]["cron"], s["schedule"]["timezone"]) for s in schedules] == [("0 7 * * *", "Asia/Shanghai")]
+
+        run = httpx.post(
+            f"{api}/deployments/{deployment['id']}/create_flow_run",
+            json={"parameters": {"source": site.source, "warehouse": str(warehouse), "live": True}},
+            timeout=10,
+        ).json()
+        flow_run_id = run["id"]
+        worker_log = open(tmp_path / "worker.log", "wb")
+        worker = subprocess.Popen(
+            [PREFECT, "worker", "start", "--pool", "briefings", "--type", "process"],
+            env=prefect_env, cwd=PROJECT_ROOT, stdout=worker_log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        first = _wait(lambda: _state(api, flow_run_id) in ("FAILED", "COMPLETED", "CRASHED") and _state(api, flow_run_id),
+                      300, "the first flow run to finish")
+        assert first == "FAILED", (tmp_path / "worker.log").read_text()
+        assert site.hits(SYNTHETIC_PATH) == 2 and site.hits(SYNTHETIC_PATH, 200) == 0
+        fetched_once = {LIST_PATH: 1, LIST2_PATH: 1, SESSION12_PATH: 1}
+        assert {p: site.hits(p) for p in fetched_once} == fetched_once
+
+        # Retry exactly as the UI's Retry button does.
+        response = httpx.post(
+            f"{api}/flow_runs/{flow_run_id}/set_state",
+            json={"state": {"type": "SCHEDULED", "name": "AwaitingRetry", "message": "Retry from the UI"}, "force": True},
+            timeout=10,
+        )
+        assert response.status_code in (200, 201), response.text
+        final = _wait(
+            lambda: (_state(api, flow_run_id) in ("FAILED", "COMPLETED", "CRASHED")
+                     and httpx.get(f"{api}/flow_runs/{flow_run_id}", timeout=10).json()["run_count"] >= 2
+                     and _state(api, flow_run_id)),
+            300, "the retried flow run to finish",
+        )
+        assert final == "COMPLETED", (tmp_path / "worker.log").read_text()
+
+        # Pages fetched successfully the first time were not fetched again.
+        assert {p: site.hits(p) for p in fetched_once} == fetched_once
+        assert (site.hits(SYNTHETIC_PATH), site.hits(SYNTHETIC_PATH, 200)) == (3, 1)
+
+        con = open_reader(warehouse)
+        try:
+            assert con.execute("SELECT session_no, turn_count FROM briefings ORDER BY 1").fetchall() == [(12, 16), (13, 16)]
+        finally:
+            con.close()
+
+        artifacts = httpx.post(
+            f"{api}/artifacts/filter",
+            json={"artifacts": {"flow_run_id": {"any_": [flow_run_id]}}, "sort": "CREATED_DESC"},
+            timeout=10,
+        ).json()
+        pages = [a for a in artifacts if a["key"] == "briefings-pages"]
+        summaries = [a for a in artifacts if a["key"] == "briefings-summary"]
+        assert len(pages) == 2 and len(summaries) == 2  # one per attempt
+        import json as _json
+
+        latest = pages[0]["data"]
+        rows = _json.loads(latest) if isinstance(latest, str) else latest
+        by_status = sorted((r["status"], r["url"].rsplit("/", 1)[-1]) for r in rows)
+        assert by_status == [("loaded", "t20240327_5999013.shtml"), ("unchanged", "t20240326_5134107.shtml")]
+        assert "| turns | 32 |" in summaries[0]["data"] and "| briefings | 2 |" in summaries[0]["data"]
+        earlier = _json.loads(pages[1]["data"]) if isinstance(pages[1]["data"], str) else pages[1]["data"]
+        assert sorted(r["status"] for r in earlier) == ["failed", "loaded"]
+    finally:
+        if worker is not None:
+            os.killpg(worker.pid, signal.SIGTERM)
+            worker.wait(timeout=30)
+        site.stop()
+
+
+def test_two_collections_at_once_leave_one_copy_of_every_row(tmp_path: Path):
+    site = SiteServer(column_site()).start()
+    warehouse = tmp_path / "warehouse" / "briefings.duckdb"
+    procs = []
+    try:
+        for n in (1, 2):
+            env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "BRIEFINGS_"))} | {
+                "BRIEFINGS_DATA_DIR": str(tmp_path / f"data{n}"),
+                "BRIEFINGS_MIN_INTERVAL_S": "0",
+                "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+            }
+            procs.append(subprocess.Popen(
+                [BRIEFINGS, "collect", "--source", site.source, "--warehouse", str(warehouse), "--format", "json"],
+                env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            ))
+        outputs = [p.communicate(timeout=600) for p in procs]
+    finally:
+        site.stop()
+    assert [p.returncode for p in procs] == [0, 0], outputs
+    import json as _json
+
+    summaries = [_json.loads(out) for out, _ in outputs]
+    # both runs fetched and parsed; whichever loaded second found the rows already current
+    assert sorted((s["loaded"], s["unchanged"]) for s in summaries) == [(0, 2), (2, 0)]
+    con = open_reader(warehouse)
+    try:
+        counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]
+                  for t in ("briefings", "guests", "turns", "qa_pairs", "briefing_versions")}
+        dupes = con.execute(
+            "SELECT count(*) FROM (SELECT briefing_id, turn_no FROM turns GROUP BY ALL HAVING count(*) > 1)"
+        ).fetchall()[0][0]
+    finally:
+        con.close()
+    assert counts == {"briefings": 2, "guests": 12, "turns": 32, "qa_pairs": 12, "briefing_versions": 2}
+    assert dupes == 0
+
