@@ -1,0 +1,139 @@
+"""Progress of long commands: a rich progress bar in a terminal, plain log lines elsewhere.
+
+    with progress(total=9, label="export", unit="tables") as bar:
+        for table in tables:
+            ...
+            bar.advance()
+
+In a terminal (stderr is a TTY) it draws a bar with done/total counts, the rate (units/s), elapsed
+and remaining time. Otherwise (CI, Prefect workers, pipes) it writes one line when it starts,
+one each time another 10 % is done, and one at the end::
+
+    export: 3/9 tables (33%), 41.2 tables/s, 0.1 s
+
+Lines go to ``sink`` (default: stderr); in a Prefect flow pass ``sink=get_run_logger().info``.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from contextlib import contextmanager
+from typing import Callable, Iterable, Iterator, Literal, TextIO, TypeVar
+
+__all__ = ["Mode", "ProgressReporter", "progress", "track", "LOG_STEP_PERCENT"]
+
+Mode = Literal["auto", "bar", "log", "off"]
+LOG_STEP_PERCENT = 10  # a log line each time another 10 % of the total is done
+T = TypeVar("T")
+
+
+class ProgressReporter:
+    """Counts work done and shows it (a bar or log lines); made by :func:`progress`.
+
+    Attributes:
+        label: what is being done (``export``, ``collect``).
+        total: units expected, None when unknown (then no percentage is shown).
+        unit: what is counted (``pages``, ``rows``, ``tables``).
+        done: units done so far.
+    """
+
+    def __init__(self, label: str, total: int | None, unit: str, *, sink: Callable[[str], None] | None,
+                 bar: object | None = None, task_id: object | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.label, self.total, self.unit, self.done = label, total, unit, 0
+        self._sink, self._bar, self._task_id, self._clock = sink, bar, task_id, clock
+        self._started = clock()
+        self._next_step = LOG_STEP_PERCENT
+
+    def advance(self, n: int = 1, *, note: str | None = None) -> None:
+        """Record ``n`` more units done; ``note`` (e.g. the table name) is shown beside the bar."""
+        self.done += n
+        if self._bar is not None:
+            description = f"{self.label} {note}" if note else self.label
+            self._bar.update(self._task_id, advance=n, description=description)  # type: ignore[attr-defined]
+        elif self._sink is not None and self.total:
+            percent = 100 * self.done // self.total
+            if percent >= self._next_step and self.done < self.total:
+                self._sink(self.line(note))
+                self._next_step = (percent // LOG_STEP_PERCENT + 1) * LOG_STEP_PERCENT
+
+    def line(self, note: str | None = None) -> str:
+        """The status as one log line: ``label: done/total unit (pct%), rate unit/s, elapsed s``."""
+        elapsed = max(self._clock() - self._started, 1e-9)
+        count = f"{self.done}/{self.total}" if self.total is not None else f"{self.done}"
+        percent = f" ({100 * self.done // self.total}%)" if self.total else ""
+        tail = f" [{note}]" if note else ""
+        return f"{self.label}: {count} {self.unit}{percent}, {self.done / elapsed:.1f} {self.unit}/s, {elapsed:.1f} s{tail}"
+
+    def _start(self) -> None:
+        if self._bar is None and self._sink is not None:
+            total = f"{self.total} {self.unit}" if self.total is not None else f"? {self.unit}"
+            self._sink(f"{self.label}: starting, {total}")
+
+    def _finish(self, failed: bool) -> None:
+        if self._bar is None and self._sink is not None:
+            self._sink(self.line() + (" — stopped by an error" if failed else " — done"))
+
+
+@contextmanager
+def progress(total: int | None, label: str, *, unit: str = "items", mode: Mode = "auto",
+             sink: Callable[[str], None] | None = None, stream: TextIO | None = None) -> Iterator[ProgressReporter]:
+    """Show the progress of a long step while the ``with`` block runs.
+
+    Args:
+        total: units expected (pages, rows, tables), None if unknown.
+        label: what is being done, first on each line (``export``).
+        unit: what is counted, plural (``tables``).
+        mode: ``auto`` (bar when ``stream`` is a terminal, else log lines), ``bar``, ``log`` or ``off``.
+        sink: where log lines go (``logger.info``); default: written to ``stream``.
+        stream: the terminal or file shown to; default ``sys.stderr``.
+    Yields:
+        A ProgressReporter; call ``.advance(n)`` as work completes.
+    Raises:
+        Whatever the block raises (the final line then says it stopped).
+    """
+    stream = stream if stream is not None else sys.stderr
+    if mode == "auto":
+        is_tty = getattr(stream, "isatty", lambda: False)()
+        mode = "bar" if is_tty else "log"
+    if mode == "bar":
+        from rich.console import Console
+        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TaskProgressColumn, TextColumn,
+                                   TimeElapsedColumn, TimeRemainingColumn)
+
+        class _RateColumn(TextColumn):
+            def render(self, task):  # type: ignore[no-untyped-def]
+                speed = task.finished_speed or task.speed
+                return super().render(task) if speed is None else f"{speed:,.1f} {unit}/s"
+
+        bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn(unit),
+                       TaskProgressColumn(), _RateColumn(""), TimeElapsedColumn(), TimeRemainingColumn(),
+                       console=Console(file=stream), transient=False)
+        with bar:
+            task_id = bar.add_task(label, total=total)
+            yield ProgressReporter(label, total, unit, sink=None, bar=bar, task_id=task_id)
+        return
+    if mode == "off":
+        yield ProgressReporter(label, total, unit, sink=None)
+        return
+    write = sink or (lambda text: print(text, file=stream, flush=True))
+    reporter = ProgressReporter(label, total, unit, sink=write)
+    reporter._start()
+    try:
+        yield reporter
+    except BaseException:
+        reporter._finish(failed=True)
+        raise
+    reporter._finish(failed=False)
+
+
+def track(items: Iterable[T], label: str, *, total: int | None = None, unit: str = "items",
+          mode: Mode = "auto", sink: Callable[[str], None] | None = None) -> Iterator[T]:
+    """Yield ``items``, advancing a :func:`progress` by one per item (total from ``len`` if not given)."""
+    if total is None and hasattr(items, "__len__"):
+        total = len(items)  # type: ignore[arg-type]
+    with progress(total, label, unit=unit, mode=mode, sink=sink) as bar:
+        for item in items:
+            yield item
+            bar.advance()
