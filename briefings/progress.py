@@ -102,10 +102,15 @@ def progress(total: int | None, label: str, *, unit: str = "items", mode: Mode =
         from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TaskProgressColumn, TextColumn,
                                    TimeElapsedColumn, TimeRemainingColumn)
 
+        from rich.text import Text
+
         class _RateColumn(TextColumn):
+            """Mean rate since the start: done / elapsed, in units per second."""
+
             def render(self, task):  # type: ignore[no-untyped-def]
-                speed = task.finished_speed or task.speed
-                return super().render(task) if speed is None else f"{speed:,.1f} {unit}/s"
+                elapsed = task.finished_time if task.finished else task.elapsed
+                rate = task.completed / elapsed if elapsed else 0.0
+                return Text(f"{rate:,.1f} {unit}/s")
 
         bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn(unit),
                        TaskProgressColumn(), _RateColumn(""), TimeElapsedColumn(), TimeRemainingColumn(),
