@@ -81,7 +81,7 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-_WIDE_COLUMNS = frozenset({"text", "title", "sentence", "label", "url", "summary", "snippet", "transcript", "briefing_id"})
+_WIDE_COLUMNS = frozenset({"text", "title", "sentence", "label", "url", "summary", "snippet", "transcript"})
 
 
 def _print_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: OutputFormat) -> None:
@@ -107,7 +107,8 @@ def _print_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: Outp
             )
         for row in rows:
             table.add_row(*["" if v is None else str(_jsonable(v)).replace("\n", " ⏎ ") for v in row])
-        Console(width=max(160, Console().width)).print(table)
+        console = Console()
+        Console(width=console.width if console.is_terminal else 240).print(table)
         typer.echo(f"({len(rows)} rows)")
 
 
