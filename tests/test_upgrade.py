@@ -57,8 +57,13 @@ def test_upgrade_in_place_keeps_data(tmp_path):
         versions = [r[0] for r in con.execute("SELECT version FROM schema_migrations ORDER BY 1").fetchall()]
         assert versions == list(range(1, len(list(MIGRATIONS_DIR.glob("*.sql"))) + 1))
         after = table_checksums(con)
-        for table in ("briefings", "turns", "guests", "briefing_versions"):
+        for table in ("briefings", "turns", "briefing_versions"):
             assert after[table] == before[table], table
+        # 004 added guests.parser_version: the old rows keep every value and get NULL there
+        guests = con.execute(
+            "SELECT guest_no, name, label, speaker_id, gender, loaded_at, parser_version FROM guests ORDER BY guest_no"
+        ).fetchall()
+        assert guests == [(g.guest_no, g.name, g.label, g.speaker_id, g.gender, LOADED_AT, None) for g in parsed.guests]
         assert con.execute("SELECT count(*) FROM indicators").fetchall() == [(0,)]
         assert con.execute("SELECT loaded_at FROM briefings").fetchall() == [(LOADED_AT,)]
 

@@ -61,11 +61,11 @@ BRIEFING_COLUMNS = (
 SPEAKER_COLUMNS = ("speaker_id", "name", "kind", "gender", "outlet", "first_briefing_id", "loaded_at")
 POSITION_COLUMNS = ("speaker_id", "organisation", "title", "first_briefing_id", "loaded_at")
 CHILD_COLUMNS = {
-    "guests": ("briefing_id", "guest_no", "name", "label", "speaker_id", "gender"),
+    "guests": ("briefing_id", "guest_no", "name", "label", "speaker_id", "gender", "parser_version"),
     "turns": ("briefing_id", "turn_no", "speaker_id", "speaker", "label", "role", "outlet", "text", "span_start",
               "span_end", "parser_version"),
-    "appearances": ("briefing_id", "speaker_id", "role", "label", "first_turn_no", "turn_count"),
-    "qa_pairs": ("briefing_id", "question_turn_no", "answer_turn_no", "outlet", "answer_speaker_id"),
+    "appearances": ("briefing_id", "speaker_id", "role", "label", "first_turn_no", "turn_count", "parser_version"),
+    "qa_pairs": ("briefing_id", "question_turn_no", "answer_turn_no", "outlet", "answer_speaker_id", "parser_version"),
     "indicators": ("briefing_id", "turn_no", "mention_no", "speaker_id", "sentence", "span_start", "span_end",
                    "value_text", "value", "unit", "unit_text", "qualifier", "kind", "comparison", "rank_scope",
                    "period_start", "period_end", "status", "subject", "metric", "value_m2", "parse_flag",
@@ -130,7 +130,8 @@ def _stage_rows(parsed: ParsedBriefing, briefing_id: str) -> dict[str, list[tupl
     pv = parsed.parser_version
     turns_by_no = {t.turn_no: t for t in parsed.turns}
     guests = [
-        (briefing_id, g.guest_no, g.name, g.label, g.speaker_id or _fallback_speaker_id(g.name, "guest"), g.gender)
+        (briefing_id, g.guest_no, g.name, g.label, g.speaker_id or _fallback_speaker_id(g.name, "guest"), g.gender,
+         pv)
         for g in parsed.guests
     ]
     turns = [
@@ -144,14 +145,14 @@ def _stage_rows(parsed: ParsedBriefing, briefing_id: str) -> dict[str, list[tupl
         if sid in first:
             first[sid][5] += 1
         else:
-            first[sid] = [briefing_id, sid, t.role, t.label, t.turn_no, 1]
+            first[sid] = [briefing_id, sid, t.role, t.label, t.turn_no, 1, pv]
     appearances = [tuple(v) for v in first.values()]
     qa_pairs = []
     for q in parsed.qa_pairs:
         question, answer = turns_by_no.get(q.question_turn_no), turns_by_no.get(q.answer_turn_no)
         qa_pairs.append((briefing_id, q.question_turn_no, q.answer_turn_no,
                          question.outlet if question else None,
-                         _turn_speaker_id(answer) if answer else None))
+                         _turn_speaker_id(answer) if answer else None, pv))
     indicators = []
     for m in parsed.mentions:
         turn = turns_by_no.get(m.turn_no)
