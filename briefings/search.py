@@ -8,12 +8,14 @@ docs/looking.md): the stored text is not normalised and DuckDB 2.0 cannot run NF
 Python UDFs need numpy, which the project does not ship; ``translate``/``lower`` over all text
 measured 20x slower). Instead each term becomes an RE2 pattern over the *stored* text whose
 character classes hold every character that NFKC + lower turns into the term's character
-(:func:`term_pattern`: ``gdp`` -> ``[gGｇＧ][dDｄＤ][pPｐＰ]``), and DuckDB matches, counts, scores and
-ranks with ``regexp_matches`` / ``regexp_extract_all``. Turns holding a character that expands into
+(:func:`term_pattern`: ``gdp`` -> ``[gGｇＧ][dDｄＤ][pPｐＰ]``), and DuckDB matches (after a ``contains``
+prefilter on the term's verbatim pieces, :func:`literal_runs`), counts, scores and ranks with
+``regexp_matches`` / ``regexp_extract_all``. Turns holding a character that expands into
 several (``℃`` -> ``°c``, ``…`` -> ``...``) or composes, and that could matter for the terms, are
 normalised exactly in Python (:func:`normalise_text`) and ranked with the same formula.
 
-Ranking: BM25's term-frequency part (k1 = 1.2, b = 0.75) summed over the terms — more occurrences
+Ranking: BM25's term-frequency part (k1 = 1.2, b = 0.75; lengths in code points of the stored text,
+the average taken over the matching turns) summed over the terms — more occurrences
 rank higher, a short turn (a question) above a long one with the same count — then newer
 ``event_date``, then ``briefing_id`` and ``turn_no``. There is no IDF: every hit holds every term.
 """
@@ -39,6 +41,7 @@ __all__ = [
     "normalise_text",
     "search_terms",
     "term_pattern",
+    "literal_runs",
     "count_occurrences",
     "bm25_score",
     "make_snippet",
@@ -129,7 +132,7 @@ def bm25_score(counts: Sequence[int], length: int, avg_length: float) -> float:
     Args:
         counts: occurrences of each term in the turn.
         length: the turn's stored text length, code points.
-        avg_length: mean length of all turns, code points (> 0).
+        avg_length: mean length of the turns that match, code points (> 0).
     Returns:
         sum of tf * (k1 + 1) / (tf + k1 * (1 - b + b * length / avg_length)).
     """
@@ -195,19 +198,46 @@ def _re2_char(ch: str) -> str:
     return f"\\x{{{ord(ch):X}}}"
 
 
+_RE2_META = frozenset("\\.+*?()|[]{}^$")
+
+
 def term_pattern(term: str) -> str:
     """An RE2 pattern matching, in the *stored* text, every run of characters whose NFKC + lower is ``term``
-    character by character (``gdp`` -> ``[gGｇＧ][dDｄＤ][pPｐＰ]``).
+    character by character (``gdp`` -> ``[gGｇＧ][dDｄＤ][pPｐＰ]``; ``新质`` -> ``[新🈟]质``).
 
-    Runs that normalise through a multi-character form (``℃``) or by composition are not covered;
+    A character nothing else normalises into stays itself (RE2 metacharacters escaped), so a term of
+    such characters is a plain literal, which DuckDB matches as fast as ``contains``. Runs that
+    normalise through a multi-character form (``℃``) or by composition are not covered;
     :func:`_expanding_class` finds the turns that hold such characters.
     """
     preimages, _ = _normal_forms()
     parts = []
     for ch in term:
         alts = (ch, *preimages.get(ch, ()))
-        parts.append(_re2_char(ch) if len(alts) == 1 else "[" + "".join(_re2_char(a) for a in alts) + "]")
+        if len(alts) > 1:
+            parts.append("[" + "".join(_re2_char(a) for a in alts) + "]")
+        else:
+            parts.append("\\" + ch if ch in _RE2_META else ch)
     return "".join(parts)
+
+
+def literal_runs(term: str) -> list[str]:
+    """The pieces of ``term`` made of characters that only they themselves normalise into.
+
+    Every stored turn that matches ``term`` (without expanding characters) contains each piece
+    verbatim, so ``contains`` on the longest one is a cheap prefilter. ``新质生产力`` -> ``["质", "产"]``
+    (新, 生 and 力 have twins: 🈟, Kangxi ⽣ and ⼒); ``gdp`` -> ``[]``.
+    """
+    preimages, _ = _normal_forms()
+    runs, current = [], ""
+    for ch in term:
+        if ch in preimages:
+            if current:
+                runs.append(current)
+            current = ""
+        else:
+            current += ch
+    return runs + ([current] if current else [])
 
 
 def _expanding_class(terms: Sequence[str]) -> str | None:
@@ -279,19 +309,25 @@ def search_turns(
     expanding = _expanding_class(terms)
     meta = ("t.briefing_id, b.session_no, b.city, b.event_date, b.title, t.turn_no, "
             "coalesce(s.name, t.speaker) AS speaker_name, t.role, t.outlet, t.label, t.text")
-    matches_all = " AND ".join(f"regexp_matches(t.text, $p{i})" for i in range(len(terms)))
-    tfs = ", ".join(f"len(regexp_extract_all(text, $p{i}))" for i in range(len(terms)))
+    # prefilter: the longest verbatim piece of each term (contains is a fast substring search)
+    prefilters = {f"r{i}": max(runs, key=len) for i, term in enumerate(terms) if (runs := literal_runs(term))}
+    matches_all = " AND ".join(
+        [f"contains(t.text, ${k})" for k in prefilters] + [f"regexp_matches(t.text, $p{i})" for i in range(len(terms))])
+    tfs = ", ".join(f"len(regexp_extract_all(t.text, $p{i}))" for i in range(len(terms)))
     try:
-        avg_length = float(con.execute("SELECT coalesce(avg(length(text)), 1) FROM turns").fetchall()[0][0] or 1.0)
-        # Pass 1: matched, scored, ordered and limited in DuckDB (exact for turns without expanding characters).
+        # Pass 1: matched, scored, ordered and limited in DuckDB (exact for turns without expanding characters);
+        # the text is carried only for the top rows. BM25's average length is that of the matching turns.
         rows = con.execute(
-            f"WITH m AS (SELECT {meta} {base} AND {matches_all}"
-            + (" AND NOT regexp_matches(t.text, $expanding)" if expanding else "") + "), "
-            f"c AS (SELECT *, [{tfs}] AS tfs FROM m) "
-            "SELECT * EXCLUDE (tfs), list_sum(list_transform(tfs, lambda x: x * ($k1 + 1) / "
-            "(x + $k1 * (1 - $b + $b * length(text) / $avg_length)))) AS score, list_sum(tfs) AS occurrences "
-            "FROM c ORDER BY score DESC, event_date DESC NULLS LAST, briefing_id, turn_no LIMIT $limit",
-            filters | patterns | {"k1": BM25_K1, "b": BM25_B, "avg_length": avg_length, "limit": limit}
+            f"WITH m AS (SELECT t.briefing_id, t.turn_no, b.event_date, [{tfs}] AS tfs, length(t.text) AS n {base} "
+            f"AND {matches_all}" + (" AND NOT regexp_matches(t.text, $expanding)" if expanding else "") + "), "
+            "a AS (SELECT avg(n) AS avg_n FROM m), "
+            "top AS (SELECT m.briefing_id, m.turn_no, a.avg_n, list_sum(tfs) AS occurrences, "
+            " list_sum(list_transform(tfs, lambda x: x * ($k1 + 1) / (x + $k1 * (1 - $b + $b * n / a.avg_n)))) AS score "
+            " FROM m, a ORDER BY score DESC, event_date DESC NULLS LAST, briefing_id, turn_no LIMIT $limit) "
+            f"SELECT {meta}, top.avg_n, top.score, top.occurrences FROM top JOIN turns t USING (briefing_id, turn_no) "
+            "JOIN briefings b USING (briefing_id) LEFT JOIN speakers s ON s.speaker_id = t.speaker_id "
+            "ORDER BY top.score DESC, b.event_date DESC NULLS LAST, t.briefing_id, t.turn_no",
+            filters | patterns | prefilters | {"k1": BM25_K1, "b": BM25_B, "limit": limit}
             | ({"expanding": expanding} if expanding else {}),
         ).fetchall()
         # Pass 2: the rare turns holding an expanding character -> exact NFKC in Python.
@@ -301,13 +337,18 @@ def search_turns(
     except duckdb.Error as exc:
         raise QueryError(f"search failed: {exc}") from exc
     scored: list[tuple[tuple[Any, ...], str, int, float]] = []
-    for *row, raw, score, occurrences in rows:
+    avg_length = 0.0
+    for *row, raw, avg_n, score, occurrences in rows:
         scored.append((tuple(row), normalise_text(raw), int(occurrences), float(score)))
+        avg_length = float(avg_n)
+    extra = []
     for *row, raw in expanding_rows:
         norm = normalise_text(raw)
         counts = [count_occurrences(norm, term) for term in terms]
         if all(counts):
-            scored.append((tuple(row), norm, sum(counts), bm25_score(counts, len(raw), avg_length)))
+            extra.append((tuple(row), norm, counts, len(raw)))
+    avg_length = avg_length or (sum(n for *_, n in extra) / len(extra) if extra else 1.0)
+    scored += [(row, norm, sum(counts), bm25_score(counts, n, avg_length)) for row, norm, counts, n in extra]
     scored.sort(key=lambda item: (-item[3], -(item[0][3].toordinal() if item[0][3] else -10**9), item[0][0], item[0][5]))
     hits = []
     for rank, (row, norm, occurrences, score) in enumerate(scored[:limit], start=1):

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from briefings.cli_look import register
 from briefings.errors import QueryError
-from briefings.search import (bm25_score, make_snippet, normalise_text, search_terms, search_turns,
+from briefings.search import (bm25_score, literal_runs, make_snippet, normalise_text, search_terms, search_turns,
                               term_pattern)
 from tests.look_fixtures import SESSION12_ID, build_snapshot_warehouse
 
@@ -106,7 +106,10 @@ def test_normalise_and_terms() -> None:
     assert normalise_text("ＧＤＰ同比增长６．２％") == "gdp同比增长6.2%"
     assert search_terms("新质生产力\u3000新型工业化 新质生产力") == ("新质生产力", "新型工业化")
     # 新 may also be stored as U+1F21F SQUARED CJK UNIFIED IDEOGRAPH-65B0
-    assert term_pattern("新质") == "[\\x{65B0}\\x{1F21F}]\\x{8D28}"
+    assert term_pattern("新质") == "[\\x{65B0}\\x{1F21F}]质"
+    # 生 and 力 have Kangxi-radical twins (⽣ U+2F63, ⼒ U+2F12); 质 and 产 have none
+    assert literal_runs("新质生产力") == ["质", "产"] and literal_runs("gdp") == []
+    assert term_pattern("新质生产力") == "[\\x{65B0}\\x{1F21F}]质[\\x{751F}\\x{2F63}\\x{1F222}]产[\\x{529B}\\x{2F12}\\x{F98A}]"
     assert term_pattern("g").startswith("[\\x{67}\\x{47}") and "\\x{FF27}" in term_pattern("g")
 
 
