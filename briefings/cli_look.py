@@ -92,7 +92,7 @@ def search(
     limit: int = typer.Option(20, "--limit", min=1, help="At most this many hits."),
     fmt: SearchFormat = typer.Option(SearchFormat.table, "--format", help="table or json."),
     warehouse: Optional[Path] = typer.Option(
-        None, "--warehouse", help="DuckDB file of the warehouse [default: warehouse/briefings.duckdb].",
+        None, "--warehouse", help="DuckDB file of the warehouse (default: warehouse/briefings.duckdb).",
         envvar="BRIEFINGS_WAREHOUSE_PATH"),
 ) -> None:
     """Find the turns that contain all the words (substrings of the NFKC-normalised text), best first.
@@ -120,7 +120,7 @@ def export(
     out_dir: Path = typer.Argument(..., file_okay=False, help="Folder to write the files and manifest.json into."),
     fmt: ExportFormatOption = typer.Option(ExportFormatOption.parquet, "--format", help="parquet or csv."),
     warehouse: Optional[Path] = typer.Option(
-        None, "--warehouse", help="DuckDB file of the warehouse [default: warehouse/briefings.duckdb].",
+        None, "--warehouse", help="DuckDB file of the warehouse (default: warehouse/briefings.duckdb).",
         envvar="BRIEFINGS_WAREHOUSE_PATH"),
 ) -> None:
     """Write every mart table to DIR (one file per table) plus manifest.json (rows, columns, checksums,
@@ -151,7 +151,7 @@ def report(
     out: Path = typer.Option(..., "--out", dir_okay=False, help="The HTML file to write."),
     city: Optional[str] = typer.Option(None, "--city", help="Only briefings about this city."),
     warehouse: Optional[Path] = typer.Option(
-        None, "--warehouse", help="DuckDB file of the warehouse [default: warehouse/briefings.duckdb].",
+        None, "--warehouse", help="DuckDB file of the warehouse (default: warehouse/briefings.duckdb).",
         envvar="BRIEFINGS_WAREHOUSE_PATH"),
 ) -> None:
     """Write one self-contained HTML page (no network needed): per briefing the guests and turns per
