@@ -33,3 +33,26 @@ def build_snapshot_warehouse(path: Path) -> Path:
     finally:
         con.close()
     return path
+
+
+def build_two_city_warehouse(path: Path) -> Path:
+    """Session 12 plus one copy of it marked synthetic (city 襄阳, session 101, its own URL and id)."""
+    import dataclasses
+
+    from warehouse.connect import open_writer
+    from warehouse.load import checkpoint, upsert_briefing
+
+    from tests.warehouse_fixtures import synthetic_briefing
+
+    build_snapshot_warehouse(path)
+    text, _encoding = decode_body(SESSION12_PATH.read_bytes(), None)
+    real = parse_page(text, SESSION12_URL, kind="html")
+    copy, url, sha = synthetic_briefing(1, base=real)
+    assert dataclasses.replace(copy.briefing, title="").city == "襄阳"
+    con = open_writer(path)
+    try:
+        upsert_briefing(con, copy, url=url, content_sha256=sha, run_id="test-synthetic")
+        checkpoint(con)
+    finally:
+        con.close()
+    return path

@@ -151,3 +151,16 @@ def test_charts_render_in_headless_chromium_with_the_network_off(con, tmp_path: 
     assert charts[0]["bars"] >= 15  # 15 achieved growth rates and 4 targets said in session 12
     assert charts[0]["title"] == "天门: growth rates (%) by period"
     assert guests == GUESTS
+
+
+def test_one_chart_per_city_and_the_city_filter(tmp_path: Path) -> None:
+    from tests.look_fixtures import build_two_city_warehouse
+
+    path = build_two_city_warehouse(tmp_path / "two.duckdb")
+    with duckdb.connect(str(path), read_only=True) as con:
+        page = render_report_html(con, now=lambda: FIXED_NOW)
+        assert re.findall(r'<div class="chart" data-city="([^"]+)">', page) == ["天门", "襄阳"]
+        assert page.count("<svg") == 2 and page.count('<section class="briefing"') == 2
+        only = render_report_html(con, city="襄阳", now=lambda: FIXED_NOW)
+        assert re.findall(r'<div class="chart" data-city="([^"]+)">', only) == ["襄阳"]
+        assert "[synthetic 1]" in only and SESSION12_ID not in only

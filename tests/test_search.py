@@ -138,3 +138,18 @@ def test_search_command_table_and_json(snapshot_path: Path) -> None:
     assert "肖敏" in result.stdout and "(guest)" in result.stdout and "(1 hits)" in result.stdout
     result = runner.invoke(app, ["search", "新质生产力", "--warehouse", str(snapshot_path.parent / "missing.duckdb")])
     assert result.exit_code == 2
+
+
+def test_equal_scores_in_two_briefings_are_ordered_by_briefing_id(tmp_path: Path) -> None:
+    from tests.look_fixtures import build_two_city_warehouse
+
+    path = build_two_city_warehouse(tmp_path / "two.duckdb")
+    with duckdb.connect(str(path), read_only=True) as con:
+        hits = search_turns(con, "新质生产力")
+        synthetic = "hubei.gov.cn:t20240301_9000001"
+        # same text, same date: each turn of the copy (lower id) just before the same turn of session 12
+        assert [(h.briefing_id, h.turn_no) for h in hits] == [
+            (bid, no) for no, _ in XINZHI_HITS for bid in (synthetic, SESSION12_ID)]
+        assert [(h.turn_no, h.city) for h in search_turns(con, "新质生产力", city="襄阳")] == [
+            (no, "襄阳") for no, _ in XINZHI_HITS]
+        assert [h.briefing_id for h in search_turns(con, "新质生产力", session_no=12)] == [SESSION12_ID] * 5
