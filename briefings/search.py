@@ -6,7 +6,7 @@ row (``新质生产力`` inside ``培育新质生产力``). Every term must occu
 How it runs (plain SQL over ``turns``, no index table; figures in ``bench/search_bench.py`` and
 docs/looking.md): the stored text is not normalised and DuckDB 2.0 cannot run NFKC in SQL (its
 Python UDFs need numpy, which the project does not ship; ``translate``/``lower`` over all text
-measured 20x slower). Instead each term becomes an RE2 pattern over the *stored* text whose
+measured an order of magnitude slower). Instead each term becomes an RE2 pattern over the *stored* text whose
 character classes hold every character that NFKC + lower turns into the term's character
 (:func:`term_pattern`: ``gdp`` -> ``[gGｇＧ][dDｄＤ][pPｐＰ]``), and DuckDB matches (after a ``contains``
 prefilter on the term's verbatim pieces, :func:`literal_runs`), counts, scores and ranks with
@@ -318,13 +318,13 @@ def search_turns(
         # Pass 1: matched, scored, ordered and limited in DuckDB (exact for turns without expanding characters);
         # the text is carried only for the top rows. BM25's average length is that of the matching turns.
         rows = con.execute(
-            f"WITH m AS (SELECT t.briefing_id, t.turn_no, b.event_date, [{tfs}] AS tfs, length(t.text) AS n {base} "
+            f"WITH m AS (SELECT t.rowid AS row_id, t.briefing_id, t.turn_no, b.event_date, [{tfs}] AS tfs, length(t.text) AS n {base} "
             f"AND {matches_all}" + (" AND NOT regexp_matches(t.text, $expanding)" if expanding else "") + "), "
             "a AS (SELECT avg(n) AS avg_n FROM m), "
-            "top AS (SELECT m.briefing_id, m.turn_no, a.avg_n, list_sum(tfs) AS occurrences, "
+            "top AS (SELECT m.row_id, a.avg_n, list_sum(tfs) AS occurrences, "
             " list_sum(list_transform(tfs, lambda x: x * ($k1 + 1) / (x + $k1 * (1 - $b + $b * n / a.avg_n)))) AS score "
             " FROM m, a ORDER BY score DESC, event_date DESC NULLS LAST, briefing_id, turn_no LIMIT $limit) "
-            f"SELECT {meta}, top.avg_n, top.score, top.occurrences FROM top JOIN turns t USING (briefing_id, turn_no) "
+            f"SELECT {meta}, top.avg_n, top.score, top.occurrences FROM top JOIN turns t ON t.rowid = top.row_id "
             "JOIN briefings b USING (briefing_id) LEFT JOIN speakers s ON s.speaker_id = t.speaker_id "
             "ORDER BY top.score DESC, b.event_date DESC NULLS LAST, t.briefing_id, t.turn_no",
             filters | patterns | prefilters | {"k1": BM25_K1, "b": BM25_B, "limit": limit}
