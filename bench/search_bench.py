@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 import duckdb  # noqa: E402
 
-from briefings.search import search_terms, search_turns, term_pattern  # noqa: E402
+from briefings.search import search_terms, search_turns  # noqa: E402
 
 # fold used by the "translate" variants: full-width ASCII -> ASCII, ideographic space -> space
 _FULLWIDTH = "".join(chr(c) for c in range(0xFF01, 0xFF5F)) + "\u3000"
