@@ -29,6 +29,7 @@ from briefings.errors import (
     RunFailedError,
     WarehouseLockedError,
 )
+from briefings.pipeline import BLOCKED_ADVICE
 from briefings.settings import Settings
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG, EXIT_BLOCKED, EXIT_LOCKED, EXIT_QUERY, EXIT_PARSE = 0, 1, 2, 3, 4, 5, 6
@@ -137,11 +138,6 @@ def _print_summary(summary: dict[str, Any]) -> None:
             )
 
 
-BLOCKED_ADVICE = (
-    "The portal blocked the fetch with a JavaScript challenge page (HTTP 412/202): nothing from those "
-    "pages was loaded. Run again with --browser to solve the challenge in headless Chromium "
-    "(pip install '.[browser]' and Debian's chromium), or collect from the bundled snapshot (without --live)."
-)
 
 
 @app.command()
@@ -328,6 +324,11 @@ def sql(
     finally:
         con.close()
     _print_rows(columns, rows, fmt)
+
+
+from briefings.cli_look import register as _register_look  # noqa: E402  (search, export, report)
+
+_register_look(app)
 
 
 def main() -> None:

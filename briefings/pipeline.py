@@ -22,6 +22,7 @@ from briefings.settings import Settings
 from briefings.staging import read_staged, staging_key, write_staged
 
 __all__ = [
+    "BLOCKED_ADVICE",
     "PageOutcome",
     "RunSummary",
     "Staged",
@@ -39,6 +40,14 @@ __all__ = [
     "archived_pages",
     "new_run_id",
 ]
+
+
+# What a user can do when the portal answers with its JavaScript challenge.
+BLOCKED_ADVICE = (
+    "The portal blocked the fetch with a JavaScript challenge page (HTTP 412/202): nothing from those "
+    "pages was loaded. Run again with --browser to solve the challenge in headless Chromium "
+    "(pip install '.[browser]' and Debian's chromium), or collect from the bundled snapshot (without --live)."
+)
 
 
 @dataclass(frozen=True)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from briefings.pipeline import RunSummary
 
-__all__ = ["publish_run_artifacts", "summary_markdown"]
+__all__ = ["publish_run_artifacts", "publish_report_artifact", "summary_markdown"]
 
 
 def summary_markdown(summary: RunSummary) -> str:
@@ -53,4 +55,28 @@ def publish_run_artifacts(summary: RunSummary) -> None:
         key="briefings-summary",
         markdown=summary_markdown(summary),
         description="Counts, table totals and data-quality results of this run.",
+    )
+
+
+def publish_report_artifact(warehouse_path: Path) -> None:
+    """Create the ``briefings-report`` markdown artifact: the same summary as ``briefings report``.
+
+    Reads the published read-only copy (refreshed by the run's check step), so it never waits for
+    or blocks a writer.
+
+    Raises:
+        WarehouseLockedError, duckdb.Error: the read copy could not be opened or read.
+    """
+    from briefings.report import report_markdown
+    from warehouse.connect import open_reader, read_copy_path
+
+    con = open_reader(read_copy_path(warehouse_path))
+    try:
+        markdown = report_markdown(con)
+    finally:
+        con.close()
+    create_markdown_artifact(
+        key="briefings-report",
+        markdown=markdown,
+        description="Per briefing: guests, turns per speaker, growth rates achieved and targeted (briefings report).",
     )

@@ -11,15 +11,18 @@ from prefect.runtime import flow_run
 from briefings.errors import RunFailedError
 from briefings.ids import briefing_id_for
 from briefings.pipeline import (
+    BLOCKED_ADVICE,
     PageOutcome,
     RunSummary,
+    Staged,
     close_fetchers,
     content_type_of,
     failure_outcome,
     new_run_id,
 )
 from briefings.settings import Settings
-from flows.artifacts import publish_run_artifacts
+from briefings.progress import progress
+from flows.artifacts import publish_report_artifact, publish_run_artifacts
 from tasks.checks import check
 from tasks.discover import discover, read_incremental_state
 from tasks.fetch import fetch
@@ -94,33 +97,39 @@ def collect(
 
         fetched = [fetch.submit(config, run_id, e.url) for e in todo]
         parsed = []
-        for entry, future in zip(todo, fetched):
-            error = _exception(future)
-            if error is not None:
-                if getattr(error, "record", None) is not None:
-                    records.append(error.record)
-                outcomes.append(failure_outcome(entry.url, "fetch", error))
-                continue
-            record = future.result()
-            records.append(record)
-            parsed.append((entry, parse.submit(config, entry.url, record.sha256, content_type_of(record))))
-        for entry, future in parsed:
-            error = _exception(future)
-            if error is not None:
-                outcomes.append(failure_outcome(entry.url, "parse", error))
-                continue
-            item = future.result()
-            staged.append(
-                type(item)(item.url, item.key, item.sha256, entry.list_date.isoformat() if entry.list_date else None)
-            )
+        with progress(len(todo), "fetch", unit="pages") as bar:
+            for entry, future in zip(todo, fetched):
+                error = _exception(future)
+                bar.advance()
+                if error is not None:
+                    if getattr(error, "record", None) is not None:
+                        records.append(error.record)
+                    outcomes.append(failure_outcome(entry.url, "fetch", error))
+                    continue
+                record = future.result()
+                records.append(record)
+                parsed.append((entry, parse.submit(config, entry.url, record.sha256, content_type_of(record))))
+        with progress(len(parsed), "parse", unit="pages") as bar:
+            for entry, future in parsed:
+                error = _exception(future)
+                bar.advance()
+                if error is not None:
+                    outcomes.append(failure_outcome(entry.url, "parse", error))
+                    continue
+                item = future.result()
+                list_date = entry.list_date.isoformat() if entry.list_date else None
+                staged.append(Staged(item.url, item.key, item.sha256, list_date))
     finally:
         close_fetchers()
 
     summary: RunSummary = load(config, run_id, staged, records, outcomes)
     summary = check(config, summary, "collect", started_at)
     publish_run_artifacts(summary)
+    publish_report_artifact(settings.warehouse_path)
     for page in summary.failed:
         logger.error("%s %s at %s: %s: %s", page.status, page.url, page.stage, page.error_type, page.error)
+    if summary.blocked and not settings.browser:
+        logger.error(BLOCKED_ADVICE)
     if not summary.ok:
         raise RunFailedError(_failure_message(summary), summary=summary.as_dict())
     return summary.as_dict()

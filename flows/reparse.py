@@ -15,7 +15,8 @@ from prefect.runtime import flow_run
 from briefings.errors import RunFailedError
 from briefings.pipeline import PageOutcome, Staged, archived_pages, failure_outcome, new_run_id
 from briefings.settings import Settings
-from flows.artifacts import publish_run_artifacts
+from briefings.progress import progress
+from flows.artifacts import publish_report_artifact, publish_run_artifacts
 from flows.collect import RESULTS_DIR, _exception, _failure_message
 from tasks.checks import check
 from tasks.load import load
@@ -45,17 +46,20 @@ def reparse(warehouse: str | None = None) -> dict[str, Any]:
     futures = [(p, parse.submit(config, p[0], p[1], p[2])) for p in pages]
     staged: list[Staged] = []
     outcomes: list[PageOutcome] = []
-    for (url, _sha, _ct, list_date), future in futures:
-        error = _exception(future)
-        if error is not None:
-            outcomes.append(failure_outcome(url, "parse", error))
-            continue
-        item = future.result()
-        staged.append(Staged(item.url, item.key, item.sha256, list_date))
+    with progress(len(futures), "reparse", unit="pages") as bar:
+        for (url, _sha, _ct, list_date), future in futures:
+            error = _exception(future)
+            bar.advance()
+            if error is not None:
+                outcomes.append(failure_outcome(url, "parse", error))
+                continue
+            item = future.result()
+            staged.append(Staged(item.url, item.key, item.sha256, list_date))
     get_run_logger().info("reparsed %d of %d archived pages", len(staged), len(pages))
     summary = load(config, run_id, staged, [], outcomes)
     summary = check(config, summary, "reparse", started_at)
     publish_run_artifacts(summary)
+    publish_report_artifact(settings.warehouse_path)
     if not summary.ok:
         raise RunFailedError(_failure_message(summary), summary=summary.as_dict())
     return summary.as_dict()
