@@ -314,8 +314,8 @@ def load_run(
 ) -> RunSummary:
     """Load staged pages into the warehouse, one transaction per briefing.
 
-    Writes the run's fetch records (raw layer index; records already written for this run, as
-    after a retried flow run, are not written twice), then upserts each staged page (mart).
+    Writes the run's fetch records (raw layer index; a retried flow run's records are not written
+    twice), then upserts each staged page (mart).
 
     Args:
         staged: pages parsed in this run, in list order.
@@ -334,12 +334,7 @@ def load_run(
     summary.requests = sum(r.attempts for r in records)
     con = open_writer(settings.warehouse_path, lock_wait_s=settings.lock_wait_s)
     try:
-        known = {
-            (u, t)
-            for u, t in con.execute("SELECT url, fetched_at FROM fetches WHERE run_id = ?", [run_id]).fetchall()
-        }
-        fresh = [r for r in records if (r.url, r.fetched_at.replace(tzinfo=None)) not in known]
-        record_fetches(con, fresh, run_id)
+        record_fetches(con, records, run_id)  # idempotent: a retried run's records are not stored twice
         for item in staged:
             briefing_id = briefing_id_for(item.url)
             try:
