@@ -95,3 +95,13 @@ def test_each_run_appends_its_results(con, parsed):
     run_checks(con, "run-2")
     assert con.execute("SELECT run_id, count(*) FROM dq_results GROUP BY ALL ORDER BY 1").fetchall() == [
         ("run-1", len(CHECKS)), ("run-2", len(CHECKS))]
+
+
+def test_the_same_session_from_two_urls_is_flagged(con, parsed):
+    tianmen = "https://www.tianmen.gov.cn/hdjl/xwfbh/202404/t20240407_5150157.shtml"
+    upsert_briefing(con, parsed, url=SESSION12_URL, content_sha256=SEED_SHA256, run_id="run-1")
+    upsert_briefing(con, parsed, url=tianmen, content_sha256=SEED_SHA256, run_id="run-1")
+    failures = _failures(run_checks(con, "run-1"))
+    assert failures == {
+        "briefing_published_once": ("warn", f"1 offending: 奋战开门红 市长话经济 12 天门: {SESSION12_URL}, {tianmen}")
+    }

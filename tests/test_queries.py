@@ -128,3 +128,14 @@ def test_run_sql_reads_and_refuses_writes(reader):
         run_sql(reader, "DELETE FROM turns")
     with pytest.raises(QueryError):
         run_sql(reader, "SELEC 1")
+
+
+def test_run_sql_cannot_touch_files(reader, tmp_path):
+    target = tmp_path / "turns.csv"
+    with pytest.raises(QueryError, match="file system operations are disabled"):
+        run_sql(reader, f"COPY turns TO '{target}'")
+    assert not target.exists()
+    with pytest.raises(QueryError, match="file system operations are disabled"):
+        run_sql(reader, "SELECT * FROM read_csv('/etc/hostname')")
+    with pytest.raises(QueryError, match="no SQL"):
+        run_sql(reader, "  ")

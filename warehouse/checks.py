@@ -87,6 +87,12 @@ CHECKS: dict[str, tuple[str, str, str]] = {
                              WHERE a.briefing_id = g.briefing_id AND a.speaker_id = g.speaker_id)
            ORDER BY 1""",
     ),
+    "briefing_published_once": (
+        "warn", "a session of a series (series, session_no, city) is loaded from one URL only",
+        """SELECT series || ' ' || session_no || ' ' || city || ': ' || string_agg(url, ', ' ORDER BY url)
+           FROM briefings WHERE session_no IS NOT NULL
+           GROUP BY series, session_no, city HAVING count(*) > 1 ORDER BY 1""",
+    ),
     "qa_pairs_reference_turns": (
         "error", "each qa pair's question is a journalist turn and its answer a later turn of the briefing",
         """SELECT q.briefing_id || ' q' || q.question_turn_no || ' a' || q.answer_turn_no FROM qa_pairs q

@@ -160,12 +160,18 @@ def run_named_query(con: duckdb.DuckDBPyConnection, name: str, params: dict[str,
 def run_sql(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[list[str], list[tuple]]:
     """Run ad hoc SQL (give a read-only connection from ``open_reader``: writes then fail).
 
+    File system access is switched off on ``con`` first (``enable_external_access = false``, which
+    cannot be switched back on), so ``COPY … TO`` or ``read_csv`` cannot reach files either.
+
     Returns:
         (column names, rows); both empty for a statement that returns nothing.
     Raises:
-        QueryError: DuckDB rejected or failed the statement.
+        QueryError: empty SQL, or DuckDB rejected or failed the statement.
     """
+    if not sql.strip():
+        raise QueryError("no SQL given")
     try:
+        con.execute("SET enable_external_access = false")
         cursor = con.execute(sql)
         if cursor.description is None:
             return [], []
