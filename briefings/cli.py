@@ -64,7 +64,9 @@ def _prepare_prefect_env(settings: Settings) -> None:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_HOME", str(settings.data_dir / "prefect"))
     Path(os.environ["PREFECT_HOME"]).expanduser().mkdir(parents=True, exist_ok=True)  # Prefect makes one level only
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    # the summary and progress lines say what happened; Prefect's own ERROR records would add a
+    # traceback per failed page (set PREFECT_LOGGING_LEVEL to see them)
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "CRITICAL")
     # a first start migrates Prefect's SQLite database; on a busy 2-core machine that exceeds 20 s
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
@@ -258,11 +260,16 @@ def _parse_params(params: Sequence[str]) -> dict[str, str]:
         if "=" not in item:
             raise QueryError(f"--param takes key=value, got {item!r}")
         key, value = item.split("=", 1)
-        out[key.strip()] = value
+        key = key.strip()
+        if key in out:
+            raise QueryError(f"--param {key} given twice ({out[key]!r} and {value!r})")
+        out[key] = value
     return out
 
 
 def _open_reader(warehouse: Optional[Path]) -> Any:
+    import duckdb
+
     from warehouse.connect import open_reader
 
     settings = Settings.from_env(warehouse_path=warehouse)
@@ -275,6 +282,8 @@ def _open_reader(warehouse: Optional[Path]) -> Any:
         return open_reader(settings.warehouse_path)
     except WarehouseLockedError as exc:
         raise _fail(str(exc), EXIT_LOCKED) from exc
+    except duckdb.Error as exc:
+        raise _fail(f"cannot open {settings.warehouse_path} as a warehouse: {exc}", EXIT_CONFIG) from exc
 
 
 @app.command()
@@ -332,18 +341,34 @@ _register_look(app)
 
 
 def main() -> None:
-    """Console entry point: run the app; typed errors become messages and exit codes."""
+    """Console entry point: run the app; typed errors become messages and exit codes.
+
+    Errors of our own tree, DuckDB errors (e.g. a file that is not a warehouse) and OS errors
+    (e.g. an export folder that cannot be made) end with a one-line message, not a traceback.
+    """
+    import duckdb
+
     try:
         app()
     except ConfigError as exc:
-        typer.secho(str(exc), err=True, fg=typer.colors.RED)
-        sys.exit(EXIT_CONFIG)
+        _exit_with(str(exc), EXIT_CONFIG)
     except WarehouseLockedError as exc:
-        typer.secho(str(exc), err=True, fg=typer.colors.RED)
-        sys.exit(EXIT_LOCKED)
+        _exit_with(str(exc), EXIT_LOCKED)
     except QueryError as exc:
-        typer.secho(str(exc), err=True, fg=typer.colors.RED)
-        sys.exit(EXIT_QUERY)
+        _exit_with(str(exc), EXIT_QUERY)
+    except ParseError as exc:
+        _exit_with(f"{type(exc).__name__}: {exc}", EXIT_PARSE)
+    except BriefingsError as exc:
+        _exit_with(f"{type(exc).__name__}: {exc}", EXIT_FAILED)
+    except duckdb.Error as exc:
+        _exit_with(f"warehouse error: {exc}", EXIT_FAILED)
+    except OSError as exc:
+        _exit_with(f"{type(exc).__name__}: {exc}", EXIT_FAILED)
+
+
+def _exit_with(message: str, code: int) -> None:
+    typer.secho(message, err=True, fg=typer.colors.RED)
+    sys.exit(code)
 
 
 if __name__ == "__main__":

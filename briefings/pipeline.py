@@ -24,6 +24,7 @@ from briefings.staging import read_staged, staging_key, write_staged
 __all__ = [
     "BLOCKED_ADVICE",
     "PageOutcome",
+    "Discovery",
     "RunSummary",
     "Staged",
     "get_fetcher",
@@ -213,23 +214,33 @@ def _content_type(record: FetchRecord) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class Discovery:
+    """What discovery found.
+
+    Attributes:
+        entries: list entries whose title matches the series pattern, in list order, no duplicates.
+        records: the FetchRecords of every list page request (failed ones included).
+        failures: the list page that failed, if one did (pagination stops there; the entries of the
+            pages read before it are kept).
+    """
+
+    entries: list[ListEntry]
+    records: list[FetchRecord]
+    failures: list[PageOutcome]
+
+
 def discover_series(
     settings: Settings,
     run_id: str,
     validators: dict[str, tuple[str | None, str | None, str | None]],
-) -> tuple[list[ListEntry], list[FetchRecord]]:
+) -> Discovery:
     """Read the column's list pages from ``settings.source``, following the pagination.
 
     A list page is fetched with a conditional GET (the ETag / Last-Modified of its last ``ok``
-    fetch); on 304 its body comes from the raw archive.
-
-    Returns:
-        (entries, records): list entries whose title matches ``settings.series_pattern``, in list
-        order with duplicates removed, and the FetchRecords of every list page request.
-    Raises:
-        FetchError: a list page could not be fetched (its record is on ``exc.record``);
-            BlockedError when it was a challenge page.
-        ParseError: a list page is not a list page we recognise.
+    fetch); on 304 its body comes from the raw archive. A list page that cannot be fetched
+    (FetchError, BlockedError) or read (ParseError) ends the pagination and is reported in
+    ``failures``; what the pages before it listed is kept, so one broken page never loses the rest.
     """
     from briefings.fetching.archive import RawArchive
     from briefings.fetching.decode import decode_body
@@ -238,8 +249,7 @@ def discover_series(
     fetcher = get_fetcher(settings, run_id)
     archive = RawArchive(settings.raw_dir)
     pattern = re.compile(settings.series_pattern)
-    entries: list[ListEntry] = []
-    records: list[FetchRecord] = []
+    found = Discovery([], [], [])
     seen_urls: set[str] = set()
     seen_pages: set[str] = set()
     url: str | None = settings.source
@@ -248,19 +258,26 @@ def discover_series(
         etag, last_modified, old_sha = validators.get(url, (None, None, None))
         if settings.full or not (old_sha and archive.has(old_sha)):
             etag = last_modified = None
-        result = fetcher.fetch(url, etag=etag, last_modified=last_modified)
-        records.append(result.record)
-        if result.record.outcome == "not_modified" and old_sha:
-            text, _ = decode_body(archive.get(old_sha), None)
-        else:
-            text = result.text
-        page = parse_list_page(text or "", url)
+        try:
+            result = fetcher.fetch(url, etag=etag, last_modified=last_modified)
+            found.records.append(result.record)
+            if result.record.outcome == "not_modified" and old_sha:
+                text, _ = decode_body(archive.get(old_sha), None)
+            else:
+                text = result.text or ""
+            page = parse_list_page(text, url)
+        except (FetchError, ParseError) as exc:
+            record = getattr(exc, "record", None)
+            if record is not None:
+                found.records.append(record)
+            found.failures.append(failure_outcome(url, "discover", exc))
+            break
         for entry in page.entries:
             if entry.url not in seen_urls and pattern.search(entry.title):
                 seen_urls.add(entry.url)
-                entries.append(entry)
+                found.entries.append(entry)
         url = page.next_url
-    return entries, records
+    return found
 
 
 def fetch_detail(settings: Settings, run_id: str, url: str) -> FetchRecord:
@@ -283,7 +300,7 @@ def parse_archived(settings: Settings, url: str, sha256: str | None, content_typ
         The staged page (key = sha256 + parser version).
     Raises:
         ParseError: not a briefing page (carries url and sha256).
-        FileNotFoundError: the archive has no body for ``sha256``.
+        FetchError: the archive has no body for ``sha256`` (not retryable).
     """
     from briefings.fetching.archive import RawArchive
     from briefings.fetching.decode import decode_body
@@ -294,7 +311,16 @@ def parse_archived(settings: Settings, url: str, sha256: str | None, content_typ
     key = staging_key(sha256, PARSER_VERSION)
     if (settings.staging_dir / f"{key}.json").exists():
         return Staged(url=url, key=key, sha256=sha256)
-    text, _ = decode_body(RawArchive(settings.raw_dir).get(sha256), content_type)
+    try:
+        body = RawArchive(settings.raw_dir).get(sha256)
+    except FileNotFoundError as exc:
+        raise FetchError(
+            f"the raw archive {settings.raw_dir} has no body {sha256[:12]}…; was BRIEFINGS_DATA_DIR changed "
+            "since it was fetched? Point it at the data folder of the runs that fetched it, or collect --full",
+            url=url,
+            retryable=False,
+        ) from exc
+    text, _ = decode_body(body, content_type)
     try:
         parsed = parse_page(text, url, kind="html")
     except ParseError as exc:
@@ -465,15 +491,10 @@ def collect_plain(settings: Settings, run_id: str | None = None) -> RunSummary:
     outcomes: list[PageOutcome] = []
     staged: list[Staged] = []
     try:
-        try:
-            entries, list_records = discover_series(settings, run_id, validators)
-            records += list_records
-        except (FetchError, ParseError) as exc:
-            if getattr(exc, "record", None) is not None:
-                records.append(exc.record)
-            outcomes.append(failure_outcome(settings.source, "discover", exc))
-            entries = []
-        for entry in entries:
+        found = discover_series(settings, run_id, validators)
+        records += found.records
+        outcomes += found.failures
+        for entry in found.entries:
             if not settings.full and entry.url in watermarks:
                 outcomes.append(PageOutcome(entry.url, "skipped", "discover", briefing_id_for(entry.url)))
                 continue

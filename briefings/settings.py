@@ -6,6 +6,7 @@ Paths are resolved against the project root (the folder holding ``pyproject.toml
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -147,12 +148,21 @@ class Settings:
         return settings.normalised()
 
     def normalised(self) -> "Settings":
-        """Return a copy with paths made absolute and the source's host allowed."""
+        """Return a copy with paths made absolute and the source's host allowed.
+
+        Raises:
+            ConfigError: the source is not an absolute http(s) URL, or the series pattern is not a regex.
+        """
         from urllib.parse import urlsplit
 
-        host = urlsplit(self.source).hostname
-        if not host:
-            raise ConfigError(f"source is not an absolute URL: {self.source!r}")
+        parts = urlsplit(self.source)
+        host = parts.hostname
+        if parts.scheme not in ("http", "https") or not host:
+            raise ConfigError(f"source is not an absolute http(s) URL: {self.source!r}")
+        try:
+            re.compile(self.series_pattern)
+        except re.error as exc:
+            raise ConfigError(f"series pattern {self.series_pattern!r} is not a valid regular expression: {exc}") from exc
         hosts = self.allowed_hosts if host in self.allowed_hosts else (*self.allowed_hosts, host)
         return replace(
             self,

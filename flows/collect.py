@@ -77,16 +77,10 @@ def collect(
     records = []
     staged = []
     try:
-        discovered = discover.submit(config, run_id, validators)
-        error = _exception(discovered)
-        entries = []
-        if error is not None:
-            if getattr(error, "record", None) is not None:
-                records.append(error.record)
-            outcomes.append(failure_outcome(settings.source, "discover", error))
-        else:
-            entries, list_records = discovered.result()
-            records += list_records
+        found = discover(config, run_id, validators)
+        records += found.records
+        outcomes += found.failures
+        entries = found.entries
         todo = []
         for entry in entries:
             if not settings.full and entry.url in watermarks:

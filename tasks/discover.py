@@ -6,10 +6,9 @@ from typing import Any
 
 from prefect import task
 
-from briefings.models import FetchRecord, ListEntry
-from briefings.pipeline import discover_series, read_state
+from briefings.pipeline import Discovery, discover_series, read_state
 from briefings.settings import Settings
-from tasks.common import TASK_DEFAULTS, retry_fetch_errors
+from tasks.common import TASK_DEFAULTS
 
 
 @task(name="read-state", **TASK_DEFAULTS)
@@ -18,9 +17,11 @@ def read_incremental_state(config: dict[str, Any]) -> tuple[dict[str, str], dict
     return read_state(Settings.from_config(config))
 
 
-@task(name="discover", retries=2, retry_delay_seconds=5, retry_condition_fn=retry_fetch_errors, **TASK_DEFAULTS)
-def discover(
-    config: dict[str, Any], run_id: str, validators: dict[str, Any]
-) -> tuple[list[ListEntry], list[FetchRecord]]:
-    """List entries of the series and the list pages' fetch records (see ``discover_series``)."""
+@task(name="discover", **TASK_DEFAULTS)
+def discover(config: dict[str, Any], run_id: str, validators: dict[str, Any]) -> Discovery:
+    """Series entries, list-page fetch records and a failed list page, if any (see ``discover_series``).
+
+    No Prefect retries: the fetcher already retries each request with backoff, within the
+    politeness limits (``BRIEFINGS_MAX_ATTEMPTS`` tries in all).
+    """
     return discover_series(Settings.from_config(config), run_id, validators)

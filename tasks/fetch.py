@@ -9,19 +9,16 @@ from prefect import task
 from briefings.models import FetchRecord
 from briefings.pipeline import fetch_detail
 from briefings.settings import Settings
-from tasks.common import TASK_DEFAULTS, retry_fetch_errors
+from tasks.common import TASK_DEFAULTS
 
 
-@task(
-    name="fetch",
-    retries=1,
-    retry_delay_seconds=5,
-    retry_condition_fn=retry_fetch_errors,
-    task_run_name="fetch {url}",
-    **TASK_DEFAULTS,
-)
+@task(name="fetch", task_run_name="fetch {url}", **TASK_DEFAULTS)
 def fetch(config: dict[str, Any], run_id: str, url: str) -> FetchRecord:
     """The page's FetchRecord (body in the archive under record.sha256).
+
+    No Prefect retries: the fetcher already retries each request with backoff, within the
+    politeness limits (``BRIEFINGS_MAX_ATTEMPTS`` tries in all). A page that still fails is
+    reported; the UI's Retry on the failed flow run fetches it again.
 
     Raises:
         FetchError: as ``Fetcher.fetch``; the record of the failure is on ``exc.record``.

@@ -171,3 +171,20 @@ def test_blocked_list_page_ends_the_run_blocked(prefect_harness, env, site):
     assert [(p["status"], p["stage"], p["error_type"]) for p in pages] == [("blocked", "discover", "BlockedError")]
     assert _rows(env, "SELECT count(*) FROM briefings") == [(0,)]
     assert _rows(env, "SELECT status, outcome FROM fetches") == [(412, "blocked")]
+
+
+def test_a_broken_list_page_keeps_what_the_pages_before_it_listed(prefect_harness, env, site):
+    from flows.collect import collect
+
+    site.pages.pop(LIST2_PATH)  # page 2 of the column is a 404
+    with pytest.raises(RunFailedError) as info:
+        collect(source=site.source, warehouse=str(env))
+    summary = info.value.summary
+    assert summary["loaded"] == 2
+    failed = [(p["url"].rsplit("/", 1)[-1], p["stage"], p["error_type"]) for p in summary["pages"] if p["status"] == "failed"]
+    assert failed == [("index_1.shtml", "discover", "FetchError")]
+    assert summary["requests"] == 4  # both list pages and both series pages, each once
+    assert _rows(env, "SELECT url, status, outcome FROM fetches WHERE url LIKE '%index%' ORDER BY url") == [
+        (site.source, 200, "ok"),
+        (f"http://127.0.0.1:{site.port}{LIST2_PATH}", 404, "failed"),
+    ]

@@ -34,6 +34,13 @@ def test_source_host_is_allowed_and_must_be_absolute():
     assert s.allowed_hosts[-1] == "127.0.0.1"
     with pytest.raises(ConfigError):
         Settings.from_env(source="index.shtml")
+    with pytest.raises(ConfigError, match="http"):
+        Settings.from_env(source="ftp://www.hubei.gov.cn/hbfb/xwfbh/")
+
+
+def test_series_pattern_must_be_a_regex():
+    with pytest.raises(ConfigError, match="not a valid regular expression"):
+        Settings.from_env(series_pattern="[")
 
 
 def test_config_round_trip(tmp_path: Path):
