@@ -140,21 +140,25 @@ def bm25_score(counts: Sequence[int], length: int, avg_length: float) -> float:
     return sum(tf * (BM25_K1 + 1) / (tf + norm) for tf in counts)
 
 
-def make_snippet(norm: str, terms: Sequence[str], *, context: int = SNIPPET_CONTEXT) -> str:
-    """Cut ``norm`` around the first match and wrap every match inside the cut in ``**``.
+def make_snippet(norm: str, terms: Sequence[str], *, context: int = SNIPPET_CONTEXT, original: str | None = None) -> str:
+    """Cut the turn around the first match and wrap every match inside the cut in ``**``.
 
     Args:
-        norm: the normalised turn text (:func:`normalise_text`).
+        norm: the normalised turn text (:func:`normalise_text`); matches are found in it.
         terms: the normalised search terms; at least one occurs in ``norm``.
         context: code points kept before the first match and after the last marked one.
+        original: the turn as published. When it has as many code points as ``norm`` (no
+            character expanded under NFKC, the usual case), the snippet shows the published text
+            (``GDP``, full-width ``，``); otherwise the normalised one.
     Returns:
-        One line (newlines become spaces), ``…`` where the text was cut; ``norm[:2*context]``
+        One line (newlines become spaces), ``…`` where the text was cut; the start of the text
         unmarked when no term occurs.
     """
+    display = original if original is not None and len(original) == len(norm) else norm
     pattern = re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)))
     first = pattern.search(norm)
     if first is None:
-        return norm[: 2 * context].replace("\n", " ")
+        return display[: 2 * context].replace("\n", " ")
     start = max(first.start() - context, 0)
     end = min(first.end() + context, len(norm))
     # extend to include a match that starts inside the window
@@ -162,7 +166,12 @@ def make_snippet(norm: str, terms: Sequence[str], *, context: int = SNIPPET_CONT
         if m.start() >= end:
             break
         end = min(max(end, m.end() + 10), len(norm))
-    window = pattern.sub(lambda m: f"{MARK_OPEN}{m.group(0)}{MARK_CLOSE}", norm[start:end])
+    pieces, pos = [], start
+    for m in pattern.finditer(norm, start, end):
+        pieces += [display[pos : m.start()], MARK_OPEN, display[m.start() : m.end()], MARK_CLOSE]
+        pos = m.end()
+    pieces.append(display[pos:end])
+    window = "".join(pieces)
     return ("…" if start > 0 else "") + window.replace("\n", " ") + ("…" if end < len(norm) else "")
 
 
@@ -336,26 +345,26 @@ def search_turns(
         ).fetchall() if expanding else []
     except duckdb.Error as exc:
         raise QueryError(f"search failed: {exc}") from exc
-    scored: list[tuple[tuple[Any, ...], str, int, float]] = []
+    scored: list[tuple[tuple[Any, ...], str, int, float, str]] = []
     avg_length = 0.0
     for *row, raw, avg_n, score, occurrences in rows:
-        scored.append((tuple(row), normalise_text(raw), int(occurrences), float(score)))
+        scored.append((tuple(row), normalise_text(raw), int(occurrences), float(score), raw))
         avg_length = float(avg_n)
     extra = []
     for *row, raw in expanding_rows:
         norm = normalise_text(raw)
         counts = [count_occurrences(norm, term) for term in terms]
         if all(counts):
-            extra.append((tuple(row), norm, counts, len(raw)))
-    avg_length = avg_length or (sum(n for *_, n in extra) / len(extra) if extra else 1.0)
-    scored += [(row, norm, sum(counts), bm25_score(counts, n, avg_length)) for row, norm, counts, n in extra]
+            extra.append((tuple(row), norm, counts, len(raw), raw))
+    avg_length = avg_length or (sum(n for *_, n, _raw in extra) / len(extra) if extra else 1.0)
+    scored += [(row, norm, sum(counts), bm25_score(counts, n, avg_length), raw) for row, norm, counts, n, raw in extra]
     scored.sort(key=lambda item: (-item[3], -(item[0][3].toordinal() if item[0][3] else -10**9), item[0][0], item[0][5]))
     hits = []
-    for rank, (row, norm, occurrences, score) in enumerate(scored[:limit], start=1):
+    for rank, (row, norm, occurrences, score, raw) in enumerate(scored[:limit], start=1):
         briefing_id, session, city_, event_date, title, turn_no, who, role, outlet, label = row
         hits.append(SearchHit(
             rank=rank, briefing_id=briefing_id, session_no=session, city=city_, event_date=event_date, title=title,
             turn_no=turn_no, speaker=who, role=role, outlet=outlet, label=label, occurrences=occurrences,
-            score=score, snippet=make_snippet(norm, terms),
+            score=score, snippet=make_snippet(norm, terms, original=raw),
         ))
     return hits

@@ -47,7 +47,7 @@ def test_xinzhi_shengchanli_hits_are_the_five_turns_of_session_12_in_rank_order(
     assert [h.occurrences for h in hits] == [1, 1, 1, 1, 1]
     assert hits[0].outlet == "湖北日报"
     assert all("**新质生产力**" in h.snippet for h in hits)
-    assert hits[0].snippet.startswith("企业是创新的主体,是持续推动**新质生产力**发展的主力军。")
+    assert hits[0].snippet.startswith("企业是创新的主体，是持续推动**新质生产力**发展的主力军。")
     assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
 
 
@@ -118,6 +118,16 @@ def test_snippet_marks_every_match_in_the_window() -> None:
     snippet = make_snippet(normalise_text(text), ["工业"], context=8)
     assert snippet == "…问。加快推进新型**工业**化,是提升**工业**现代化水平、建设现代…"
     assert make_snippet(normalise_text(text), ["工业"], context=5) == "…快推进新型**工业**化,是提升…"
+    # with the published text beside it, the snippet shows the text as published
+    assert make_snippet(normalise_text(text), ["工业"], context=5, original=text) == "…快推进新型**工业**化，是提升…"
+
+
+def test_snippet_keeps_the_published_case_and_width(tmp_path: Path) -> None:
+    path = build_snapshot_warehouse(tmp_path / "w.duckdb")
+    with duckdb.connect(str(path), read_only=True) as con:
+        hits = search_turns(con, "gdp同比增长")
+    assert [(h.turn_no, h.speaker) for h in hits] == [(2, "肖敏")]
+    assert "我市经济发展稳中有进，**GDP同比增长**6.2%、规上工业增加值增长7.5%" in hits[0].snippet
 
 
 def test_bm25_prefers_more_occurrences_then_shorter_turns() -> None:
