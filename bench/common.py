@@ -70,12 +70,14 @@ def machine() -> dict[str, Any]:
 
     Returns:
         ``nproc`` (usable CPUs), ``cpu_model`` (/proc/cpuinfo), ``mem_total_bytes`` (/proc/meminfo),
+        ``load_average_1_5_15`` when the result was written (other work on the machine),
         ``python``, ``platform`` and versions of duckdb, prefect, selectolax, beautifulsoup4, lxml, httpx.
     """
     return {
         "nproc": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
         "cpu_model": _cpu_model(),
         "mem_total_bytes": _mem_total_bytes(),
+        "load_average_1_5_15": os.getloadavg() if hasattr(os, "getloadavg") else None,
         "python": platform.python_version(),
         "platform": platform.platform(),
         "versions": {d: _version(d) for d in ("duckdb", "prefect", "selectolax", "beautifulsoup4", "lxml", "httpx")},
