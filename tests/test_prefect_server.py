@@ -206,7 +206,9 @@ def test_two_collections_at_once_leave_one_copy_of_every_row(tmp_path: Path):
         outputs = [p.communicate(timeout=600) for p in procs]
     finally:
         site.stop()
-    assert [p.returncode for p in procs] == [0, 0], outputs
+    assert [p.returncode for p in procs] == [0, 0], "\n\n".join(
+        f"exit {p.returncode}\nstdout:\n{out[-4000:]}\nstderr:\n{err[-8000:]}" for p, (out, err) in zip(procs, outputs)
+    )
     import json as _json
 
     summaries = [_json.loads(out) for out, _ in outputs]
