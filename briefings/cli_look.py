@@ -54,11 +54,15 @@ def _open(warehouse: Optional[Path]) -> tuple[Any, Path]:
     if not path.exists():
         raise _fail(f"no warehouse at {path}: run `briefings collect` first (or pass --warehouse)", EXIT_CONFIG)
     try:
-        return open_for_export(path)
+        con, source = open_for_export(path)
     except WarehouseLockedError as exc:
         raise _fail(str(exc), EXIT_LOCKED) from exc
     except BriefingsError as exc:
         raise _fail(str(exc), EXIT_FAILED) from exc
+    if source != path:
+        typer.secho(f"another process holds {path}: reading its published copy {source} (as of the last run)",
+                    err=True, fg=typer.colors.YELLOW)
+    return con, source
 
 
 def _print_hits(hits: list[Any]) -> None:
@@ -138,9 +142,6 @@ def export(
         raise _fail(str(exc), EXIT_FAILED) from exc
     finally:
         con.close()
-    if source != _warehouse_path(warehouse):
-        typer.secho(f"the warehouse is locked by a run: exported its published copy {source}", err=True,
-                    fg=typer.colors.YELLOW)
     for t in manifest.tables:
         typer.echo(f"{t.table:<20} {t.rows:>8} rows  {t.file}")
     typer.echo(f"schema version {manifest.schema_version}, exported {manifest.exported_at} "

@@ -132,3 +132,37 @@ def test_collect_while_another_process_holds_the_warehouse_exits_4_naming_it(mon
         holder.wait()
     assert result.exit_code == 4, result.output
     assert f"PID {holder.pid}" in result.output
+
+
+def test_search_while_a_writer_holds_the_warehouse_reads_the_published_copy_and_says_so(tmp_path: Path):
+    import subprocess
+    import sys
+
+    from briefings.parsing import parse_page
+    from tests.conftest import SESSION12_URL
+    from warehouse.connect import open_writer, publish_read_copy, read_copy_path
+    from warehouse.load import upsert_briefing
+
+    warehouse = tmp_path / "w.duckdb"
+    con = open_writer(warehouse)
+    upsert_briefing(con, parse_page(SESSION12_PATH.read_text(encoding="utf-8"), SESSION12_URL, kind="html"),
+                    url=SESSION12_URL, content_sha256="0" * 64, run_id="r1")
+    con.close()
+    publish_read_copy(warehouse)
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); print('ready', flush=True); time.sleep(60)",
+         str(warehouse)],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        result = runner.invoke(app, ["search", "新质生产力", "--speaker", "肖敏", "--format", "json",
+                                     "--warehouse", str(warehouse)])
+    finally:
+        holder.kill()
+        holder.wait()
+    assert result.exit_code == 0, result.output
+    assert f"reading its published copy {read_copy_path(warehouse)}" in result.output
+    hits = json.loads(result.output[result.output.index("["):])
+    assert [(h["turn_no"], h["speaker"]) for h in hits] == [(2, "肖敏")]
