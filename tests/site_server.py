@@ -16,6 +16,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from briefings.settings import SNAPSHOT_SITE_DIR
+from tests.loopback import CLEARANCE_COOKIE, CLEARANCE_TOKEN
+from tests.loopback import _guard_script_body as guard_body
 
 COLUMN = "/hbfb/xwfbh/"
 LIST_PATH = COLUMN + "index.shtml"
@@ -56,11 +58,22 @@ def column_site() -> dict[str, bytes]:
 
 @dataclass(frozen=True)
 class Hit:
-    """One request the server answered: path, status sent, and the conditional header received."""
+    """One request the server answered: path, status sent, the conditional header and the headers received."""
 
     path: str
     status: int
     if_none_match: str | None
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def by_httpx(self) -> bool:
+        """httpx sends exactly our Accept-Encoding and none of Chromium's client hints."""
+        return self.headers.get("accept-encoding") == "gzip, deflate" and "sec-ch-ua" not in self.headers
+
+    @property
+    def cookie(self) -> str:
+        """The Cookie header received ('' when none)."""
+        return self.headers.get("cookie", "")
 
 
 @dataclass
@@ -68,12 +81,15 @@ class SiteServer:
     """The running server.
 
     ``fail_first[path] = n`` answers 500 to the first n requests of path;
-    ``status_override[path] = (status, body)`` always answers that.
+    ``status_override[path] = (status, body)`` always answers that; ``guarded`` imitates the portal's
+    JavaScript challenge on every path: without the clearance cookie a 412 page whose inline script
+    computes the cookie and reloads (``tests.loopback``'s guard), with it the page.
     """
 
     pages: dict[str, bytes]
     fail_first: dict[str, int] = field(default_factory=dict)
     status_override: dict[str, tuple[int, bytes]] = field(default_factory=dict)
+    guarded: bool = False
     log: list[Hit] = field(default_factory=list)
     port: int = 0
     _server: ThreadingHTTPServer | None = None
@@ -102,6 +118,8 @@ class SiteServer:
                     seen = sum(1 for h in server.log if h.path == path)
                     body = server.pages.get(path)
                     override = server.status_override.get(path)
+                    if server.guarded and f"{CLEARANCE_COOKIE}={CLEARANCE_TOKEN}" not in self.headers.get("Cookie", ""):
+                        override = (412, guard_body())
                     if override is not None:
                         status, body = override
                     elif body is None:
@@ -111,7 +129,7 @@ class SiteServer:
                     else:
                         etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
                         status = 304 if inm == etag else 200
-                    server.log.append(Hit(path, status, inm))
+                    server.log.append(Hit(path, status, inm, {k.lower(): v for k, v in self.headers.items()}))
                 self.send_response(status)
                 if status == 200:
                     self.send_header("Content-Type", "text/html")
