@@ -415,9 +415,9 @@ def check_run(settings: Settings, summary: RunSummary, flow: str, started_at: da
         status = "completed" if summary.ok else "failed"
         record_run(con, summary.run_id, flow, started_at, datetime.now(timezone.utc), status, summary.as_dict())
         checkpoint(con)
+        publish_read_copy(con)  # while this process still holds the lock: a byte copy of the file
     finally:
         con.close()
-    publish_read_copy(settings.warehouse_path)
     return summary
 
 
