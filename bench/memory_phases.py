@@ -5,7 +5,10 @@ Runs the steps of ``briefings.pipeline.collect_plain`` one by one against a loop
 thread samples this process's RSS (``/proc/self/status`` VmRSS) every 0.2 s; reports the peak per
 phase and DuckDB's own view (``duckdb_memory()``, ``memory_limit``) after the load.
 
-Usage: ``.venv/bin/python bench/memory_phases.py [--sizes 100,2000] [--out FILE]``
+``--duckdb-memory-limit 256MB`` tries the remedy proposed in BENCHMARKS.md without editing the
+warehouse code: every ``duckdb.connect`` of this process is followed by ``SET memory_limit``.
+
+Usage: ``.venv/bin/python bench/memory_phases.py [--sizes 100,2000] [--duckdb-memory-limit 256MB] [--out FILE]``
 """
 
 from __future__ import annotations
@@ -118,12 +121,29 @@ def _phases(source: str, run_dir: Path) -> dict[str, object]:
     return {"pages_loaded": loaded, "peak_rss_bytes_by_phase": sampler.peaks, "duckdb": duck}
 
 
+def _limit_duckdb(limit: str) -> None:
+    """Make every later ``duckdb.connect`` in this process run ``SET memory_limit = limit``."""
+    import duckdb
+
+    original = duckdb.connect
+
+    def connect(*args: object, **kwargs: object) -> duckdb.DuckDBPyConnection:
+        con = original(*args, **kwargs)  # type: ignore[arg-type]
+        con.execute(f"SET memory_limit = '{limit}'")
+        return con
+
+    duckdb.connect = connect  # type: ignore[assignment]
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command line entry: one child-free run per size, in this process, one after another."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100,2000")
     parser.add_argument("--out", type=Path, default=None, help="default bench/results/memory_phases.json")
+    parser.add_argument("--duckdb-memory-limit", default=None, help="SET memory_limit on every DuckDB connection")
     args = parser.parse_args(argv)
+    if args.duckdb_memory_limit:
+        _limit_duckdb(args.duckdb_memory_limit)
     from bench.server import serve_site
     from bench.synth import write_site
 
@@ -139,6 +159,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {size}: " + ", ".join(f"{k} {v / 2**20:.0f} MiB" for k, v in peaks.items()), flush=True)
     shutil.rmtree(work, ignore_errors=True)
     path = write_result("memory_phases", {"note": "sizes run in turn in one process (later sizes start warmer): run one size per invocation",
+                                          "duckdb_memory_limit": args.duckdb_memory_limit,
                                           "by_size": by_size}, args.out)
     print(f"memory phases -> {path}")
     return 0
