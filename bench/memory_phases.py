@@ -113,9 +113,10 @@ def _phases(source: str, run_dir: Path) -> dict[str, object]:
     sampler.enter("record_run_checkpoint")
     record_run(con, run_id, "collect", started, datetime.now(timezone.utc), "completed", {"pages": len(staged)})
     checkpoint(con)
-    con.close()
     sampler.enter("publish_read_copy")
-    publish_read_copy(settings.warehouse_path)
+    # as check_run does since 3e60459: with the writer connection, while it holds the lock
+    publish_read_copy(con)
+    con.close()
     sampler.stop()
     loaded = sum(1 for p in summary.pages if isinstance(p, PageOutcome) and p.status == "loaded")
     return {"pages_loaded": loaded, "peak_rss_bytes_by_phase": sampler.peaks, "duckdb": duck}
