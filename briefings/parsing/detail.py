@@ -23,14 +23,13 @@ from briefings.models import Briefing, Guest, ParsedBriefing, Template
 from briefings.parsing.segment import segment_turns
 from briefings.parsing.speakers import (
     genders_from_intro,
+    guests_from_labels,
     intro_labels,
     is_host_placeholder,
     journalist_outlet,
     looks_like_official_label,
     names_known_person,
     parse_guests,
-    parse_label,
-    speaker_id_for,
 )
 from briefings.parsing.text import clean_line, cn_int, parse_date, split_lines
 
@@ -197,20 +196,7 @@ def _split_front_matter(lines: list[str], front: _Front, *, allow_title: bool) -
 
 def _guests_from_intro(transcript: str) -> tuple[Guest, ...]:
     """Guests from the host's 出席…有 list, for pages without a 嘉宾 item."""
-    guests: list[Guest] = []
-    for label, _ in intro_labels(transcript):
-        name, positions = parse_label(label)
-        if name:
-            guests.append(
-                Guest(
-                    guest_no=len(guests) + 1,
-                    name=name,
-                    label=label,
-                    positions=positions,
-                    speaker_id=speaker_id_for(name, positions, "guest", None),
-                )
-            )
-    return tuple(guests)
+    return guests_from_labels(label for label, _ in intro_labels(transcript))
 
 
 def _assemble(

@@ -7,12 +7,13 @@ A label as the portal writes it is ``<organisation><title>[、<title>]…<name>`
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from briefings.models import Guest, Position, Role
 from briefings.parsing.text import clean_line, strip_colon
 
 __all__ = [
+    "guests_from_labels",
     "parse_label",
     "journalist_outlet",
     "speaker_id_for",
@@ -224,22 +225,26 @@ def parse_guests(guest_line: str) -> tuple[Guest, ...]:
         Guests in listed order, guest_no from 1, with name, label and positions (gender unset,
         speaker_id set as for role ``guest``). Entries without a recognisable name are skipped.
     """
+    entries = (clean_line(clean_line(e).rstrip("。.，,、")) for e in re.split(r"[；;\n]", guest_line))
+    return guests_from_labels(e for e in entries if e)
+
+
+def guests_from_labels(labels: Iterable[str]) -> tuple[Guest, ...]:
+    """Guests from labels as written (``天门市委副书记、市长肖敏``), in order, guest_no from 1.
+
+    Labels without a recognisable name are skipped; speaker_id is set as for role ``guest``.
+    """
     guests: list[Guest] = []
-    for entry in re.split(r"[；;\n]", guest_line):
-        entry = clean_line(entry).rstrip("。.，,、")
-        entry = clean_line(entry)
-        if not entry:
-            continue
-        name, positions = parse_label(entry)
-        if not name:
-            continue
-        guests.append(
-            Guest(
-                guest_no=len(guests) + 1,
-                name=name,
-                label=entry,
-                positions=positions,
-                speaker_id=speaker_id_for(name, positions, "guest", None),
+    for label in labels:
+        name, positions = parse_label(label)
+        if name:
+            guests.append(
+                Guest(
+                    guest_no=len(guests) + 1,
+                    name=name,
+                    label=label,
+                    positions=positions,
+                    speaker_id=speaker_id_for(name, positions, "guest", None),
+                )
             )
-        )
     return tuple(guests)
