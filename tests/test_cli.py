@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from briefings.cli import app
 from briefings.settings import PROJECT_ROOT, SEED_TEXT_PATH
-from tests.conftest import GUESTS, SESSION12_PATH, TURN_SPEAKERS
+from tests.conftest import GUESTS, SESSION12_PATH, TURN_SPEAKERS, warehouse_held_by_another_process
 
 runner = CliRunner()
 
@@ -109,35 +109,19 @@ def test_collect_blocked_exits_3_and_names_the_browser_flag(monkeypatch, tmp_pat
 
 @pytest.mark.slow
 def test_collect_while_another_process_holds_the_warehouse_exits_4_naming_it(monkeypatch, tmp_path: Path):
-    import subprocess
-    import sys
-
     from prefect.testing.utilities import prefect_test_harness
 
     warehouse = tmp_path / "w.duckdb"
-    holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); print('ready', flush=True); time.sleep(120)",
-         str(warehouse)],
-        stdout=subprocess.PIPE, text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "ready"
-        monkeypatch.setenv("BRIEFINGS_DATA_DIR", str(tmp_path / "data"))
-        monkeypatch.setenv("BRIEFINGS_LOCK_WAIT_S", "1")
+    monkeypatch.setenv("BRIEFINGS_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("BRIEFINGS_LOCK_WAIT_S", "1")
+    with warehouse_held_by_another_process(warehouse) as pid:
         with prefect_test_harness(server_startup_timeout=180):
             result = runner.invoke(app, ["collect", "--warehouse", str(warehouse)])
-    finally:
-        holder.kill()
-        holder.wait()
     assert result.exit_code == 4, result.output
-    assert f"PID {holder.pid}" in result.output
+    assert f"PID {pid}" in result.output
 
 
 def test_search_while_a_writer_holds_the_warehouse_reads_the_published_copy_and_says_so(tmp_path: Path):
-    import subprocess
-    import sys
-
     from briefings.parsing import parse_page
     from tests.conftest import SESSION12_URL
     from warehouse.connect import open_writer, publish_read_copy, read_copy_path
@@ -149,19 +133,9 @@ def test_search_while_a_writer_holds_the_warehouse_reads_the_published_copy_and_
                     url=SESSION12_URL, content_sha256="0" * 64, run_id="r1")
     con.close()
     publish_read_copy(warehouse)
-    holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); print('ready', flush=True); time.sleep(60)",
-         str(warehouse)],
-        stdout=subprocess.PIPE, text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "ready"
+    with warehouse_held_by_another_process(warehouse):
         result = runner.invoke(app, ["search", "新质生产力", "--speaker", "肖敏", "--format", "json",
                                      "--warehouse", str(warehouse)])
-    finally:
-        holder.kill()
-        holder.wait()
     assert result.exit_code == 0, result.output
     assert f"reading its published copy {read_copy_path(warehouse)}" in result.output
     hits = json.loads(result.output[result.output.index("["):])

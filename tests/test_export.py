@@ -109,36 +109,23 @@ def test_unknown_format_is_a_config_error(con, tmp_path: Path) -> None:
 
 
 def test_locked_warehouse_is_read_from_its_published_copy(tmp_path: Path) -> None:
+    from tests.conftest import warehouse_held_by_another_process
     from warehouse.connect import open_writer, publish_read_copy, read_copy_path
 
     path = build_snapshot_warehouse(tmp_path / "briefings.duckdb")
-    import subprocess
-    import sys
     # another process holds the write lock, as a running collection does
-    holder = subprocess.Popen(
-        [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
-         "print('locked', flush=True); time.sleep(60)", str(path)], stdout=subprocess.PIPE, text=True)
-    try:
-        assert holder.stdout.readline().strip() == "locked"
+    with warehouse_held_by_another_process(path):
         with pytest.raises(WarehouseLockedError):
             open_for_export(path, lock_wait_s=0.1)
-        holder.kill()
-        holder.wait()
-        with open_writer(path) as writer:
-            publish_read_copy(writer)
-        holder = subprocess.Popen(
-            [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
-             "print('locked', flush=True); time.sleep(60)", str(path)], stdout=subprocess.PIPE, text=True)
-        assert holder.stdout.readline().strip() == "locked"
+    with open_writer(path) as writer:
+        publish_read_copy(writer)
+    with warehouse_held_by_another_process(path):
         reader, source = open_for_export(path, lock_wait_s=0.1)
         with reader:
             assert source == read_copy_path(path)
             manifest = export_warehouse(reader, tmp_path / "out", source=str(source), progress_mode="off")
-        assert {t.table: t.rows for t in manifest.tables}["turns"] == 16
-        assert manifest.source.endswith("briefings.read.duckdb")
-    finally:
-        holder.kill()
-        holder.wait()
+    assert {t.table: t.rows for t in manifest.tables}["turns"] == 16
+    assert manifest.source.endswith("briefings.read.duckdb")
 
 
 def test_missing_manifest_is_an_error(tmp_path: Path) -> None:
