@@ -122,6 +122,15 @@ class RunSummary:
         """Failed checks of severity ``error``."""
         return [c for c in self.checks if c["status"] == "fail" and c["severity"] == "error"]
 
+    def failure_message(self) -> str:
+        """One line saying why the run failed ('' when it did not)."""
+        parts = []
+        if self.failed:
+            parts.append(f"{len(self.failed)} page(s) failed or were blocked")
+        if self.dq_errors:
+            parts.append("data-quality checks failed: " + ", ".join(c["check_name"] for c in self.dq_errors))
+        return "; ".join(parts)
+
     @property
     def ok(self) -> bool:
         """No page failed and no error-severity check failed."""
@@ -207,7 +216,8 @@ def read_state(settings: Settings) -> tuple[dict[str, str], dict[str, tuple[str 
         con.close()
 
 
-def _content_type(record: FetchRecord) -> str | None:
+def content_type_of(record: FetchRecord) -> str | None:
+    """The Content-Type header of a fetch record, None when absent."""
     for name, value in record.headers:
         if name.lower() == "content-type":
             return value
@@ -452,7 +462,7 @@ def archived_pages(settings: Settings) -> list[tuple[str, str, str | None, str |
     try:
         rows = con.execute(
             """
-            SELECT b.url, b.content_sha256, f.headers, CAST(b.list_date AS VARCHAR)
+            SELECT b.url, b.content_sha256, f.headers->>'$."content-type"', CAST(b.list_date AS VARCHAR)
             FROM briefings b
             LEFT JOIN (
                 SELECT sha256, any_value(headers) AS headers FROM fetches
@@ -463,19 +473,7 @@ def archived_pages(settings: Settings) -> list[tuple[str, str, str | None, str |
         ).fetchall()
     finally:
         con.close()
-    pages = []
-    for url, sha, headers, list_date in rows:
-        content_type = None
-        if headers:
-            import json
-
-            pairs = json.loads(headers) if isinstance(headers, str) else headers
-            items = pairs.items() if isinstance(pairs, dict) else pairs
-            for name, value in items:
-                if str(name).lower() == "content-type":
-                    content_type = value
-        pages.append((url, sha, content_type, list_date))
-    return pages
+    return [tuple(row) for row in rows]
 
 
 def collect_plain(settings: Settings, run_id: str | None = None) -> RunSummary:
@@ -501,7 +499,7 @@ def collect_plain(settings: Settings, run_id: str | None = None) -> RunSummary:
             try:
                 record = fetch_detail(settings, run_id, entry.url)
                 records.append(record)
-                item = parse_archived(settings, entry.url, record.sha256, _content_type(record))
+                item = parse_archived(settings, entry.url, record.sha256, content_type_of(record))
                 staged.append(replace(item, list_date=entry.list_date.isoformat() if entry.list_date else None))
             except FetchError as exc:
                 if getattr(exc, "record", None) is not None:
@@ -513,9 +511,4 @@ def collect_plain(settings: Settings, run_id: str | None = None) -> RunSummary:
         close_fetchers()
     summary = load_run(settings, run_id, staged, records, outcomes)
     return check_run(settings, summary, "collect", started_at)
-
-
-def content_type_of(record: FetchRecord) -> str | None:
-    """The Content-Type header of a fetch record, None when absent."""
-    return _content_type(record)
 

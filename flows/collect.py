@@ -20,27 +20,15 @@ from briefings.pipeline import (
     failure_outcome,
     new_run_id,
 )
-from briefings.settings import Settings
 from briefings.progress import progress
+from briefings.settings import Settings
 from flows.artifacts import publish_report_artifact, publish_run_artifacts
+from flows.common import RESULTS_DIR, task_exception
 from tasks.checks import check
 from tasks.discover import discover, read_incremental_state
 from tasks.fetch import fetch
 from tasks.load import load
 from tasks.parse import parse
-
-RESULTS_DIR = Settings.from_env().data_dir / "prefect-results"
-
-
-def _exception(future: Any) -> BaseException | None:
-    """Wait for ``future``; None when it completed, else the exception it ended with."""
-    future.wait()
-    state = future.state
-    if state.is_completed():
-        return None
-    result = state.result(raise_on_failure=False)
-    return result if isinstance(result, BaseException) else RuntimeError(str(state.message))
-
 
 @flow(name="collect", persist_result=True, result_storage=RESULTS_DIR, validate_parameters=True)
 def collect(
@@ -93,7 +81,7 @@ def collect(
         parsed = []
         with progress(len(todo), "fetch", unit="pages") as bar:
             for entry, future in zip(todo, fetched):
-                error = _exception(future)
+                error = task_exception(future)
                 bar.advance()
                 if error is not None:
                     if getattr(error, "record", None) is not None:
@@ -105,7 +93,7 @@ def collect(
                 parsed.append((entry, parse.submit(config, entry.url, record.sha256, content_type_of(record))))
         with progress(len(parsed), "parse", unit="pages") as bar:
             for entry, future in parsed:
-                error = _exception(future)
+                error = task_exception(future)
                 bar.advance()
                 if error is not None:
                     outcomes.append(failure_outcome(entry.url, "parse", error))
@@ -125,17 +113,8 @@ def collect(
     if summary.blocked and not settings.browser:
         logger.error(BLOCKED_ADVICE)
     if not summary.ok:
-        raise RunFailedError(_failure_message(summary), summary=summary.as_dict())
+        raise RunFailedError(summary.failure_message(), summary=summary.as_dict())
     return summary.as_dict()
-
-
-def _failure_message(summary: RunSummary) -> str:
-    parts = []
-    if summary.failed:
-        parts.append(f"{len(summary.failed)} page(s) failed or were blocked")
-    if summary.dq_errors:
-        parts.append("data-quality checks failed: " + ", ".join(c["check_name"] for c in summary.dq_errors))
-    return "; ".join(parts)
 
 
 __all__ = ["collect"]

@@ -17,7 +17,7 @@ from briefings.pipeline import PageOutcome, Staged, archived_pages, failure_outc
 from briefings.settings import Settings
 from briefings.progress import progress
 from flows.artifacts import publish_report_artifact, publish_run_artifacts
-from flows.collect import RESULTS_DIR, _exception, _failure_message
+from flows.common import RESULTS_DIR, task_exception
 from tasks.checks import check
 from tasks.load import load
 from tasks.parse import parse
@@ -48,7 +48,7 @@ def reparse(warehouse: str | None = None) -> dict[str, Any]:
     outcomes: list[PageOutcome] = []
     with progress(len(futures), "reparse", unit="pages") as bar:
         for (url, _sha, _ct, list_date), future in futures:
-            error = _exception(future)
+            error = task_exception(future)
             bar.advance()
             if error is not None:
                 outcomes.append(failure_outcome(url, "parse", error))
@@ -61,7 +61,7 @@ def reparse(warehouse: str | None = None) -> dict[str, Any]:
     publish_run_artifacts(summary)
     publish_report_artifact(settings.warehouse_path)
     if not summary.ok:
-        raise RunFailedError(_failure_message(summary), summary=summary.as_dict())
+        raise RunFailedError(summary.failure_message(), summary=summary.as_dict())
     return summary.as_dict()
 
 
