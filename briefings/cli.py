@@ -312,7 +312,9 @@ def queries() -> None:
     from warehouse.queries import list_queries
 
     for q in list_queries():
-        params = ", ".join(f"{k}: {v}" for k, v in q.params.items()) or "no parameters"
+        params = "; ".join(
+            f"{k}: {v}{' [optional]' if k in q.optional else ''}" for k, v in q.params.items()
+        ) or "no parameters"
         typer.echo(f"{q.name}  ({params})  — {q.grain}")
 
 

@@ -145,12 +145,17 @@ def test_incremental_rerun_makes_only_conditional_list_requests_and_full_refetch
     assert sorted(h.path for h in site.log) == sorted([LIST_PATH, LIST2_PATH, SESSION12_PATH, SYNTHETIC_PATH])
 
 
-def test_reparse_rebuilds_identical_tables_without_network(prefect_harness, env, site):
+def test_three_collects_and_a_reparse_leave_identical_tables_and_reparse_needs_no_network(
+    prefect_harness, env, site
+):
     from flows.collect import collect
     from flows.reparse import reparse
 
     collect(source=site.source, warehouse=str(env))
     before = _checksums(env)
+    collect(source=site.source, warehouse=str(env))
+    collect(source=site.source, warehouse=str(env), full=True)
+    assert _checksums(env) == before
     site.stop()
     site.log.clear()
     summary = reparse(warehouse=str(env))
