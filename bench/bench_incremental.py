@@ -33,7 +33,7 @@ def run(sizes: list[int], repeats: int, with_flow: bool, budget_s: float, seed: 
     work = work or Path(tempfile.mkdtemp(prefix="bench-incr-"))
     if with_flow:
         quiet_prefect_env(work / "prefect-home")
-    from bench.runs import FLOW_PATCHES, collect_flow_run, collect_plain_run
+    from bench.runs import collect_flow_run, collect_plain_run
     from bench.server import serve_site
     from bench.synth import write_site
 
@@ -80,8 +80,7 @@ def run(sizes: list[int], repeats: int, with_flow: bool, budget_s: float, seed: 
         by_size[str(size)] = entry
     stop_prefect_servers()
     shutil.rmtree(work, ignore_errors=True)
-    doc: dict[str, object] = {"sizes": sizes, "repeats_asked": repeats, "flow": with_flow, "by_size": by_size,
-                              "flow_patches": list(FLOW_PATCHES)}
+    doc: dict[str, object] = {"sizes": sizes, "repeats_asked": repeats, "flow": with_flow, "by_size": by_size}
     doc["targets_met"] = {
         f"noop_{kind}_{size}_list_requests_only": e[kind]["list_requests_only"]  # type: ignore[index]
         for size, e in by_size.items() for kind in ("plain", "flow") if kind in e  # type: ignore[operator]

@@ -51,7 +51,6 @@ def _child(action: str, mode: str, source: str, run_dir: Path) -> int:
         result = (runs.reparse_plain_run if mode == "plain" else runs.reparse_flow_run)(run_dir)
     doc = result.as_dict()
     doc["requests"] = None  # counted by the server in the parent, not here
-    doc["flow_patches"] = list(runs.FLOW_PATCHES)
     print("RESULT " + json.dumps(doc, default=str), flush=True)
     stop_prefect_servers()  # waited for here, so its peak RSS counts in ru_maxrss if larger
     return 0

@@ -36,7 +36,7 @@ def run(sizes: list[int], repeats: int, budget_s: float, seed: int = 0, work: Pa
     """Measure flow vs plain at each size; returns the result document (times in s)."""
     work = work or Path(tempfile.mkdtemp(prefix="bench-orch-"))
     quiet_prefect_env(work / "prefect-home")
-    from bench.runs import FLOW_PATCHES, collect_flow_run, collect_plain_run
+    from bench.runs import collect_flow_run, collect_plain_run
     from bench.server import serve_site
     from bench.synth import write_site
 
@@ -82,7 +82,6 @@ def run(sizes: list[int], repeats: int, budget_s: float, seed: int = 0, work: Pa
                               "prefect_startup_s": startup_s, "by_size": results}
     if "200" in results:
         doc["targets_met"] = {"overhead_within_20pct_at_200": results["200"]["overhead_pct"] <= 20}  # type: ignore[index]
-    doc["flow_patches"] = list(FLOW_PATCHES)
     stop_prefect_servers()
     shutil.rmtree(work, ignore_errors=True)
     return doc

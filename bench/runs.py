@@ -16,7 +16,7 @@ from typing import Any
 from bench.common import flow_env, plain_settings, timed
 from bench.server import LoopbackSite
 
-__all__ = ["RunResult", "FLOW_PATCHES", "patch_flow_wait", "collect_plain_run", "collect_flow_run", "reparse_plain_run", "reparse_flow_run"]
+__all__ = ["RunResult", "collect_plain_run", "collect_flow_run", "reparse_plain_run", "reparse_flow_run"]
 
 
 @dataclass(frozen=True)
@@ -68,39 +68,6 @@ def collect_plain_run(site: LoopbackSite, run_dir: Path) -> RunResult:
     return RunResult(seconds, site.counts.snapshot(), _page_counts(doc), _summary_ok(doc))
 
 
-FLOW_PATCHES: list[str] = []
-
-
-def patch_flow_wait() -> list[str]:
-    """Work around flows/collect.py ``_exception`` reading a future's state without waiting.
-
-    ``_exception(future)`` calls ``future.state`` right after ``.submit``; a task still PENDING
-    then raises ``UnfinishedRun`` and the flow fails. When the installed ``_exception`` does not
-    wait, it is wrapped in-process (``future.wait()`` first, the fix proposed in BENCHMARKS.md);
-    the file is not edited. Returns the patches applied (recorded in the results).
-    """
-    import inspect
-
-    import flows.collect as collect_module
-
-    if not FLOW_PATCHES and ".wait(" not in inspect.getsource(collect_module._exception):
-        original = collect_module._exception
-
-        def _exception(future: Any) -> BaseException | None:
-            future.wait()
-            return original(future)
-
-        collect_module._exception = _exception
-        try:
-            import flows.reparse as reparse_module
-
-            reparse_module._exception = _exception
-        except ImportError:
-            pass
-        FLOW_PATCHES.append("flows.collect._exception: future.wait() before reading the state")
-    return FLOW_PATCHES
-
-
 def collect_flow_run(site: LoopbackSite, run_dir: Path) -> RunResult:
     """The Prefect ``collect`` flow, called in-process (ephemeral API), into ``run_dir``.
 
@@ -109,7 +76,6 @@ def collect_flow_run(site: LoopbackSite, run_dir: Path) -> RunResult:
     """
     from flows.collect import collect
 
-    patch_flow_wait()
     flow_env(run_dir)
     site.counts.reset()
     error = None
@@ -173,7 +139,6 @@ def reparse_flow_run(run_dir: Path, *, clear_staging: bool = True) -> RunResult:
     """The Prefect ``reparse`` flow, in-process, on ``run_dir`` (staging cleared first, as above)."""
     from flows.reparse import reparse
 
-    patch_flow_wait()
     flow_env(run_dir)
     if clear_staging:
         shutil.rmtree(Path(os.environ["BRIEFINGS_DATA_DIR"]) / "staging", ignore_errors=True)
