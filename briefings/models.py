@@ -157,13 +157,14 @@ class Mention:
         sentence: the sentence containing it, as published.
         span: the value's span in the transcript (``value_text == span.cut(transcript)``).
         value_text: the number and unit as written (``50亿元``).
-        value: exact value in the base unit (yuan, count, percent, rank position, mu); None
-            when the text could not be parsed, with ``parse_flag`` saying why.
+        value: exact value in the base unit (yuan, count, percent, percentage point, rank position, mu);
+            signed for changes (下降3.5% -> -3.5); None when the text could not be parsed, with
+            ``parse_flag`` saying why.
         unit: base unit: ``CNY``, ``count``, ``percent``, ``percentage_point``, ``rank``, ``mu``, ...
         unit_text: the unit or classifier as written (``亿元``, ``家``).
         qualifier: ``exact``, ``approx``, ``at_least`` or ``at_most``.
-        kind: ``level``, ``growth_rate``, ``rank`` or ``share``.
-        comparison: ``同比``, ``环比`` ... or None.
+        kind: ``level``, ``growth_rate``, ``change_pp`` (percentage points), ``rank`` or ``share``.
+        comparison: the comparison words (``同比``, ``按可比价格计算，比上年`` ...) or None.
         rank_scope: ``全省``, ``全国`` ... for ranks, else None.
         period_start, period_end: the period the value is for, resolved against the event date.
         status: ``achieved``, ``target``, ``forecast`` or ``plan``.

@@ -152,7 +152,7 @@ def test_full_width_digits_and_percentage_points() -> None:
     rate, points = extract_mentions(transcript, turns, EVENT)
     assert (rate.value_text, rate.value, rate.unit) == ("１２．５％", Decimal("12.5"), "percent")
     assert (points.value, points.unit, points.unit_text, points.kind) == (
-        Decimal("3.2"), "percentage_point", "个百分点", "growth_rate")
+        Decimal("3.2"), "percentage_point", "个百分点", "change_pp")
     assert (points.period_start, points.period_end) == JAN_FEB_2024
 
 
@@ -244,7 +244,7 @@ def test_any_text_gives_consistent_rows_and_never_raises(text: str) -> None:
         assert m.span.cut(transcript) == m.value_text
         assert (m.value is None) == (m.parse_flag is not None)
         assert m.qualifier in {"exact", "approx", "at_least", "at_most"}
-        assert m.kind in {"level", "growth_rate", "rank", "share"}
+        assert m.kind in {"level", "growth_rate", "change_pp", "rank", "share"}
         assert m.status in {"achieved", "target", "forecast", "plan"}
 
 

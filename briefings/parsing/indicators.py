@@ -34,10 +34,15 @@ _AR_NUM = rf"(?<![0-9０-９.．A-Za-z第]){_ARABIC}(?:[十百千]?[万亿]+|[�
 _CN_NUM = rf"(?<![{_CN}万亿第])(?=[{_CN}]*[十百千万亿])[{_CN}]+[万亿]*"
 _COUNT_CLASSIFIERS = r"家|件|项(?!目)|个(?!月|百分点|人)|人(?!民|才|员)|份|名|套|场|次|台|辆|户|座|所"
 
+# A minus sign counts only after a word, never after a digit or % (10%-15% is a range, 2023-2025 years).
+_SIGN = r"(?:(?<![0-9０-９%％.．A-Za-z\-－−])[-－−])?"
+# A bracketed note may stand between the number and its unit: 88.6(初步核算)亿元.
+_UNIT_NOTE = r"(?:(?P<note>[(（][^()（）]{1,12}[)）])(?P<note_mult>[十百千]?[万亿]+)?)?"
+
 _SCAN = re.compile(
     r"(?P<rank>(?P<rverb>排名|位列|位居|居|排)(?P<scope>全省|全国|全市|全区|省内|国内)?"
     r"(?P<rnum>第(?:[0-9０-９]+|[一二三四五六七八九十]+))(?P<runit>位|名)?(?![0-9一二三四五六七八九十]|方阵|梯队|阵营|方队|批|档))"
-    rf"|(?P<num>{_AR_NUM}|{_CN_NUM})(?P<more>多|余)?"
+    rf"|(?P<num>{_SIGN}{_AR_NUM}|{_CN_NUM}){_UNIT_NOTE}(?P<more>多|余)?"
     r"(?P<unit>元|%|％|个百分点|亩)"
     rf"|(?P<cnum>{_AR_NUM})(?P<cmore>多|余)?(?P<classifier>{_COUNT_CLASSIFIERS})"
 )
@@ -64,9 +69,21 @@ _QUALIFIER = {
     "不低于": "at_least", "至少": "at_least", "以上": "at_least", "多": "at_least", "余": "at_least",
     "最高": "at_most", "不超过": "at_most", "不高于": "at_most", "最多": "at_most", "以下": "at_most", "以内": "at_most",
 }
-_GROWTH = re.compile(r"增长|增速|增幅|下降|回落|提高|提升|增加|减少")
+# Words of change before a percentage (or percentage points). The last one before the value decides
+# the sign: a decline word gives a negative value, unless 至/到 follows it (回落至3.5% is a level reached).
+_DECLINE = re.compile(r"负增长|下降|减少|回落|下滑|降低|下跌")
+_RISE = re.compile(r"增长|上升|提高|提升|增加|上涨")
+_GROWTH = re.compile(rf"增速|增幅|{_DECLINE.pattern}|{_RISE.pattern}")
 _SHARE = re.compile(r"占比|占|比例|比重|率")
-_COMPARISON = re.compile(r"同比|环比|比上年|较上年|比去年|较去年")
+# Words of comparison: the base (比上年, 同比 ...) and the price basis (按可比价格计算). They go to
+# ``comparison``, never into ``metric``.
+_COMPARISON = re.compile(
+    r"按可比价格计算|按可比价计算|按可比口径计算|按现价计算"
+    r"|比上年同期|较上年同期|比去年同期|较去年同期|与上年同期相比|与上年相比|与去年相比"
+    r"|同比|环比|比上年|较上年|比去年|较去年|比上月|较上月|比年初|较年初"
+)
+# A note in brackets ((下同), (初步核算数), [注1], ①) is no part of a metric.
+_NOTE = re.compile(r"[(（\[［【〔][^()（）\[\]［］【】〔〕]{0,20}[)）\]］】〕]|[①-⑳]")
 _TARGET = re.compile(r"力争|确保|争创|目标|保持")
 _FORECAST = re.compile(r"预计|有望|将(?!近)")
 _PLAN_PREFIX = re.compile(r"安排|总投资|占地|每|单个")
@@ -75,11 +92,17 @@ _REGION = re.compile(r"^(?:全市|我市|天门市|全省|全国)")
 # Words removed from a clause to leave the metric as worded: periods, cues, and (at the ends only)
 # verbs and qualifiers, so 签约 keeps its 约 and 超长期 its 超.
 _NOISE = re.compile(
-    r"自[^，,。；;]*?(?:以来|后)|截至\d{1,2}月(?:底|末)?|(?:今年|去年|20\d{2}年)?(?:\d{1,2}|元)月?[-－—~至到]\d{1,2}月"
-    r"|20\d{2}年|今年以来|去年以来|今年|去年|全年|力争|确保|预计|有望|将(?!近)|同比|环比|分别|均|[“”《》()（）]"
+    rf"{_NOTE.pattern}|{_COMPARISON.pattern}"
+    r"|自[^，,。；;]*?(?:以来|后)|截至\d{1,2}月(?:底|末)?|(?:今年|去年|20\d{2}年)?(?:\d{1,2}|元)月?[-－—~至到]\d{1,2}月"
+    r"|20\d{2}年|今年以来|去年以来|今年|去年|全年|年末|年底|力争|确保|预计|有望|将(?!近)|分别|(?<![人平])均(?![衡匀价])|[“”《》()（）]"
 )
-_LEAD_WORDS = re.compile(r"^(?:其中|共计|共|累计|先后|总计)+")
-_TAIL_WORDS = re.compile(r"(?:增长|增速|增幅|达到|达|为|实现|完成|超过|超|突破|近|约|逾|不少于|不低于|最高|以上)+$")
+# 均 = "each" (均超百亿元), not the 均 of 人均, 平均, 均衡, 均价.
+_EACH = re.compile(r"(?<![人平])均(?![衡匀价])")
+_LEAD_WORDS = re.compile(r"^(?:其中|共计|共|累计|先后|总计|实现)+")
+_TAIL_WORDS = re.compile(
+    r"(?:增长|增速|增幅|负增长|下降|减少|回落|下滑|降低|下跌|上升|提高|提升|增加|上涨|了"
+    r"|至|到|达到|达|为|实现|完成|超过|超|突破|近|约|逾|不少于|不低于|最高|以上)+$"
+)
 _SUFFIX_CUT = re.compile(r"[，,。；;、“”]|完成|获评|实现|通过|召开|建设|前期|对|在|的")
 _LIST_WITH_DENG = re.compile(r"((?:[^、，,；;。]+、)+[^、，,；;。]+?)等")
 _VERB_PREFIX = re.compile(r"^.*?(?:引进|包括|培育|打造|建设|推动|支持|其中|对|在)")
@@ -284,7 +307,10 @@ def _value_of(match: re.Match[str]) -> tuple[int, int, Decimal | None, str, str,
     if g("num"):
         num, more, unit_text = g("num"), g("more"), g("unit")
         start, end = match.start("num"), match.end("unit")
-        multiplier = re.search(r"[十百千]?[万亿]*$", num).group(0) if num[0] in "0123456789０１２３４５６７８９" else re.search(r"[万亿]*$", num).group(0)
+        if g("note_mult"):  # 88.6(初步核算)亿元: the multiplier stands after the note
+            num += g("note_mult")
+        arabic = num.lstrip("-－−")[:1] in tuple("0123456789０１２３４５６７８９")
+        multiplier = re.search(r"[十百千]?[万亿]*$" if arabic else r"[万亿]*$", num).group(0)
         if unit_text == "元":
             unit, unit_text = "CNY", multiplier + "元"
         elif unit_text in "%％":
@@ -327,13 +353,22 @@ def _row_of(
     # A bare continuation (10亿元、15亿元、20亿元) repeats the first value's context.
     if previous is not None and gap.strip() in ("、", "") and unit == previous.unit and unit != "rank":
         pending = previous.pending_subjects
+        if previous.kind in ("growth_rate", "change_pp") and _DECLINE.match(previous.value_text) \
+                and value is not None:
+            value = -abs(value)  # 分别下降3%、5%: the list shares its decline word
         row = replace(previous, start=start, end=end, value_text=value_text, value=value, unit_text=unit_text,
                       parse_flag=flag, value_m2=_to_m2(value) if unit == "mu" else None,
                       subject=pending[0] if pending else previous.subject, pending_subjects=pending[1:])
         return [row]
 
     qualifier = _qualifier(raw_prefix, suffix_full, more)
-    kind, comparison = _kind(unit, raw_prefix, previous)
+    kind, comparison = _kind(unit, raw_prefix, gap)
+    if kind in ("growth_rate", "change_pp") and value is not None:
+        decline, decline_start = _decline_before(plain, clause_from, head)
+        if decline or value < 0:
+            value = -abs(value)
+        if decline_start is not None:  # value_text keeps the decline word: 下降3.5%
+            start, value_text = decline_start, sentence[decline_start:end]
     rank_scope = match.group("scope") if unit == "rank" else None
 
     # subject, metric
@@ -343,6 +378,8 @@ def _row_of(
     if region and unit != "rank":
         subject, cleaned = region.group(0), cleaned[region.end():]
     metric = cleaned
+    if kind == "share" and metric.startswith("占") and previous is not None and previous.unit != "rank":
+        metric = ""  # 560亿元，占地区生产总值的比重为45.6%: the share of that level, taking its metric below
     plan_subject = _PLAN_SUBJECT.match(suffix_full)
     suffix_noun = _SUFFIX_CUT.split(suffix_clause, maxsplit=1)[0][:16]
     if plan_subject:
@@ -370,11 +407,12 @@ def _row_of(
     row = _Row(start, end, value_text, value, unit, unit_text, qualifier, kind, comparison, rank_scope, period,
                status, subject, metric, _to_m2(value) if unit == "mu" else None, flag)
 
-    if not metric and previous is not None and "均" not in raw_prefix:
+    each = _EACH.search(raw_prefix)
+    if not metric and previous is not None and not each:
         row.metric, row.subject = previous.metric, row.subject or previous.subject
         if unit == "rank" and previous.unit != "rank":
             row.period = previous.period
-    if "均" in raw_prefix:
+    if each:
         wide_from = max(prev_end, max((m.end() for m in re.finditer(r"[，,；;：:]", plain[:head])), default=0))
         verb = match.group("rverb") if unit == "rank" else ""
         return _spread_each(row, sentence[wide_from:head], rows, verb)
@@ -402,22 +440,47 @@ def _qualifier(raw_prefix: str, suffix: str, more: str | None) -> str:
     return _QUALIFIER[words[-1]] if words else "exact"
 
 
-def _kind(unit: str, raw_prefix: str, previous: _Row | None) -> tuple[str, str | None]:
-    """(kind, comparison): percentages are growth_rate after 增长-words, share after 占/率-words."""
+def _kind(unit: str, raw_prefix: str, gap: str) -> tuple[str, str | None]:
+    """(kind, comparison).
+
+    Percentage points are always a change (``change_pp``); a percentage is a growth_rate after a word of
+    change (增长, 下降, 上升 ...) and a share after 占/率-words or when bare. Changes take the comparison
+    words of the whole clause chain since the previous value (``gap``: 按可比价格计算，比上年增长6.3%);
+    levels those of their own clause (比上年增加5家); shares and ranks none.
+    """
     if unit == "rank":
         return "rank", None
-    if unit not in ("percent", "percentage_point"):
-        return "level", None
+    if unit == "percentage_point":
+        return "change_pp", _comparison(gap)
+    if unit != "percent":
+        return "level", _comparison(raw_prefix)
     growth = [m.end() for m in _GROWTH.finditer(raw_prefix)]
     share = [m.end() for m in _SHARE.finditer(raw_prefix)]
-    comparisons = _COMPARISON.findall(raw_prefix)
     if growth and (not share or growth[-1] > share[-1]):
-        return "growth_rate", comparisons[-1] if comparisons else None
-    if share:
-        return "share", None
-    if unit == "percentage_point":
-        return "growth_rate", comparisons[-1] if comparisons else None
+        return "growth_rate", _comparison(gap)
     return "share", None
+
+
+def _comparison(text: str) -> str | None:
+    """The comparison words of ``text`` in text order, joined by ``，`` (``按可比价格计算，比上年``); None if none."""
+    words = list(dict.fromkeys(_COMPARISON.findall(text)))
+    return "，".join(words) if words else None
+
+
+def _decline_before(plain: str, clause_from: int, head: int) -> tuple[bool, int | None]:
+    """(is a decline, start of value_text) for the value at ``head``.
+
+    A decline is a decline word that is the last word of change before ``head`` in its clause and is not
+    followed by 至/到 (下降至3.5% is a level reached). When the word stands right before the number
+    (下降3.5%, 下降了3.5个百分点), value_text starts at it; else (下降幅度为3.5%) the start is None.
+    """
+    changes = list(_GROWTH.finditer(plain, clause_from, head))
+    if not changes or not _DECLINE.fullmatch(changes[-1].group(0)):
+        return False, None
+    after = plain[changes[-1].end():head]
+    if after.startswith(("至", "到")):
+        return False, None
+    return True, changes[-1].start() if after in ("", "了") else None
 
 
 def _status(
@@ -448,8 +511,8 @@ def _to_m2(value: Decimal | None) -> Decimal | None:
 
 def _spread_each(row: _Row, prefix: str, rows: list[_Row], verb: str) -> list[_Row]:
     """均: one row per subject — a 、 list right before 均, else the earlier mentions of the sentence."""
-    before_jun = prefix.split("均")[0]
-    metric_here = _clean(prefix.split("均")[-1])
+    parts = _EACH.split(prefix)
+    before_jun, metric_here = parts[0], _clean(parts[-1])
     if "、" in before_jun:
         items = [_VERB_PREFIX.sub("", item).strip() for item in before_jun.split("、")]
         return [replace(row, subject=item, metric=metric_here or verb) for item in items if item]

@@ -1,0 +1,159 @@
+"""Issue 14: indicators mean what was said — sign, percentage points, comparison, notes.
+
+Sentences written in the wording of city statistical bulletins (the issue's examples), with exact values.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from briefings.models import Mention, Span, Turn
+from briefings.parsing.indicators import extract_mentions
+
+EVENT = date(2024, 3, 25)
+YEAR_2024 = (date(2024, 1, 1), date(2024, 12, 31))
+
+
+def _extract(text: str, event: date | None = EVENT) -> list[Mention]:
+    turns = [Turn(1, "市长", "市长", "guest", None, text, Span(0, len(text)))]
+    return extract_mentions(text, turns, event)
+
+
+def _row(m: Mention) -> tuple:
+    return (m.value_text, m.value, m.unit, m.kind, m.comparison, m.metric)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value_text", "value"),
+    [
+        ("社会消费品零售总额同比下降3.5%。", "下降3.5%", "-3.5"),
+        ("工业投资比上年减少2.1%。", "减少2.1%", "-2.1"),
+        ("房地产开发投资回落4%。", "回落4%", "-4"),
+        ("出口额同比下滑12.5%。", "下滑12.5%", "-12.5"),
+        ("单位GDP能耗降低3.1%。", "降低3.1%", "-3.1"),
+        ("进口额同比负增长6%。", "负增长6%", "-6"),
+        ("工业生产者出厂价格增长-3.2%。", "-3.2%", "-3.2"),
+        ("利润总额同比下降了8.8%。", "下降了8.8%", "-8.8"),
+    ],
+)
+def test_decline_words_give_a_negative_growth_rate(sentence: str, value_text: str, value: str) -> None:
+    (m,) = _extract(sentence)
+    assert (m.value_text, m.value, m.unit, m.kind) == (value_text, Decimal(value), "percent", "growth_rate")
+    assert m.span.cut(sentence) == m.value_text
+
+
+@pytest.mark.parametrize(
+    ("sentence", "metric"),
+    [
+        ("规上工业增加值同比增长6.3%。", "规上工业增加值"),
+        ("居民消费价格上升1.4%。", "居民消费价格"),
+        ("城镇居民人均可支配收入提高5.2%。", "城镇居民人均可支配收入"),
+        ("营业收入提升7%。", "营业收入"),
+        ("利税总额增加9.1%。", "利税总额"),
+    ],
+)
+def test_rise_words_give_a_positive_growth_rate(sentence: str, metric: str) -> None:
+    (m,) = _extract(sentence)
+    assert m.kind == "growth_rate" and m.value > 0
+    assert m.metric == metric
+    assert m.value_text == sentence[sentence.index(m.value_text):].rstrip("。")  # the number only
+
+
+def test_a_level_reached_after_a_decline_word_is_not_signed() -> None:
+    # 回落至3.5%: the growth rate fell TO 3.5 %, it is not a fall of 3.5 %
+    (m,) = _extract("全市规上工业增加值增速回落至3.5%。")
+    assert (m.value_text, m.value, m.kind, m.metric) == ("3.5%", Decimal("3.5"), "growth_rate", "规上工业增加值")
+
+
+def test_percentage_points_are_a_change_of_their_own() -> None:
+    rate, points, fall = _extract("一般公共预算收入同比增长8%，增速比上年提高1.2个百分点，税收占比回落0.5个百分点。")
+    assert _row(rate) == ("8%", Decimal("8"), "percent", "growth_rate", "同比", "一般公共预算收入")
+    assert _row(points) == ("1.2个百分点", Decimal("1.2"), "percentage_point", "change_pp", "比上年", "一般公共预算收入")
+    assert (fall.value_text, fall.value, fall.unit, fall.kind) == (
+        "回落0.5个百分点", Decimal("-0.5"), "percentage_point", "change_pp")
+
+
+def test_growth_rate_after_a_level_takes_its_metric_and_comparison_words() -> None:
+    level, rate = _extract("全市规上工业增加值612.4亿元，按可比价格计算，比上年增长6.3%。")
+    assert _row(level) == ("612.4亿元", Decimal("61240000000"), "CNY", "level", None, "规上工业增加值")
+    assert _row(rate) == ("6.3%", Decimal("6.3"), "percent", "growth_rate", "按可比价格计算，比上年", "规上工业增加值")
+    assert rate.subject == level.subject == "全市"
+
+
+@pytest.mark.parametrize("word", ["比上年", "同比", "较上年", "比上年同期", "环比"])
+def test_comparison_words_go_to_comparison_never_metric(word: str) -> None:
+    (m,) = _extract(f"全市固定资产投资{word}增长9%。")
+    assert (m.comparison, m.metric, m.value) == (word, "固定资产投资", Decimal("9"))
+
+
+def test_share_and_rank_after_a_level_take_its_metric() -> None:
+    level, rate, rank = _extract("全市社会消费品零售总额320亿元，比上年增长7%，居全省第6位。")
+    assert [m.metric for m in (level, rate, rank)] == ["社会消费品零售总额"] * 3
+    assert (rank.kind, rank.value, rank.rank_scope, rank.comparison) == ("rank", Decimal(6), "全省", None)
+    level, share = _extract("第三产业增加值560亿元，占地区生产总值的比重为45.6%。")
+    assert (share.kind, share.value, share.metric) == ("share", Decimal("45.6"), "第三产业增加值")
+
+
+@pytest.mark.parametrize("note", ["(下同)", "（初步核算数）", "[注1]", "①"])
+def test_bracketed_notes_are_not_part_of_the_metric(note: str) -> None:
+    level, rate = _extract(f"全市地区生产总值{note}1250.6亿元，增长5.8%。")
+    assert level.metric == rate.metric == "地区生产总值"
+    assert level.value == Decimal("125060000000") and rate.value == Decimal("5.8")
+
+
+def test_a_note_between_the_number_and_its_unit() -> None:
+    (m,) = _extract("全年实现地区生产总值88.6(初步核算)亿元。")
+    assert (m.value_text, m.value, m.unit, m.unit_text) == ("88.6(初步核算)亿元", Decimal("8860000000"), "CNY", "亿元")
+    (m,) = _extract("全年实现地区生产总值88.6（初步核算）亿元。")
+    assert m.value == Decimal("8860000000") and m.metric == "地区生产总值"
+
+
+def test_per_capita_is_not_each() -> None:
+    # 人均 / 平均 are not the 均 that spreads one value over a list
+    level, rate = _extract("农村居民人均可支配收入21000元，增长6.1%。")
+    assert level.metric == rate.metric == "农村居民人均可支配收入"
+    assert (level.value, rate.value) == (Decimal(21000), Decimal("6.1"))
+
+
+def test_a_list_sharing_a_decline_word_is_all_negative() -> None:
+    a, b = _extract("新材料产业园、化纤纺织产业园等产值分别下降3%、5%。")
+    assert (a.value, b.value) == (Decimal(-3), Decimal(-5))
+    assert (a.value_text, b.value_text) == ("下降3%", "5%")
+
+
+def test_ranges_and_years_are_not_minus_signs() -> None:
+    low, high = _extract("力争全年固定资产投资增长10%-15%。")
+    assert (low.value, high.value) == (Decimal(10), Decimal(15))
+    assert (high.status, (high.period_start, high.period_end)) == ("target", YEAR_2024)
+
+
+_DECLINES = ["下降", "减少", "回落", "下滑", "降低", "负增长"]
+_FILLER = "全市规上工业增加值固定资产投资同比比上年按可比价格计算，、；1-2月今年以来力争占比率第位居全省亿元家增长上升提高"
+
+
+@given(
+    before=st.text(alphabet=_FILLER, max_size=25),
+    decline=st.sampled_from(_DECLINES),
+    number=st.decimals(min_value=Decimal("0.1"), max_value=Decimal("999.9"), places=1),
+    unit=st.sampled_from(["%", "％", "个百分点"]),
+    after=st.text(alphabet=_FILLER, max_size=15),
+)
+@settings(max_examples=300, deadline=None)
+def test_property_decline_before_a_percentage_is_negative_and_spans_cut_value_text(
+    before: str, decline: str, number: Decimal, unit: str, after: str
+) -> None:
+    said = f"{decline}{number}{unit}"
+    text = f"{before}{said}{after}。"
+    rows = _extract(text)
+    for m in rows:
+        assert m.span.cut(text) == m.value_text
+    at = len(before) + len(decline)
+    (mine,) = [m for m in rows if m.span.start <= at < m.span.end]
+    assert mine.value == -number
+    assert mine.value_text == said
+    assert mine.kind == ("change_pp" if unit == "个百分点" else "growth_rate")
