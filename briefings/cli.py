@@ -1,9 +1,8 @@
 """The ``briefings`` console command (Typer). The only module that imports the flows and turns
 errors into messages and exit codes.
 
-Exit codes: 0 success; 1 a page failed or a data-quality error; 2 bad flags or settings;
-3 the portal blocked the fetch (challenge page); 4 the warehouse is locked by another process;
-5 a named query or SQL failed; 6 a file could not be parsed.
+Exit codes are :class:`briefings.errors.ExitCode` (the README's table shows the same): every command
+raises typed errors, and :class:`BriefingsGroup` turns each into its message and code.
 """
 
 from __future__ import annotations
@@ -20,25 +19,113 @@ from pathlib import Path
 from typing import Any, Optional, Sequence
 
 import typer
+from typer.core import TyperArgument, TyperGroup, TyperOption
 
 from briefings.errors import (
     BriefingsError,
-    ConfigError,
+    ExitCode,
     ParseError,
-    QueryError,
+    QueryArgumentError,
     RunFailedError,
-    WarehouseLockedError,
 )
 from briefings.pipeline import BLOCKED_ADVICE
-from briefings.settings import Settings
+from briefings.settings import COLUMN_URL, SERIES_PATTERN, Settings
 
-EXIT_OK, EXIT_FAILED, EXIT_CONFIG, EXIT_BLOCKED, EXIT_LOCKED, EXIT_QUERY, EXIT_PARSE = 0, 1, 2, 3, 4, 5, 6
+
+_PLAIN_TYPES = {"str": "TEXT", "int": "INTEGER", "float": "FLOAT", "path": "PATH", "file": "FILE", "list[str]": "TEXT",
+                "int range": "INTEGER"}
+
+
+def _plain_type(param: Any, ctx: Any) -> str:
+    """A parameter's value as a person reads it: its metavar, ``[a|b]`` for a choice, else TEXT, INTEGER, PATH."""
+    if param.metavar:
+        return param.metavar
+    label = str(TyperOption.display_type(param, ctx) if isinstance(param, TyperOption)
+                else TyperArgument.display_type(param, ctx)).strip("<>")
+    if "|" in label:
+        return f"[{label}]"
+    return _PLAIN_TYPES.get(label, label.upper())
+
+
+class _PlainArgument(TyperArgument):
+    """An argument shown as ``FILE`` in usage lines and help (Typer writes ``{file}`` and ``<path>``)."""
+
+    def _usage_display_name(self) -> str:
+        name = (self.metavar or self.name or "").upper()
+        name = name if self.required else f"[{name}]"
+        return name + ("..." if self.nargs != 1 else "")
+
+    def _rich_display_name(self) -> str:
+        return (self.metavar or self.name or "").upper() + ("..." if self.nargs != 1 else "")
+
+    def display_type_rich(self, ctx: Any) -> str | None:
+        return None if self.metavar else _plain_type(self, ctx)
+
+
+class _PlainOption(TyperOption):
+    """An option whose help shows ``[default: x]`` for a default given as text, TEXT or INTEGER for its
+    value, and nothing for a flag (Typer writes ``(x)``, ``<str>`` and ``<bool>``)."""
+
+    def display_type_rich(self, ctx: Any) -> str | None:
+        if self.is_flag:
+            return None
+        return _plain_type(self, ctx) + ("..." if self.nargs != 1 else "")
+
+    def _get_default_string(self, *, ctx: Any, show_default_is_str: bool, default_value: Any) -> str:
+        if show_default_is_str:
+            return str(self.show_default)
+        return super()._get_default_string(ctx=ctx, show_default_is_str=False, default_value=default_value)
+
+
+def _plain_help(command: Any) -> None:
+    """Give ``command``'s parameters (and its --help) the plain display of :class:`_PlainOption`/``Argument``."""
+    for param in command.params:
+        if type(param) is TyperArgument:
+            param.__class__ = _PlainArgument
+        elif type(param) is TyperOption:
+            param.__class__ = _PlainOption
+    original = command.get_help_option
+
+    def get_help_option(ctx: Any) -> Any:
+        option = original(ctx)
+        if option is not None and type(option) is TyperOption:
+            option.__class__ = _PlainOption
+        return option
+
+    command.get_help_option = get_help_option  # type: ignore[method-assign]
+
+
+class BriefingsGroup(TyperGroup):
+    """The ``briefings`` group: plain help for every command (commands added by any module), and every
+    typed error turned into its message on stderr and its :class:`ExitCode`.
+
+    DuckDB errors that reach here come from a warehouse that opened but cannot be read (damaged):
+    :attr:`ExitCode.WAREHOUSE_UNREADABLE`. KeyboardInterrupt is Typer's: exit 130.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _plain_help(self)
+        for command in self.commands.values():
+            _plain_help(command)
+
+    def invoke(self, ctx: Any) -> Any:
+        import duckdb
+
+        from briefings.cli_look import error_exit
+
+        try:
+            return super().invoke(ctx)
+        except (BriefingsError, duckdb.Error) as exc:
+            raise error_exit(exc) from exc
+
 
 app = typer.Typer(
     name="briefings",
     help="Collect Hubei government press-conference transcripts into a DuckDB warehouse and query it.",
     no_args_is_help=True,
     add_completion=False,
+    cls=BriefingsGroup,
     pretty_exceptions_enable=False,
 )
 
@@ -54,9 +141,11 @@ class ParseFormat(str, Enum):
     json = "json"
 
 
+DEFAULT_WAREHOUSE_SHOWN = "warehouse/briefings.duckdb"
+
 WarehouseOption = typer.Option(
-    None, "--warehouse", help="DuckDB file of the warehouse [default: warehouse/briefings.duckdb].",
-    envvar="BRIEFINGS_WAREHOUSE_PATH",
+    None, "--warehouse", help="DuckDB file of the warehouse.", show_default=DEFAULT_WAREHOUSE_SHOWN,
+    envvar="BRIEFINGS_WAREHOUSE_PATH", metavar="FILE",
 )
 
 
@@ -145,13 +234,14 @@ def _print_summary(summary: dict[str, Any]) -> None:
 @app.command()
 def collect(
     source: Optional[str] = typer.Option(
-        None, "--source", help="URL of the first list page of the column [default: the press-conference column]."
+        None, "--source", help="URL of the first list page of the column.", show_default=COLUMN_URL, metavar="URL",
     ),
     warehouse: Optional[Path] = WarehouseOption,
     full: bool = typer.Option(False, "--full", help="Backfill: refetch every detail page, ignoring the watermark."),
     browser: bool = typer.Option(False, "--browser", help="Solve the portal's JavaScript challenge with headless Chromium."),
     live: bool = typer.Option(False, "--live", help="Fetch from the live portal instead of the bundled snapshot."),
-    series: Optional[str] = typer.Option(None, "--series", help="Regex a list title must match [default: 市长话经济]."),
+    series: Optional[str] = typer.Option(None, "--series", help="Regex a list title must match.",
+                                         show_default=SERIES_PATTERN, metavar="REGEX"),
     fmt: ParseFormat = typer.Option(ParseFormat.text, "--format", help="Summary as text or json."),
 ) -> None:
     """Run the collect flow: discover the series on the list pages, fetch, parse and load into DuckDB.
@@ -159,13 +249,10 @@ def collect(
     Without --live or --source it reads the snapshot of the portal bundled with the package, at the
     portal's real URLs. Exits 1 when a page failed, 3 when the portal blocked the fetch.
     """
-    try:
-        settings = Settings.from_env(
-            source=source, warehouse_path=warehouse, full=full or None, browser=browser or None,
-            live=live or None, series_pattern=series,
-        )
-    except ConfigError as exc:
-        raise _fail(str(exc), EXIT_CONFIG) from exc
+    settings = Settings.from_env(
+        source=source, warehouse_path=warehouse, full=full or None, browser=browser or None,
+        live=live or None, series_pattern=series,
+    )
     _prepare_prefect_env(settings)
     from flows.collect import collect as collect_flow
 
@@ -177,10 +264,8 @@ def collect(
     result = state.result(raise_on_failure=False)
     if isinstance(result, RunFailedError):
         summary = result.summary
-    elif isinstance(result, WarehouseLockedError):
-        raise _fail(str(result), EXIT_LOCKED)
     elif isinstance(result, BriefingsError):
-        raise _fail(f"{type(result).__name__}: {result}", EXIT_FAILED)
+        raise result  # BriefingsGroup gives its message and exit code (4 locked, 7 unreadable, …)
     elif isinstance(result, BaseException):
         raise result
     else:
@@ -191,11 +276,11 @@ def collect(
         _print_summary(summary)
     if summary.get("blocked"):
         hint = "" if settings.browser else BLOCKED_ADVICE
-        raise _fail(hint or "Pages stayed blocked even through the browser.", EXIT_BLOCKED)
+        raise _fail(hint or "Pages stayed blocked even through the browser.", ExitCode.BLOCKED)
     if summary.get("failed") or any(
         c["status"] == "fail" and c["severity"] == "error" for c in summary.get("checks", [])
     ):
-        raise typer.Exit(EXIT_FAILED)
+        raise typer.Exit(ExitCode.FAILED)
 
 
 @app.command()
@@ -209,9 +294,7 @@ def reparse(warehouse: Optional[Path] = WarehouseOption) -> None:
     result = state.result(raise_on_failure=False)
     if isinstance(result, RunFailedError):
         _print_summary(result.summary)
-        raise typer.Exit(EXIT_FAILED)
-    if isinstance(result, WarehouseLockedError):
-        raise _fail(str(result), EXIT_LOCKED)
+        raise typer.Exit(ExitCode.FAILED)
     if isinstance(result, BaseException):
         raise result
     _print_summary(result)
@@ -221,7 +304,7 @@ def reparse(warehouse: Optional[Path] = WarehouseOption) -> None:
 def parse(
     file: Path = typer.Argument(..., exists=True, dir_okay=False, help="A saved page (.shtml/.html) or its text (.txt)."),
     fmt: ParseFormat = typer.Option(ParseFormat.text, "--format", help="Output as text or json."),
-    url: Optional[str] = typer.Option(None, "--url", help="The page's URL, recorded in the output."),
+    url: Optional[str] = typer.Option(None, "--url", help="The page's URL, recorded in the output.", metavar="URL"),
 ) -> None:
     """Parse one saved page (bytes decoded as a fetch would) or a page's text, and print it."""
     from briefings.fetching.decode import decode_body
@@ -234,7 +317,7 @@ def parse(
         text, _encoding = decode_body(data, None)
         parsed = parse_page(text, url, kind=kind)
     except ParseError as exc:
-        raise _fail(f"{file}: {exc}", EXIT_PARSE) from exc
+        raise _fail(f"{file}: {exc}", ExitCode.PARSE_FAILED) from exc
     if fmt is ParseFormat.json:
         obj = to_jsonable(parsed)
         for t in obj["turns"]:
@@ -255,52 +338,51 @@ def parse(
 
 
 def _parse_params(params: Sequence[str]) -> dict[str, str]:
+    """``--param key=value`` flags as a dict.
+
+    Raises:
+        QueryArgumentError: a flag is not ``key=value`` with a non-empty key, or a key is given twice.
+    """
     out: dict[str, str] = {}
     for item in params:
-        if "=" not in item:
-            raise QueryError(f"--param takes key=value, got {item!r}")
-        key, value = item.split("=", 1)
+        key, sep, value = item.partition("=")
         key = key.strip()
+        if not sep or not key:
+            raise QueryArgumentError(f"--param takes key=value, got {item!r}")
         if key in out:
-            raise QueryError(f"--param {key} given twice ({out[key]!r} and {value!r})")
+            raise QueryArgumentError(f"--param {key} given twice ({out[key]!r} and {value!r})")
         out[key] = value
     return out
 
 
 def _open_reader(warehouse: Optional[Path]) -> Any:
-    import duckdb
+    """The warehouse opened read-only (no fallback to the read copy: ``query`` and ``sql`` say how to read it).
 
-    from warehouse.connect import open_reader
+    Raises:
+        ConfigError: no warehouse at the path, or a file with no warehouse tables yet (exit 2).
+        WarehouseLockedError: a writer holds the file (exit 4).
+        WarehouseUnreadableError: damaged, or not a DuckDB file (exit 7).
+    """
+    from briefings.cli_look import open_warehouse
 
-    settings = Settings.from_env(warehouse_path=warehouse)
-    if not settings.warehouse_path.exists():
-        raise _fail(
-            f"no warehouse at {settings.warehouse_path}: run `briefings collect` first (or pass --warehouse)",
-            EXIT_CONFIG,
-        )
-    try:
-        return open_reader(settings.warehouse_path)
-    except WarehouseLockedError as exc:
-        raise _fail(str(exc), EXIT_LOCKED) from exc
-    except duckdb.Error as exc:
-        raise _fail(f"cannot open {settings.warehouse_path} as a warehouse: {exc}", EXIT_CONFIG) from exc
+    return open_warehouse(warehouse, published_copy=False)[0]
 
 
 @app.command()
 def query(
     name: str = typer.Argument(..., help="Named query: a file stem under sql/queries/ (see `briefings queries`)."),
-    param: list[str] = typer.Option([], "--param", help="Bound parameter key=value; repeatable."),
+    param: list[str] = typer.Option([], "--param", help="Bound parameter key=value; repeatable.", metavar="KEY=VALUE",
+                                    show_default=False),
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table, csv or json."),
     warehouse: Optional[Path] = WarehouseOption,
 ) -> None:
     """Run a named, versioned query with bound parameters (never interpolated)."""
     from warehouse.queries import run_named_query
 
+    params = _parse_params(param)
     con = _open_reader(warehouse)
     try:
-        columns, rows = run_named_query(con, name, _parse_params(param))
-    except QueryError as exc:
-        raise _fail(str(exc), EXIT_QUERY) from exc
+        columns, rows = run_named_query(con, name, params)
     finally:
         con.close()
     _print_rows(columns, rows, fmt)
@@ -330,8 +412,6 @@ def sql(
     con = _open_reader(warehouse)
     try:
         columns, rows = run_sql(con, statement)
-    except QueryError as exc:
-        raise _fail(str(exc), EXIT_QUERY) from exc
     finally:
         con.close()
     _print_rows(columns, rows, fmt)
@@ -343,34 +423,15 @@ _register_look(app)
 
 
 def main() -> None:
-    """Console entry point: run the app; typed errors become messages and exit codes.
-
-    Errors of our own tree, DuckDB errors (e.g. a file that is not a warehouse) and OS errors
-    (e.g. an export folder that cannot be made) end with a one-line message, not a traceback.
+    """Console entry point: run the app. :class:`BriefingsGroup` turns typed errors into messages and
+    exit codes (:class:`briefings.errors.ExitCode`); an OS error that escapes a command (not one of
+    ours) still ends with one line, exit 1, not a traceback.
     """
-    import duckdb
-
     try:
         app()
-    except ConfigError as exc:
-        _exit_with(str(exc), EXIT_CONFIG)
-    except WarehouseLockedError as exc:
-        _exit_with(str(exc), EXIT_LOCKED)
-    except QueryError as exc:
-        _exit_with(str(exc), EXIT_QUERY)
-    except ParseError as exc:
-        _exit_with(f"{type(exc).__name__}: {exc}", EXIT_PARSE)
-    except BriefingsError as exc:
-        _exit_with(f"{type(exc).__name__}: {exc}", EXIT_FAILED)
-    except duckdb.Error as exc:
-        _exit_with(f"warehouse error: {exc}", EXIT_FAILED)
     except OSError as exc:
-        _exit_with(f"{type(exc).__name__}: {exc}", EXIT_FAILED)
-
-
-def _exit_with(message: str, code: int) -> None:
-    typer.secho(message, err=True, fg=typer.colors.RED)
-    sys.exit(code)
+        typer.secho(f"{type(exc).__name__}: {exc}", err=True, fg=typer.colors.RED)
+        sys.exit(ExitCode.FAILED)
 
 
 if __name__ == "__main__":

@@ -1,23 +1,26 @@
 """The commands for looking at the warehouse: ``search``, ``export`` and ``report``.
 
-``briefings.cli`` calls :func:`register` on its Typer ``app``. Exit codes follow ``briefings.cli``:
-2 bad flags, 4 warehouse locked, 5 search failed; other ``BriefingsError`` -> 1.
+``briefings.cli`` calls :func:`register` on its Typer ``app``. Commands raise typed errors;
+``briefings.cli.BriefingsGroup`` turns them into messages and :class:`briefings.errors.ExitCode`.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 from enum import Enum
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Optional, TypeVar
 
 import typer
 
-from briefings.errors import BriefingsError, ConfigError, QueryError, WarehouseLockedError
+from briefings.errors import BriefingsError, ConfigError, ExitCode, WarehouseUnreadableError, exit_code_for
 
-__all__ = ["register", "SearchFormat", "ExportFormatOption"]
+__all__ = ["register", "open_warehouse", "error_exit", "exits_with_codes", "SearchFormat", "ExportFormatOption"]
 
-EXIT_FAILED, EXIT_CONFIG, EXIT_LOCKED, EXIT_QUERY = 1, 2, 4, 5  # as in briefings.cli
+F = TypeVar("F", bound=Callable[..., Any])
+
+DEFAULT_WAREHOUSE_SHOWN = "warehouse/briefings.duckdb"
 
 
 class SearchFormat(str, Enum):
@@ -30,39 +33,86 @@ class ExportFormatOption(str, Enum):
     csv = "csv"
 
 
-def _fail(message: str, code: int) -> typer.Exit:
-    """Print ``message`` in red on stderr and return the Exit to raise."""
+def error_exit(exc: BaseException) -> typer.Exit:
+    """Print the message for an error that ends a command (red, stderr) and return the Exit to raise.
+
+    Args:
+        exc: one of this package's errors, or a DuckDB error that escaped a command: a warehouse that
+            opened but cannot be read (damaged) -> :attr:`ExitCode.WAREHOUSE_UNREADABLE`.
+    Returns:
+        ``typer.Exit`` with the code of :func:`briefings.errors.exit_code_for`.
+    """
+    if isinstance(exc, BriefingsError):
+        code = exit_code_for(exc)
+        message = f"{type(exc).__name__}: {exc}" if code in (ExitCode.FAILED, ExitCode.PARSE_FAILED) else str(exc)
+    else:
+        code, message = ExitCode.WAREHOUSE_UNREADABLE, f"the warehouse cannot be read (damaged?): {exc}"
     typer.secho(message, err=True, fg=typer.colors.RED)
-    return typer.Exit(code)
+    return typer.Exit(int(code))
 
 
-def _warehouse_path(warehouse: Optional[Path]) -> Path:
-    """The warehouse file from --warehouse, BRIEFINGS_WAREHOUSE_PATH or the default."""
-    from briefings.settings import Settings
+def exits_with_codes(command: F) -> F:
+    """Wrap a command so that its typed errors end it with their message and exit code, on any Typer app."""
+    import duckdb
 
-    try:
-        return Settings.from_env(warehouse_path=warehouse).warehouse_path
-    except ConfigError as exc:
-        raise _fail(str(exc), EXIT_CONFIG) from exc
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except (BriefingsError, duckdb.Error) as exc:
+            raise error_exit(exc) from exc
+
+    return wrapper  # type: ignore[return-value]
 
 
-def _open(warehouse: Optional[Path]) -> tuple[Any, Path]:
-    """Open the warehouse read-only (or its published read copy while a writer holds it)."""
+def _no_warehouse(path: Path) -> ConfigError:
+    return ConfigError(f"no warehouse at {path}: run `briefings collect` first (or pass --warehouse)")
+
+
+def open_warehouse(warehouse: Optional[Path], *, published_copy: bool = True) -> tuple[Any, Path]:
+    """Open the warehouse read-only for a command that reads it.
+
+    Args:
+        warehouse: ``--warehouse``; None for ``BRIEFINGS_WAREHOUSE_PATH`` or the default.
+        published_copy: while a writer holds the file, read its published copy
+            (``warehouse/briefings.read.duckdb``) and say so on stderr.
+    Returns:
+        (read-only DuckDB connection, the file opened).
+    Raises:
+        ConfigError: no file at the path, or a DuckDB file with no ``briefings`` table (nothing
+            collected into it yet): both say to run ``briefings collect`` first.
+        WarehouseLockedError: a writer holds the file (and there is no copy, or ``published_copy`` is False).
+        WarehouseUnreadableError: the file is damaged or not a DuckDB database.
+    """
+    import duckdb
+
     from briefings.export import open_for_export
+    from briefings.settings import Settings
+    from warehouse.connect import open_reader
 
-    path = _warehouse_path(warehouse)
+    path = Settings.from_env(warehouse_path=warehouse).warehouse_path
     if not path.exists():
-        raise _fail(f"no warehouse at {path}: run `briefings collect` first (or pass --warehouse)", EXIT_CONFIG)
+        raise _no_warehouse(path)
+    con, source = open_for_export(path) if published_copy else (open_reader(path), path)
     try:
-        con, source = open_for_export(path)
-    except WarehouseLockedError as exc:
-        raise _fail(str(exc), EXIT_LOCKED) from exc
-    except BriefingsError as exc:
-        raise _fail(str(exc), EXIT_FAILED) from exc
+        has_tables = con.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
+            "AND schema_name = 'main' AND table_name = 'briefings'").fetchall()[0][0]
+    except duckdb.Error as exc:
+        con.close()
+        raise WarehouseUnreadableError(f"cannot read warehouse {source}: {exc}", path=str(source)) from exc
+    if not has_tables:
+        con.close()
+        raise _no_warehouse(path)
     if source != path:
         typer.secho(f"another process holds {path}: reading its published copy {source} (as of the last run)",
                     err=True, fg=typer.colors.YELLOW)
     return con, source
+
+
+def _open(warehouse: Optional[Path]) -> tuple[Any, Path]:
+    """Open the warehouse read-only (or its published read copy while a writer holds it)."""
+    return open_warehouse(warehouse, published_copy=True)
 
 
 def _print_hits(hits: list[Any]) -> None:
@@ -96,8 +146,8 @@ def search(
     limit: int = typer.Option(20, "--limit", min=1, help="At most this many hits."),
     fmt: SearchFormat = typer.Option(SearchFormat.table, "--format", help="table or json."),
     warehouse: Optional[Path] = typer.Option(
-        None, "--warehouse", help="DuckDB file of the warehouse (default: warehouse/briefings.duckdb).",
-        envvar="BRIEFINGS_WAREHOUSE_PATH"),
+        None, "--warehouse", help="DuckDB file of the warehouse.", show_default="warehouse/briefings.duckdb",
+        envvar="BRIEFINGS_WAREHOUSE_PATH", metavar="FILE"),
 ) -> None:
     """Find the turns that contain all the words (substrings of the NFKC-normalised text), best first.
 
@@ -107,11 +157,12 @@ def search(
     """
     from briefings.search import search_turns
 
+    from briefings.search import search_terms
+
+    search_terms(" ".join(text))  # empty text is a usage error (exit 2) before the warehouse is opened
     con, _source = _open(warehouse)
     try:
         hits = search_turns(con, " ".join(text), speaker=speaker, city=city, session_no=session, limit=limit)
-    except QueryError as exc:
-        raise _fail(str(exc), EXIT_QUERY) from exc
     finally:
         con.close()
     if fmt is SearchFormat.json:
@@ -124,22 +175,19 @@ def export(
     out_dir: Path = typer.Argument(..., file_okay=False, help="Folder to write the files and manifest.json into."),
     fmt: ExportFormatOption = typer.Option(ExportFormatOption.parquet, "--format", help="parquet or csv."),
     warehouse: Optional[Path] = typer.Option(
-        None, "--warehouse", help="DuckDB file of the warehouse (default: warehouse/briefings.duckdb).",
-        envvar="BRIEFINGS_WAREHOUSE_PATH"),
+        None, "--warehouse", help="DuckDB file of the warehouse.", show_default="warehouse/briefings.duckdb",
+        envvar="BRIEFINGS_WAREHOUSE_PATH", metavar="FILE"),
 ) -> None:
-    """Write every mart table to DIR (one file per table) plus manifest.json (rows, columns, checksums,
-    schema version, export time). Opens the warehouse read-only; while a collection holds it, reads
-    the published copy warehouse/briefings.read.duckdb instead.
+    """Write every mart table to DIR (one file per table) plus manifest.json.
+
+    The manifest gives rows, columns, checksums, schema version and export time. Opens the warehouse
+    read-only; while a collection holds it, reads the published copy warehouse/briefings.read.duckdb instead.
     """
     from briefings.export import export_warehouse
 
     con, source = _open(warehouse)
     try:
         manifest = export_warehouse(con, out_dir, fmt=fmt.value, source=str(source))
-    except ConfigError as exc:
-        raise _fail(str(exc), EXIT_CONFIG) from exc
-    except BriefingsError as exc:
-        raise _fail(str(exc), EXIT_FAILED) from exc
     finally:
         con.close()
     for t in manifest.tables:
@@ -152,12 +200,13 @@ def report(
     out: Path = typer.Option(..., "--out", dir_okay=False, help="The HTML file to write."),
     city: Optional[str] = typer.Option(None, "--city", help="Only briefings about this city."),
     warehouse: Optional[Path] = typer.Option(
-        None, "--warehouse", help="DuckDB file of the warehouse (default: warehouse/briefings.duckdb).",
-        envvar="BRIEFINGS_WAREHOUSE_PATH"),
+        None, "--warehouse", help="DuckDB file of the warehouse.", show_default="warehouse/briefings.duckdb",
+        envvar="BRIEFINGS_WAREHOUSE_PATH", metavar="FILE"),
 ) -> None:
-    """Write one self-contained HTML page (no network needed): per briefing the guests and turns per
-    speaker, the indicators (achieved vs targets), and charts of growth rates and targets by city
-    and period (inline SVG).
+    """Write one self-contained HTML report (no network needed): charts, guests, turns, indicators.
+
+    Per briefing the guests and turns per speaker, the indicators (achieved vs targets), and charts of
+    growth rates and targets by city and period.
     """
     from briefings.report import collect_report, write_report
 
@@ -165,8 +214,6 @@ def report(
     try:
         write_report(con, out, city=city)
         count = len(collect_report(con, city=city))
-    except BriefingsError as exc:
-        raise _fail(str(exc), EXIT_FAILED) from exc
     finally:
         con.close()
     typer.echo(f"wrote {out} ({count} briefings, {out.stat().st_size} bytes)")
@@ -174,6 +221,6 @@ def report(
 
 def register(app: typer.Typer) -> None:
     """Add the ``search``, ``export`` and ``report`` commands to ``app`` (``briefings.cli.app``)."""
-    app.command("search")(search)
-    app.command("export")(export)
-    app.command("report")(report)
+    app.command("search")(exits_with_codes(search))
+    app.command("export")(exits_with_codes(export))
+    app.command("report")(exits_with_codes(report))

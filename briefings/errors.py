@@ -10,15 +10,21 @@ The tree::
     ├── LoadError           warehouse write rolled back; carries briefing_id
     │   ├── WarehouseLockedError  another process holds the DuckDB file's write lock
     │   └── MigrationError  applied file changed (checksum), gap in numbering, failed migration
-    ├── QueryError          unknown named query, missing or bad parameter
+    ├── QueryError          a named query or SQL failed in DuckDB
+    │   └── QueryArgumentError  unknown named query; missing, unknown or malformed parameter; empty search
     ├── ConfigError         bad settings or flags
+    ├── WarehouseUnreadableError  the warehouse file is damaged or not a DuckDB warehouse
+    ├── OutputError         an output file or folder cannot be written (export DIR, report --out)
     └── RunFailedError      a run finished with failed pages or failed error-severity checks
 
 Pure code raises and never catches; each is raised ``from`` the httpx/duckdb cause where
-there is one. Only ``briefings.cli`` turns errors into messages and exit codes.
+there is one. Only ``briefings.cli`` turns errors into messages and exit codes, through
+:class:`ExitCode` and :func:`exit_code_for`, the one table of exit codes (the README shows the same).
 """
 
 from __future__ import annotations
+
+from enum import IntEnum
 
 __all__ = [
     "BriefingsError",
@@ -30,8 +36,14 @@ __all__ = [
     "WarehouseLockedError",
     "MigrationError",
     "QueryError",
+    "QueryArgumentError",
     "ConfigError",
+    "WarehouseUnreadableError",
+    "OutputError",
     "RunFailedError",
+    "ExitCode",
+    "EXIT_CODE_MEANINGS",
+    "exit_code_for",
 ]
 
 
@@ -124,11 +136,41 @@ class MigrationError(LoadError):
 
 
 class QueryError(BriefingsError):
-    """Unknown named query, or a missing or malformed parameter."""
+    """A named query, ad hoc SQL or a search failed in DuckDB."""
+
+
+class QueryArgumentError(QueryError):
+    """The command line asks for something no query can answer: an unknown named query, a missing,
+    unknown, repeated or malformed ``--param`` (not ``key=value``, not of the declared type), or empty
+    search text. A usage error: exit code 2, like a bad flag."""
 
 
 class ConfigError(BriefingsError):
     """Bad settings or command-line flags."""
+
+
+class WarehouseUnreadableError(BriefingsError):
+    """The warehouse file exists but cannot be opened or read: damaged, or not a DuckDB database.
+
+    Attributes:
+        path: the file, as given (``--warehouse`` or ``BRIEFINGS_WAREHOUSE_PATH``).
+    """
+
+    def __init__(self, message: str, *, path: str) -> None:
+        super().__init__(message)
+        self.path = path
+
+
+class OutputError(BriefingsError):
+    """An output file or folder cannot be made or written (read-only folder, a file in the way, disk full).
+
+    Attributes:
+        path: the file or folder that could not be written.
+    """
+
+    def __init__(self, message: str, *, path: str) -> None:
+        super().__init__(message)
+        self.path = path
 
 
 class RunFailedError(BriefingsError):
@@ -142,3 +184,66 @@ class RunFailedError(BriefingsError):
     def __init__(self, message: str, *, summary: dict | None = None) -> None:
         super().__init__(message)
         self.summary = summary or {}
+
+
+class ExitCode(IntEnum):
+    """Exit codes of every ``briefings`` command: the one table (README, "Exit codes", shows the same).
+
+    Click's own usage errors (an unknown flag, a missing argument) exit 2 as :attr:`USAGE` does.
+    """
+
+    OK = 0
+    FAILED = 1
+    USAGE = 2
+    BLOCKED = 3
+    LOCKED = 4
+    QUERY_FAILED = 5
+    PARSE_FAILED = 6
+    WAREHOUSE_UNREADABLE = 7
+    OUTPUT_UNWRITABLE = 8
+    INTERRUPTED = 130
+    TERMINATED = 143
+
+
+EXIT_CODE_MEANINGS: dict[ExitCode, str] = {
+    ExitCode.OK: "ok",
+    ExitCode.FAILED: "a page failed, or a data-quality check of severity error failed (the good pages are loaded)",
+    ExitCode.USAGE: "bad flags, arguments or settings (a malformed `--param`, empty search text, an unknown query), "
+                    "or no warehouse yet at the path (run `briefings collect` first)",
+    ExitCode.BLOCKED: "the portal blocked the fetch (JavaScript challenge); try `--browser`",
+    ExitCode.LOCKED: "the warehouse is locked by another process (the message names it)",
+    ExitCode.QUERY_FAILED: "a named query, SQL statement or search failed in DuckDB",
+    ExitCode.PARSE_FAILED: "a file could not be parsed (`briefings parse`)",
+    ExitCode.WAREHOUSE_UNREADABLE: "the warehouse file cannot be opened or read: damaged, or not a DuckDB warehouse",
+    ExitCode.OUTPUT_UNWRITABLE: "an output file or folder cannot be written (`export DIR`, `report --out`)",
+    ExitCode.INTERRUPTED: "interrupted by SIGINT (Ctrl-C); 128 + 2",
+    ExitCode.TERMINATED: "terminated by SIGTERM; 128 + 15",
+}
+
+# most specific first: the first class that matches gives the code
+_EXIT_CODES: tuple[tuple[type[BaseException], ExitCode], ...] = (
+    (QueryArgumentError, ExitCode.USAGE),
+    (ConfigError, ExitCode.USAGE),
+    (BlockedError, ExitCode.BLOCKED),
+    (WarehouseLockedError, ExitCode.LOCKED),
+    (QueryError, ExitCode.QUERY_FAILED),
+    (ParseError, ExitCode.PARSE_FAILED),
+    (WarehouseUnreadableError, ExitCode.WAREHOUSE_UNREADABLE),
+    (OutputError, ExitCode.OUTPUT_UNWRITABLE),
+    (KeyboardInterrupt, ExitCode.INTERRUPTED),
+)
+
+
+def exit_code_for(exc: BaseException) -> ExitCode:
+    """The exit code for an error that ends a command.
+
+    Args:
+        exc: the error (of this package's tree, or KeyboardInterrupt).
+    Returns:
+        The code of :data:`EXIT_CODE_MEANINGS`; :attr:`ExitCode.FAILED` for any other error
+        (a failed run, a fetch or load error).
+    """
+    for kind, code in _EXIT_CODES:
+        if isinstance(exc, kind):
+            return code
+    return ExitCode.FAILED

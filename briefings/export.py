@@ -19,7 +19,9 @@ with the manifest's column types (:func:`load_export`): equal checksums = identi
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -27,7 +29,7 @@ from typing import Any, Callable, Literal
 
 import duckdb
 
-from briefings.errors import BriefingsError, ConfigError, WarehouseLockedError
+from briefings.errors import BriefingsError, ConfigError, OutputError, WarehouseLockedError
 from briefings.progress import Mode, progress
 
 __all__ = [
@@ -175,12 +177,18 @@ def export_warehouse(
         The manifest written.
     Raises:
         ConfigError: ``fmt`` is neither ``parquet`` nor ``csv``.
-        BriefingsError: a file could not be written (files written before stay; no manifest).
+        OutputError: the folder or a file in it cannot be written (files written before stay; no manifest).
+        BriefingsError: reading a table failed.
     """
     if fmt not in ("parquet", "csv"):
         raise ConfigError(f"--format must be parquet or csv, not {fmt!r}")
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        if not os.access(out_dir, os.W_OK):
+            raise PermissionError(errno.EACCES, "permission denied", str(out_dir))
+    except OSError as exc:
+        raise OutputError(f"cannot write the export to {out_dir}: {exc.strerror or exc}", path=str(out_dir)) from exc
     options = "FORMAT parquet, COMPRESSION zstd" if fmt == "parquet" else "FORMAT csv, HEADER true, NULLSTR '\\N'"
     try:
         tables = mart_tables(con)
@@ -201,14 +209,20 @@ def export_warehouse(
                 checksum = rows_checksum(con, f"main.{_quote(table)}", names)
                 exported.append(ExportedTable(table, file, counts[table], columns, checksum))
                 bar.advance(counts[table], note=table)
+    except duckdb.IOException as exc:
+        raise OutputError(f"cannot write the export to {out_dir}: {exc}", path=str(out_dir)) from exc
     except duckdb.Error as exc:
         raise BriefingsError(f"export to {out_dir} failed: {exc}") from exc
     manifest = ExportManifest(
         schema_version=version_rows[0][0], exported_at=now().astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         format=fmt, source=source, tables=exported,
     )
-    (out_dir / MANIFEST_NAME).write_text(json.dumps(manifest.as_dict(), ensure_ascii=False, indent=2) + "\n",
-                                         encoding="utf-8")
+    try:
+        (out_dir / MANIFEST_NAME).write_text(json.dumps(manifest.as_dict(), ensure_ascii=False, indent=2) + "\n",
+                                             encoding="utf-8")
+    except OSError as exc:
+        raise OutputError(f"cannot write {out_dir / MANIFEST_NAME}: {exc.strerror or exc}",
+                          path=str(out_dir / MANIFEST_NAME)) from exc
     return manifest
 
 

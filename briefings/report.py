@@ -26,7 +26,7 @@ from typing import Any, Callable
 
 import duckdb
 
-from briefings.errors import BriefingsError
+from briefings.errors import BriefingsError, OutputError
 
 __all__ = [
     "SpeakerTurns",
@@ -263,7 +263,8 @@ def write_report(con: duckdb.DuckDBPyConnection, out: Path, *, city: str | None 
     """Write :func:`render_report_html` to ``out`` (UTF-8; folders created); returns ``out``.
 
     Raises:
-        BriefingsError: the warehouse could not be read or the file not written.
+        BriefingsError: the warehouse could not be read.
+        OutputError: the file or its folder cannot be written.
     """
     text = render_report_html(con, city=city)
     out = Path(out)
@@ -271,7 +272,8 @@ def write_report(con: duckdb.DuckDBPyConnection, out: Path, *, city: str | None 
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise BriefingsError(f"cannot write the report to {out}: {exc}") from exc
+        reason = f"{out.parent} is a file, not a folder" if isinstance(exc, FileExistsError) else exc.strerror or exc
+        raise OutputError(f"cannot write the report to {out}: {reason}", path=str(out)) from exc
     return out
 
 

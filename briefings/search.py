@@ -31,7 +31,7 @@ from typing import Any, Sequence
 
 import duckdb
 
-from briefings.errors import QueryError
+from briefings.errors import QueryArgumentError, QueryError
 
 __all__ = [
     "SearchHit",
@@ -113,11 +113,11 @@ def search_terms(text: str) -> tuple[str, ...]:
     Returns:
         The distinct terms after :func:`normalise_text`, in typed order.
     Raises:
-        QueryError: no term is left (empty or blank search).
+        QueryArgumentError: no term is left (empty or blank search).
     """
     terms = tuple(dict.fromkeys(normalise_text(text).split()))
     if not terms:
-        raise QueryError("search text is empty: give at least one word")
+        raise QueryArgumentError("search text is empty: give at least one word")
     return terms
 
 
@@ -301,11 +301,12 @@ def search_turns(
         Hits ordered by score (desc), event_date (newest first, unknown last), briefing_id, turn_no;
         ``rank`` 1..n in that order.
     Raises:
-        QueryError: empty search text, ``limit`` < 1, or the SQL failed.
+        QueryArgumentError: empty search text, or ``limit`` < 1.
+        QueryError: the SQL failed.
     """
     terms = search_terms(text)
     if limit < 1:
-        raise QueryError(f"--limit must be at least 1, got {limit}")
+        raise QueryArgumentError(f"--limit must be at least 1, got {limit}")
     filters: dict[str, Any] = {}
     if speaker is not None:
         filters["speaker"] = normalise_text(speaker).strip()

@@ -17,7 +17,7 @@ from typing import Callable, TypeVar
 
 import duckdb
 
-from briefings.errors import BriefingsError, WarehouseLockedError
+from briefings.errors import BriefingsError, ConfigError, OutputError, WarehouseLockedError, WarehouseUnreadableError
 from warehouse.migrate import Migrations
 
 __all__ = ["open_writer", "open_reader", "publish_read_copy", "read_copy_path"]
@@ -48,10 +48,16 @@ def open_writer(path: Path, *, lock_wait_s: float = 60.0) -> duckdb.DuckDBPyConn
         A writable connection whose schema is current (pending migrations applied).
     Raises:
         WarehouseLockedError: another process still held the file after ``lock_wait_s``.
+        WarehouseUnreadableError: the file is damaged, not a DuckDB database, or cannot be created.
+        OutputError: the warehouse's folder cannot be made.
         MigrationError: the schema could not be brought up to date.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot make the warehouse folder {path.parent}: {exc.strerror or exc}",
+                          path=str(path.parent)) from exc
     con = _connect(path, read_only=False, lock_wait_s=lock_wait_s)
     try:
         # bound the buffer pool (DuckDB's default is 80% of RAM, so it never evicts what a long
@@ -74,11 +80,12 @@ def open_reader(path: Path, *, lock_wait_s: float = 3.0) -> duckdb.DuckDBPyConne
         A read-only connection (writes fail with a DuckDB error).
     Raises:
         WarehouseLockedError: a writer still held the file after ``lock_wait_s``.
-        BriefingsError: there is no warehouse at ``path``.
+        ConfigError: there is no warehouse at ``path``.
+        WarehouseUnreadableError: the file is damaged or not a DuckDB database.
     """
     path = Path(path)
     if not path.exists():
-        raise BriefingsError(f"no warehouse at {path}: run `briefings collect` first")
+        raise ConfigError(f"no warehouse at {path}: run `briefings collect` first")
     return _connect(path, read_only=True, lock_wait_s=lock_wait_s)
 
 
@@ -98,7 +105,7 @@ def _with_lock_retry(path: Path, opener: Callable[[], T], *, read_only: bool, lo
         except duckdb.IOException as exc:
             message = str(exc)
             if "lock" not in message.lower():
-                raise BriefingsError(f"cannot open warehouse {path}: {message}") from exc
+                raise WarehouseUnreadableError(f"cannot open warehouse {path}: {message}", path=str(path)) from exc
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise _locked_error(path, message, read_only=read_only) from exc

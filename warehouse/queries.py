@@ -22,7 +22,7 @@ from pathlib import Path
 
 import duckdb
 
-from briefings.errors import QueryError
+from briefings.errors import QueryArgumentError, QueryError
 from briefings.settings import QUERIES_DIR
 
 __all__ = ["NamedQuery", "list_queries", "get_query", "run_named_query", "run_sql"]
@@ -95,12 +95,12 @@ def get_query(name: str, directory: Path = QUERIES_DIR) -> NamedQuery:
     """The named query ``name``.
 
     Raises:
-        QueryError: no such query (the message lists the known names).
+        QueryArgumentError: no such query (the message lists the known names).
     """
     path = Path(directory) / f"{name}.sql"
     if not re.fullmatch(r"\w+", name) or not path.is_file():
         known = ", ".join(q.name for q in list_queries(directory))
-        raise QueryError(f"unknown query {name!r}; known queries: {known}")
+        raise QueryArgumentError(f"unknown query {name!r}; known queries: {known}")
     return _parse_file(path)
 
 
@@ -115,7 +115,7 @@ def _convert(query: NamedQuery, name: str, raw: str) -> object:
         if kind == "DECIMAL":
             return Decimal(raw)
     except (ValueError, InvalidOperation) as exc:
-        raise QueryError(f"query {query.name}: parameter {name}={raw!r} is not a valid {kind}") from exc
+        raise QueryArgumentError(f"query {query.name}: parameter {name}={raw!r} is not a valid {kind}") from exc
     return raw
 
 
@@ -131,20 +131,21 @@ def run_named_query(con: duckdb.DuckDBPyConnection, name: str, params: dict[str,
     Returns:
         (column names, rows).
     Raises:
-        QueryError: unknown query or parameter, a required parameter missing, a value not of the
-            declared type, or the query failed in DuckDB.
+        QueryArgumentError: unknown query or parameter, a required parameter missing, or a value
+            not of the declared type.
+        QueryError: the query failed in DuckDB.
     """
     query = get_query(name, directory)
     unknown = sorted(set(params) - set(query.params))
     if unknown:
-        raise QueryError(f"query {name} has no parameter(s) {', '.join(unknown)}; "
+        raise QueryArgumentError(f"query {name} has no parameter(s) {', '.join(unknown)}; "
                          f"it takes: {', '.join(query.params) or 'none'}")
     bound: dict[str, object] = {}
     for pname in query.params:
         raw = params.get(pname)
         if raw is None:
             if pname not in query.optional:
-                raise QueryError(f"query {name} needs parameter {pname} ({query.params[pname]}): "
+                raise QueryArgumentError(f"query {name} needs parameter {pname} ({query.params[pname]}): "
                                  f"{query.param_help.get(pname, '')}")
             bound[pname] = None
         else:
@@ -166,10 +167,11 @@ def run_sql(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[list[str], list[t
     Returns:
         (column names, rows); both empty for a statement that returns nothing.
     Raises:
-        QueryError: empty SQL, or DuckDB rejected or failed the statement.
+        QueryArgumentError: empty SQL.
+        QueryError: DuckDB rejected or failed the statement.
     """
     if not sql.strip():
-        raise QueryError("no SQL given")
+        raise QueryArgumentError("no SQL given")
     try:
         con.execute("SET enable_external_access = false")
         cursor = con.execute(sql)
