@@ -36,6 +36,7 @@ CHROMIUM_ARGS = (
 # Elements of a real portal page (detail templates, list template); their presence ends the wait.
 REAL_PAGE_SELECTORS = ("div.text_record", ".hbgov-article-content", ".media_block", "div.hbgov-bfc-block")
 _POLL_MS = 100
+_LAUNCH_TIMEOUT_MS = 60_000  # how long Chromium may take to start, ms
 _T = TypeVar("_T")
 
 
@@ -144,13 +145,15 @@ class BrowserSolver:
         from playwright.sync_api import Error as PlaywrightError
 
         timeout_ms = self.settings.browser_timeout_s * 1000
+        # starting Chromium is not part of the challenge's time: a cold start on a busy machine takes seconds
+        launch_timeout_ms = max(timeout_ms, _LAUNCH_TIMEOUT_MS)
         with tempfile.TemporaryDirectory(prefix="briefings-chromium-") as profile, sync_playwright() as pw:
             context = pw.chromium.launch_persistent_context(
                 profile,
                 executable_path=self.settings.chromium_path,
                 headless=True,
                 args=list(CHROMIUM_ARGS),
-                timeout=timeout_ms,
+                timeout=launch_timeout_ms,
             )
             try:
                 page = context.pages[0] if context.pages else context.new_page()
