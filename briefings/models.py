@@ -160,7 +160,7 @@ class Mention:
         value: exact value in the base unit (yuan, count, percent, percentage point, rank position, mu);
             signed for changes (下降3.5% -> -3.5); None when the text could not be parsed, with
             ``parse_flag`` saying why.
-        unit: base unit: ``CNY``, ``count``, ``percent``, ``percentage_point``, ``rank``, ``mu``, ...
+        unit: base unit: ``CNY``, ``USD``, ``count``, ``percent``, ``percentage_point``, ``rank``, ``mu``.
         unit_text: the unit or classifier as written (``亿元``, ``家``).
         qualifier: ``exact``, ``approx``, ``at_least`` or ``at_most``.
         kind: ``level``, ``growth_rate``, ``change_pp`` (percentage points), ``rank`` or ``share``.
@@ -172,6 +172,8 @@ class Mention:
         metric: what is measured, as worded.
         value_m2: for areas in 亩, the value in square metres.
         parse_flag: why ``value`` is None, else None.
+        metric_code: the metric's code in the shipped vocabulary (``fixed_asset_investment``), None
+            when the vocabulary has no such metric (see ``briefings.parsing.vocabulary``).
     """
 
     turn_no: int
@@ -193,6 +195,7 @@ class Mention:
     metric: str
     value_m2: Decimal | None = None
     parse_flag: str | None = None
+    metric_code: str | None = None
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,9 @@ Usage::
 
 Labels: tests/fixtures/indicators_labelled.jsonl, one mention per line. ``context`` is a unique stretch
 of the transcript holding ``value_text`` (punctuation folded to half-width, so it matches either form);
-``subject`` and ``metric`` are words the extracted subject / metric must contain ("" = anything).
+``subject`` and ``metric`` are words the extracted subject / metric must contain ("" = anything);
+``metric_code`` is the code of the vocabulary (briefings/vocabulary/metrics.csv) the metric has, null when
+the vocabulary has none; ``value`` is signed for changes (下降3.5% -> "-3.5").
 
 Figures printed:
 - detection: a predicted row matches a labelled row with the same span (rows of one span — 均, 分别 —
@@ -40,7 +42,7 @@ LABELS = ROOT / "tests" / "fixtures" / "indicators_labelled.jsonl"
 PAGE_URL = "https://www.hubei.gov.cn/hbfb/xwfbh/202403/t20240326_5134107.shtml"
 PAGE = SNAPSHOT_SITE_DIR / "www.hubei.gov.cn/hbfb/xwfbh/202403/t20240326_5134107.shtml"
 FIELDS = ("value", "unit", "unit_text", "qualifier", "kind", "comparison", "rank_scope", "period", "status",
-          "subject", "metric", "value_m2")
+          "subject", "metric", "metric_code", "value_m2")
 
 
 def fold(text: str) -> str:
@@ -81,6 +83,7 @@ def disagreements(pred: Mention, gold: dict) -> list[str]:
         "status": pred.status == gold["status"],
         "subject": fold(gold["subject"]) in fold(pred.subject),
         "metric": fold(gold["metric"]) in fold(pred.metric),
+        "metric_code": pred.metric_code == gold.get("metric_code"),
         "value_m2": pred.value_m2 == (Decimal(gold["value_m2"]) if gold.get("value_m2") else None),
     }
     for name in FIELDS:

@@ -157,3 +157,29 @@ def test_property_decline_before_a_percentage_is_negative_and_spans_cut_value_te
     assert mine.value == -number
     assert mine.value_text == said
     assert mine.kind == ("change_pp" if unit == "个百分点" else "growth_rate")
+
+
+def test_a_total_after_new_ones_is_the_total_of_the_same_thing() -> None:
+    new, total = _extract("2023年认定高新技术企业71家、总数达到149家。")
+    assert (new.metric, new.metric_code, new.value) == ("认定高新技术企业", "new_high_tech_enterprises", Decimal(71))
+    assert (total.metric, total.metric_code, total.value) == ("高新技术企业总数", "high_tech_enterprises", Decimal(149))
+
+
+def test_a_list_sharing_its_last_measure_noun() -> None:
+    a, b = _extract("其中抖音女装板块、希音跨境电商销量均排名全省第1。")
+    assert [(m.subject, m.metric, m.value, m.kind) for m in (a, b)] == [
+        ("抖音女装板块", "销量", Decimal(1), "rank"), ("希音跨境电商", "销量", Decimal(1), "rank")]
+
+
+def test_a_list_of_metrics_sharing_one_growth_rate() -> None:
+    a, b = _extract("全市工业投资、技改投资均增长10%以上。")
+    assert [(m.subject, m.metric, m.metric_code, m.value, m.qualifier) for m in (a, b)] == [
+        ("全市", "工业投资", "industrial_investment", Decimal(10), "at_least"),
+        ("全市", "技改投资", "technical_renovation_investment", Decimal(10), "at_least")]
+
+
+def test_money_in_us_dollars() -> None:
+    level, rate = _extract("全年实际使用外资3.5亿美元，增长12%。")
+    assert (level.value_text, level.value, level.unit, level.unit_text, level.metric_code) == (
+        "3.5亿美元", Decimal("350000000"), "USD", "亿美元", "actual_fdi")
+    assert (rate.value, rate.metric_code) == (Decimal(12), "actual_fdi")

@@ -69,7 +69,7 @@ CHILD_COLUMNS = {
     "indicators": ("briefing_id", "turn_no", "mention_no", "speaker_id", "sentence", "span_start", "span_end",
                    "value_text", "value", "unit", "unit_text", "qualifier", "kind", "comparison", "rank_scope",
                    "period_start", "period_end", "status", "subject", "metric", "value_m2", "parse_flag",
-                   "parser_version"),
+                   "parser_version", "metric_code"),
 }
 FETCH_COLUMNS = (
     "fetch_id", "run_id", "url", "final_url", "status", "fetched_at", "sha256", "encoding", "outcome", "error",
@@ -160,7 +160,7 @@ def _stage_rows(parsed: ParsedBriefing, briefing_id: str) -> dict[str, list[tupl
             briefing_id, m.turn_no, m.mention_no, _turn_speaker_id(turn) if turn else None, m.sentence,
             m.span.start, m.span.end, m.value_text, m.value, m.unit, m.unit_text, m.qualifier, m.kind,
             m.comparison, m.rank_scope, m.period_start, m.period_end, m.status, m.subject, m.metric,
-            m.value_m2, m.parse_flag, pv,
+            m.value_m2, m.parse_flag, pv, m.metric_code,
         ))
     rows = {"guests": guests, "turns": turns, "appearances": appearances, "qa_pairs": qa_pairs,
             "indicators": indicators}

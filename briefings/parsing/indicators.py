@@ -18,6 +18,7 @@ from typing import Sequence
 
 from briefings.models import Mention, Span, Turn
 from briefings.parsing.numerals import NumeralError, parse_number, parse_ordinal
+from briefings.parsing.vocabulary import metric_code_for
 
 __all__ = ["extract_mentions", "M2_PER_MU", "resolve_period"]
 
@@ -43,7 +44,7 @@ _SCAN = re.compile(
     r"(?P<rank>(?P<rverb>排名|位列|位居|居|排)(?P<scope>全省|全国|全市|全区|省内|国内)?"
     r"(?P<rnum>第(?:[0-9０-９]+|[一二三四五六七八九十]+))(?P<runit>位|名)?(?![0-9一二三四五六七八九十]|方阵|梯队|阵营|方队|批|档))"
     rf"|(?P<num>{_SIGN}{_AR_NUM}|{_CN_NUM}){_UNIT_NOTE}(?P<more>多|余)?"
-    r"(?P<unit>元|%|％|个百分点|亩)"
+    r"(?P<unit>美元|元|%|％|个百分点|亩)"
     rf"|(?P<cnum>{_AR_NUM})(?P<cmore>多|余)?(?P<classifier>{_COUNT_CLASSIFIERS})"
 )
 _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]*")
@@ -98,6 +99,9 @@ _NOISE = re.compile(
 )
 # 均 = "each" (均超百亿元), not the 均 of 人均, 平均, 均衡, 均价.
 _EACH = re.compile(r"(?<![人平])均(?![衡匀价])")
+# Nouns of measure that a list of subjects can share at its end (A、B销量均…).
+_MEASURE_TAIL = re.compile(r"(?:销量|销售量|销售额|交易额|产值|产量|营收|营业收入|增加值|利润|税收|投资)$")
+_NEW_PREFIX = re.compile(r"^(?:新增|新认定|认定|新进|新引进|引进|新)")
 _LEAD_WORDS = re.compile(r"^(?:其中|共计|共|累计|先后|总计|实现)+")
 _TAIL_WORDS = re.compile(
     r"(?:增长|增速|增幅|负增长|下降|减少|回落|下滑|降低|下跌|上升|提高|提升|增加|上涨|了"
@@ -186,6 +190,7 @@ def extract_mentions(transcript: str, turns: Sequence[Turn], event_date: date | 
                         metric=row.metric,
                         value_m2=row.value_m2,
                         parse_flag=row.parse_flag,
+                        metric_code=metric_code_for(row.metric),
                     )
                 )
     return mentions
@@ -313,6 +318,8 @@ def _value_of(match: re.Match[str]) -> tuple[int, int, Decimal | None, str, str,
         multiplier = re.search(r"[十百千]?[万亿]*$" if arabic else r"[万亿]*$", num).group(0)
         if unit_text == "元":
             unit, unit_text = "CNY", multiplier + "元"
+        elif unit_text == "美元":
+            unit, unit_text = "USD", multiplier + "美元"
         elif unit_text in "%％":
             unit = "percent"
         elif unit_text == "个百分点":
@@ -390,6 +397,9 @@ def _row_of(
         metric = suffix_noun
     elif unit == "CNY" and suffix_noun and re.search(r"(?:资金|经费|款)$", suffix_noun):
         metric = cleaned + suffix_noun
+    if metric in ("总数", "总量") and previous is not None and previous.unit == unit and previous.metric:
+        # 认定高新技术企业71家、总数达到149家: the total of what the previous value counted the new ones of
+        metric = _NEW_PREFIX.sub("", previous.metric) + metric
 
     # period and status come from text before the value (quotes blanked)
     before = plain[:head]
@@ -515,6 +525,16 @@ def _spread_each(row: _Row, prefix: str, rows: list[_Row], verb: str) -> list[_R
     before_jun, metric_here = parts[0], _clean(parts[-1])
     if "、" in before_jun:
         items = [_VERB_PREFIX.sub("", item).strip() for item in before_jun.split("、")]
+        if not metric_here and all(metric_code_for(_clean(item)) for item in items if item):
+            # 工业投资、技改投资均增长10%: the items are metrics, not subjects
+            subject = _REGION.match(items[0])
+            return [replace(row, subject=subject.group(0) if subject else row.subject,
+                            metric=_clean(_REGION.sub("", item))) for item in items if item]
+        head = _MEASURE_TAIL.search(items[-1]) if not metric_here and len(items) > 1 else None
+        if head and head.start() > 0 and not any(_MEASURE_TAIL.search(item) for item in items[:-1]):
+            # 抖音女装板块、希音跨境电商销量均排名全省第1: the last item's 销量 is the head of every item
+            items[-1] = items[-1][:head.start()]
+            metric_here = head.group(0)
         return [replace(row, subject=item, metric=metric_here or verb) for item in items if item]
     count = _N_ITEMS.search(before_jun)
     earlier = [r for r in rows if r.unit != "rank"]
