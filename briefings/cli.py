@@ -420,6 +420,9 @@ def sql(
 from briefings.cli_look import register as _register_look  # noqa: E402  (search, export, report)
 
 _register_look(app)
+from briefings.cli_ops import register as _register_ops  # noqa: E402  (doctor, alerts)
+
+_register_ops(app)
 
 
 def main() -> None:

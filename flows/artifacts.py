@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Sequence
 
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from briefings.pipeline import RunSummary
 
-__all__ = ["publish_run_artifacts", "publish_report_artifact", "summary_markdown"]
+__all__ = ["failure_details", "publish_run_artifacts", "publish_report_artifact", "summary_markdown"]
+
+_MAX_LISTED = 20  # failed pages named in a failure message (the briefings-pages artifact has all)
 
 
-def summary_markdown(summary: RunSummary) -> str:
-    """The run summary as Markdown: counts per outcome, table totals, data-quality results."""
+def summary_markdown(summary: RunSummary, notes: Sequence[str] = ()) -> str:
+    """The run summary as Markdown: ``notes`` (e.g. the browser mode), counts per outcome, table totals,
+    data-quality results."""
     lines = [
         f"## Run {summary.run_id}",
         "",
+        *[f"**{note}**" for note in notes],
+        *([""] if notes else []),
         "| loaded | unchanged | skipped | failed | blocked | requests |",
         "|---|---|---|---|---|---|",
         f"| {summary.count('loaded')} | {summary.count('unchanged')} | {summary.count('skipped')} "
@@ -32,8 +38,8 @@ def summary_markdown(summary: RunSummary) -> str:
     return "\n".join(lines)
 
 
-def publish_run_artifacts(summary: RunSummary) -> None:
-    """Create the ``briefings-pages`` table and ``briefings-summary`` markdown artifacts."""
+def publish_run_artifacts(summary: RunSummary, notes: Sequence[str] = ()) -> None:
+    """Create the ``briefings-pages`` table and ``briefings-summary`` markdown artifacts (``notes`` on top)."""
     create_table_artifact(
         key="briefings-pages",
         table=[
@@ -53,9 +59,33 @@ def publish_run_artifacts(summary: RunSummary) -> None:
     )
     create_markdown_artifact(
         key="briefings-summary",
-        markdown=summary_markdown(summary),
+        markdown=summary_markdown(summary, notes),
         description="Counts, table totals and data-quality results of this run.",
     )
+
+
+def failure_details(summary: RunSummary, notes: Sequence[str] = ()) -> str:
+    """Why the run failed, naming what failed: the flow's error message, hence the flow run's state message
+    and the alert's text.
+
+    Args:
+        summary: the failed run's summary.
+        notes: sentences added when a page was blocked (the browser mode and why).
+    Returns:
+        ``summary.failure_message()``, then one line per failed or blocked page (at most 20, then how many
+        more) and per failed error check.
+    """
+    lines = [summary.failure_message()]
+    for page in summary.failed[:_MAX_LISTED]:
+        error = f"{page.error_type}: {page.error}" if page.error_type else page.error or ""
+        lines.append(f"- {page.status} at {page.stage}: {page.url}: {error[:200]}")
+    if len(summary.failed) > _MAX_LISTED:
+        lines.append(f"- … and {len(summary.failed) - _MAX_LISTED} more (artifact briefings-pages)")
+    for c in summary.dq_errors:
+        lines.append(f"- check {c['check_name']} ({c['severity']}) failed: {c['details']}")
+    if summary.blocked:
+        lines.extend(notes)
+    return "\n".join(lines)
 
 
 def publish_report_artifact(warehouse_path: Path) -> None:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, Literal
 
 from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
 
+from briefings.doctor import resolve_browser
 from briefings.errors import RunFailedError
 from briefings.ids import briefing_id_for
 from briefings.pipeline import (
@@ -22,7 +23,7 @@ from briefings.pipeline import (
 )
 from briefings.progress import progress
 from briefings.settings import Settings
-from flows.artifacts import publish_report_artifact, publish_run_artifacts
+from flows.artifacts import failure_details, publish_report_artifact, publish_run_artifacts
 from flows.common import RESULTS_DIR, task_exception
 from tasks.checks import check
 from tasks.discover import discover, read_incremental_state
@@ -35,30 +36,37 @@ def collect(
     source: str | None = None,
     warehouse: str | None = None,
     full: bool = False,
-    browser: bool = False,
+    browser: Literal["auto"] | bool = False,
     live: bool = False,
     series_pattern: str | None = None,
 ) -> dict[str, Any]:
     """Collect the series' briefings from the portal (or the bundled snapshot) into the warehouse.
 
     Parameters mirror ``briefings collect``: ``source`` (first list page URL), ``warehouse`` (DuckDB
-    file), ``full`` (backfill: ignore the watermark), ``browser`` (solve challenges with Chromium),
+    file), ``full`` (backfill: ignore the watermark), ``browser`` (solve challenges with Chromium;
+    ``"auto"``: when Chromium and Playwright are present, and the summary says which),
     ``live`` (network instead of the snapshot), ``series_pattern`` (regex on list titles).
 
     Returns:
-        The run summary (``RunSummary.as_dict()``).
+        The run summary (``RunSummary.as_dict()``) plus ``browser_mode``, the sentence saying whether
+        the browser was used and why.
     Raises:
         RunFailedError: a page failed or was blocked, or an error-severity check failed; every good
             page was loaded first, and the summary is on ``exc.summary``.
     """
+    use_browser, browser_mode = resolve_browser(browser, Settings.from_env())
     settings = Settings.from_env(
-        source=source, warehouse_path=warehouse, full=full, browser=browser, live=live,
+        source=source, warehouse_path=warehouse, full=full, browser=use_browser, live=live,
         series_pattern=series_pattern,
     )
     config = settings.as_config()
     run_id = flow_run.id or new_run_id()
     started_at = datetime.now(timezone.utc)
     logger = get_run_logger()
+    if browser == "auto" and not use_browser:
+        logger.warning(browser_mode)
+    else:
+        logger.info(browser_mode)
 
     watermarks, validators = read_incremental_state(config)
     outcomes: list[PageOutcome] = []
@@ -106,15 +114,16 @@ def collect(
 
     summary: RunSummary = load(config, run_id, staged, records, outcomes)
     summary = check(config, summary, "collect", started_at)
-    publish_run_artifacts(summary)
+    publish_run_artifacts(summary, notes=[browser_mode])
     publish_report_artifact(settings.warehouse_path)
     for page in summary.failed:
         logger.error("%s %s at %s: %s: %s", page.status, page.url, page.stage, page.error_type, page.error)
     if summary.blocked and not settings.browser:
         logger.error(BLOCKED_ADVICE)
+    result = summary.as_dict() | {"browser_mode": browser_mode}
     if not summary.ok:
-        raise RunFailedError(summary.failure_message(), summary=summary.as_dict())
-    return summary.as_dict()
+        raise RunFailedError(failure_details(summary, notes=[browser_mode]), summary=result)
+    return result
 
 
 __all__ = ["collect"]

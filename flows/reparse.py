@@ -16,7 +16,7 @@ from briefings.errors import RunFailedError
 from briefings.pipeline import PageOutcome, Staged, archived_pages, failure_outcome, new_run_id
 from briefings.settings import Settings
 from briefings.progress import progress
-from flows.artifacts import publish_report_artifact, publish_run_artifacts
+from flows.artifacts import failure_details, publish_report_artifact, publish_run_artifacts
 from flows.common import RESULTS_DIR, task_exception
 from tasks.checks import check
 from tasks.load import load
@@ -61,7 +61,7 @@ def reparse(warehouse: str | None = None) -> dict[str, Any]:
     publish_run_artifacts(summary)
     publish_report_artifact(settings.warehouse_path)
     if not summary.ok:
-        raise RunFailedError(summary.failure_message(), summary=summary.as_dict())
+        raise RunFailedError(failure_details(summary), summary=summary.as_dict())
     return summary.as_dict()
 
 

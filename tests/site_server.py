@@ -2,8 +2,8 @@
 
 Serves the bundled snapshot's list pages and the real session-12 page at their real paths on
 127.0.0.1, plus a synthetic second session derived from the real page (marked （合成样本） in its
-title), with ETag / 304, a request log, and per-path injected failures (HTTP 500 for the first
-N requests). Run standalone for other processes: ``python -m tests.site_server PORT_FILE``.
+title), with ETag / 304, a request log, per-path injected failures (HTTP 500 for the first
+N requests) and per-path delays. Run standalone for other processes: ``python -m tests.site_server PORT_FILE``.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import sys
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -83,13 +84,15 @@ class SiteServer:
     ``fail_first[path] = n`` answers 500 to the first n requests of path;
     ``status_override[path] = (status, body)`` always answers that; ``guarded`` imitates the portal's
     JavaScript challenge on every path: without the clearance cookie a 412 page whose inline script
-    computes the cookie and reloads (``tests.loopback``'s guard), with it the page.
+    computes the cookie and reloads (``tests.loopback``'s guard), with it the page. ``delay_s[path]``
+    waits that many seconds before answering path (a slow portal).
     """
 
     pages: dict[str, bytes]
     fail_first: dict[str, int] = field(default_factory=dict)
     status_override: dict[str, tuple[int, bytes]] = field(default_factory=dict)
     guarded: bool = False
+    delay_s: dict[str, float] = field(default_factory=dict)
     log: list[Hit] = field(default_factory=list)
     port: int = 0
     _server: ThreadingHTTPServer | None = None
@@ -114,6 +117,8 @@ class SiteServer:
             def do_GET(self) -> None:
                 path = self.path.split("?", 1)[0]
                 inm = self.headers.get("If-None-Match")
+                if path in server.delay_s:
+                    time.sleep(server.delay_s[path])
                 with lock:
                     seen = sum(1 for h in server.log if h.path == path)
                     body = server.pages.get(path)

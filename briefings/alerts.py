@@ -1,0 +1,140 @@
+"""Alerts through Prefect's own mechanisms: a webhook notification block and an automation on flow-run states.
+
+``briefings alerts setup --webhook URL`` calls :func:`setup_alerts`. It saves a
+``CustomWebhookNotificationBlock`` named ``briefings-alerts`` and (re)creates the automation
+``briefings-alerts``. The automation fires once per flow run of ``collect`` or ``reparse`` that ends
+Failed, Crashed or TimedOut. A run ends Failed when a page failed or was blocked, or when a
+data-quality error check failed (``RunFailedError``). The flow puts the failed pages and checks into the
+state message, so the notification names them. The Prefect server sends the notification, not the
+flow run, so a crashed run is reported too.
+
+The webhook receives a JSON POST ``{"text": subject + "\\n" + body, "subject": …, "body": …}``. ``text``
+is what Slack- and Mattermost-style incoming webhooks read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from urllib.parse import urlsplit
+from uuid import UUID
+
+from briefings.doctor import ALERTS_NAME
+from briefings.errors import ConfigError
+
+__all__ = ["ALERT_EVENTS", "ALERT_FLOWS", "ALERT_SUBJECT", "ALERT_BODY", "AlertSetup", "setup_alerts", "remove_alerts"]
+
+ALERT_FLOWS = ("collect", "reparse")
+# state names, as in the events Prefect emits on every flow-run state change
+ALERT_EVENTS = ("prefect.flow-run.Failed", "prefect.flow-run.Crashed", "prefect.flow-run.TimedOut")
+ALERT_SUBJECT = (
+    "briefings: {{ flow.name }}{% if deployment %}/{{ deployment.name }}{% endif %} "
+    "run {{ flow_run.name }} ended {{ flow_run.state.name }}"
+)
+ALERT_BODY = (
+    "Flow run {{ flow_run.name }} ({{ flow_run.id }}) of {{ flow.name }}"
+    "{% if deployment %}/{{ deployment.name }}{% endif %} ended {{ flow_run.state.name }} "
+    "at {{ flow_run.state.timestamp }}.\n"
+    "{{ flow_run.state.message }}\n"
+    "Open the run: {{ flow_run|ui_url }}"
+)
+
+
+@dataclass(frozen=True)
+class AlertSetup:
+    """What :func:`setup_alerts` left on the server.
+
+    Attributes:
+        block_document_id: the notification block ``briefings-alerts``.
+        automation_id: the automation ``briefings-alerts``.
+        replaced: automations of that name deleted first (0 on a first setup).
+    """
+
+    block_document_id: UUID
+    automation_id: UUID
+    replaced: int
+
+
+def _require_server() -> str:
+    from prefect.settings import PREFECT_API_URL
+
+    api = PREFECT_API_URL.value()
+    if not api:
+        raise ConfigError("alerts live on a Prefect server: set PREFECT_API_URL (e.g. http://127.0.0.1:4300/api); "
+                          "see README, Operating it with Prefect")
+    return api
+
+
+def setup_alerts(webhook_url: str) -> AlertSetup:
+    """Save the webhook block and (re)create the automation; running it again replaces both, never duplicates.
+
+    Args:
+        webhook_url: absolute http(s) URL that receives the JSON POST.
+    Returns:
+        The ids on the server (``PREFECT_API_URL``).
+    Raises:
+        ConfigError: the URL is not absolute http(s), or PREFECT_API_URL is not set.
+        prefect.exceptions.PrefectHTTPStatusError, httpx.HTTPError: the server refused or did not answer.
+    """
+    parts = urlsplit(webhook_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(f"--webhook is not an absolute http(s) URL: {webhook_url!r}")
+    _require_server()
+    from prefect.automations import Automation
+    from prefect.blocks.notifications import CustomWebhookNotificationBlock
+    from prefect.client.orchestration import get_client
+    from prefect.events.actions import SendNotification
+    from prefect.events.schemas.automations import EventTrigger, Posture
+
+    block = CustomWebhookNotificationBlock(
+        name=ALERTS_NAME,
+        url=webhook_url,
+        method="POST",
+        json_data={"text": "{{subject}}\n{{body}}", "subject": "{{subject}}", "body": "{{body}}"},
+    )
+    block_id = block.save(ALERTS_NAME, overwrite=True)
+    replaced = remove_alerts(keep_block=True)
+    trigger = EventTrigger(
+        match={"prefect.resource.id": "prefect.flow-run.*"},
+        match_related={"prefect.resource.role": "flow", "prefect.resource.name": list(ALERT_FLOWS)},
+        expect=set(ALERT_EVENTS),
+        for_each={"prefect.resource.id"},
+        posture=Posture.Reactive,
+        threshold=1,
+        within=timedelta(0),
+    )
+    automation = Automation(
+        name=ALERTS_NAME,
+        description="One notification per briefings flow run that fails, crashes or times out "
+                    "(made by `briefings alerts setup`).",
+        trigger=trigger,
+        actions=[SendNotification(block_document_id=block_id, subject=ALERT_SUBJECT, body=ALERT_BODY)],
+    ).create()
+    with get_client(sync_client=True) as client:  # confirm it is there (create returns before reading back)
+        client.read_automation(automation.id)
+    return AlertSetup(block_document_id=block_id, automation_id=automation.id, replaced=replaced)
+
+
+def remove_alerts(*, keep_block: bool = False) -> int:
+    """Delete every automation named ``briefings-alerts`` (and the block, unless ``keep_block``).
+
+    Returns:
+        How many automations were deleted.
+    Raises:
+        ConfigError: PREFECT_API_URL is not set.
+    """
+    _require_server()
+    from prefect.client.orchestration import get_client
+    from prefect.exceptions import ObjectNotFound
+
+    with get_client(sync_client=True) as client:
+        existing = client.read_automations_by_name(ALERTS_NAME)
+        for automation in existing:
+            client.delete_automation(automation.id)
+        if not keep_block:
+            try:
+                block = client.read_block_document_by_name(ALERTS_NAME, "custom-webhook")
+                client.delete_block_document(block.id)
+            except ObjectNotFound:
+                pass
+    return len(existing)

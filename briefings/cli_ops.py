@@ -1,0 +1,98 @@
+"""The commands for operating the daily deployment: ``doctor`` and ``alerts setup`` / ``alerts remove``.
+
+``briefings.cli`` calls :func:`register` on its Typer ``app``. Exit codes follow ``briefings.cli``:
+0 ok, 1 a check failed (doctor) or the server refused, 2 bad flags or settings.
+"""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+
+import typer
+
+from briefings.errors import ConfigError
+
+__all__ = ["register"]
+
+EXIT_FAILED, EXIT_CONFIG = 1, 2  # as in briefings.cli
+
+
+class DoctorFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+_COLOURS = {"ok": typer.colors.GREEN, "warn": typer.colors.YELLOW, "fail": typer.colors.RED}
+
+
+def doctor(
+    no_launch: bool = typer.Option(False, "--no-launch", help="Do not start headless Chromium once."),
+    fmt: DoctorFormat = typer.Option(DoctorFormat.text, "--format", help="text or json."),
+) -> None:
+    """Check, before deploying, that Chromium, Playwright, the warehouse path, the data folder and the
+    Prefect API are usable; each problem comes with its fix. Exits 1 when a check fails (warnings do not).
+    """
+    from briefings.doctor import run_checks
+    from briefings.settings import Settings
+
+    try:
+        settings = Settings.from_env()
+    except ConfigError as exc:
+        typer.secho(str(exc), err=True, fg=typer.colors.RED)
+        raise typer.Exit(EXIT_CONFIG) from exc
+    checks = run_checks(settings, launch_browser=not no_launch)
+    if fmt is DoctorFormat.json:
+        typer.echo(json.dumps([c.as_dict() for c in checks], ensure_ascii=False, indent=2))
+    else:
+        width = max(len(c.name) for c in checks)
+        for c in checks:
+            typer.secho(f"{c.status:<4}  {c.name:<{width}}  {c.detail}", fg=_COLOURS[c.status])
+            if c.fix:
+                typer.echo(f"      {'':<{width}}  fix: {c.fix}")
+    if any(c.status == "fail" for c in checks):
+        raise typer.Exit(EXIT_FAILED)
+
+
+alerts_app = typer.Typer(no_args_is_help=True, help="Notify a person when a run fails (Prefect automation + webhook).")
+
+
+@alerts_app.command("setup")
+def alerts_setup(
+    webhook: str = typer.Option(..., "--webhook", help="URL that receives a JSON POST per failed run."),
+) -> None:
+    """Create (or replace) the webhook block and the automation `briefings-alerts` on the Prefect server.
+
+    One notification per run of collect or reparse that ends Failed (pages failed or blocked, or a
+    data-quality error check failed), Crashed or TimedOut; it names the run, what failed and the
+    run's link in the UI. Needs PREFECT_API_URL.
+    """
+    from briefings.alerts import ALERT_EVENTS, setup_alerts
+
+    try:
+        made = setup_alerts(webhook)
+    except ConfigError as exc:
+        typer.secho(str(exc), err=True, fg=typer.colors.RED)
+        raise typer.Exit(EXIT_CONFIG) from exc
+    events = ", ".join(e.rsplit(".", 1)[-1] for e in ALERT_EVENTS)
+    typer.echo(f"automation briefings-alerts {made.automation_id}: on {events} flow runs of collect and reparse, "
+               f"POST to {webhook}" + (f" (replaced {made.replaced})" if made.replaced else ""))
+
+
+@alerts_app.command("remove")
+def alerts_remove() -> None:
+    """Delete the automation and the webhook block `briefings-alerts`."""
+    from briefings.alerts import remove_alerts
+
+    try:
+        removed = remove_alerts()
+    except ConfigError as exc:
+        typer.secho(str(exc), err=True, fg=typer.colors.RED)
+        raise typer.Exit(EXIT_CONFIG) from exc
+    typer.echo(f"removed {removed} automation(s) briefings-alerts")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``doctor`` and the ``alerts`` group to ``app``."""
+    app.command("doctor")(doctor)
+    app.add_typer(alerts_app, name="alerts")
