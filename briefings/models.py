@@ -15,11 +15,14 @@ from typing import Any, Literal
 Role = Literal["host", "guest", "journalist"]
 Outcome = Literal["ok", "not_modified", "blocked", "failed"]
 Template = Literal["classic", "article", "text"]
+ExtraKind = Literal["lead", "narration", "tail"]
 
 __all__ = [
     "Role",
     "Outcome",
     "Template",
+    "ExtraKind",
+    "Extra",
     "ListEntry",
     "ListPage",
     "Position",
@@ -85,6 +88,24 @@ class Span:
     def cut(self, text: str) -> str:
         """Return ``text[start:end]``."""
         return text[self.start : self.end]
+
+
+@dataclass(frozen=True)
+class Extra:
+    """A stretch of the transcript that is no one's speech, recorded rather than dropped.
+
+    Attributes:
+        kind: ``lead`` (the preamble before the first speaker label: a title line, a ``来源：…``
+            line, ``导读``, the lead paragraph), ``narration`` (a line such as ``（播放宣传片）`` or
+            ``【现场提问】``) or ``tail`` (the site's matter after the last turn: ``推荐文章``,
+            ``责任编辑：…``, ``扫一扫``, ``【打印】【关闭】``, a table residue ``|``).
+        span: where it stands in the briefing's transcript.
+        text: ``span.cut(transcript)``.
+    """
+
+    kind: ExtraKind
+    span: Span
+    text: str
 
 
 @dataclass(frozen=True)
@@ -213,6 +234,8 @@ class Briefing:
         summary: the 内容 item, as published.
         content_source: ``ContentSource`` meta, where present.
         template: which page layout was parsed: ``classic``, ``article`` or ``text``.
+        lead: the preamble before the first speaker label (title line, ``来源`` line, ``导读``,
+            lead paragraph), its lines joined by ``\\n``; None when the transcript opens with a label.
     """
 
     url: str | None
@@ -225,6 +248,7 @@ class Briefing:
     summary: str | None
     content_source: str | None = None
     template: Template = "classic"
+    lead: str | None = None
 
 
 @dataclass(frozen=True)
@@ -240,6 +264,8 @@ class ParsedBriefing:
         qa_pairs: each journalist question with its answering turn.
         mentions: indicator mentions, in text order (empty until extraction ran).
         parser_version: version of the parsing code that made these rows.
+        extras: the lead, narration and tail spans, in transcript order; with the turns (their
+            label_span and span) they cover every non-blank character of the transcript once.
     """
 
     briefing: Briefing
@@ -249,6 +275,7 @@ class ParsedBriefing:
     qa_pairs: tuple[QAPair, ...] = ()
     mentions: tuple[Mention, ...] = ()
     parser_version: str = ""
+    extras: tuple[Extra, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from typing import Any
 
 from briefings.models import (
     Briefing,
+    Extra,
     Guest,
     Mention,
     ParsedBriefing,
@@ -100,6 +101,10 @@ def load_parsed(data: bytes) -> ParsedBriefing:
             qa_pairs=tuple(QAPair(**q) for q in obj["qa_pairs"]),
             mentions=mentions,
             parser_version=obj["parser_version"],
+            extras=tuple(
+                Extra(kind=x["kind"], span=Span(x["span"]["start"], x["span"]["end"]), text=x["text"])
+                for x in obj.get("extras", ())
+            ),
         )
     except (KeyError, TypeError, json.JSONDecodeError) as exc:
         raise ValueError(f"not a staged briefing: {exc}") from exc

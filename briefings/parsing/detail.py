@@ -20,20 +20,19 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from briefings.errors import ParseError
 from briefings.models import Briefing, Guest, ParsedBriefing, Template
-from briefings.parsing.segment import segment_turns
+from briefings.parsing.segment import label_head, segment_transcript
 from briefings.parsing.speakers import (
     genders_from_intro,
     guests_from_labels,
     intro_labels,
-    is_host_placeholder,
-    journalist_outlet,
-    looks_like_official_label,
-    names_known_person,
+    invitation_labels,
     parse_guests,
+    parse_label,
+    read_label,
 )
 from briefings.parsing.text import clean_line, cn_int, parse_date, split_lines
 
-__all__ = ["PARSER_VERSION", "parse_html", "parse_text", "briefing_facts_from_title"]
+__all__ = ["PARSER_VERSION", "parse_html", "parse_text", "briefing_facts_from_title", "date_in_text"]
 
 PARSER_VERSION = "2024.2"
 
@@ -145,16 +144,16 @@ def _read_item(line: str, front: _Front) -> bool:
 
 def _starts_with_label(line: str, names: Sequence[str]) -> bool:
     """Whether ``line`` opens with something that reads as a speaker label (for front matter ends)."""
-    head = re.split(r"[：:]", line, maxsplit=1)
-    if len(head) < 2:
+    found = label_head(line)
+    if found is None:
         return False
-    label = clean_line(head[0])
-    return (
-        journalist_outlet(label) is not None
-        or looks_like_official_label(label)
-        or names_known_person(label, names)
-        or is_host_placeholder(label)
-    )
+    head, _, body_start = found
+    return read_label(head, names, alone=body_start >= len(line)) is not None
+
+
+def _is_title_like(line: str) -> bool:
+    """Whether ``line`` can be a page title: short, no sentence inside, no sentence-final mark."""
+    return len(line) <= 100 and not re.search(r"[。！？!?]", line)
 
 
 def _split_front_matter(lines: list[str], front: _Front, *, allow_title: bool) -> list[str]:
@@ -186,6 +185,7 @@ def _split_front_matter(lines: list[str], front: _Front, *, allow_title: bool) -
             and not front.times
             and front.guest_line is None
             and not _starts_with_label(line, names)
+            and _is_title_like(line)
         ):
             front.title = line
             index += 1
@@ -194,28 +194,98 @@ def _split_front_matter(lines: list[str], front: _Front, *, allow_title: bool) -
     return lines[index:]
 
 
-def _guests_from_intro(transcript: str) -> tuple[Guest, ...]:
-    """Guests from the host's 出席…有 list, for pages without a 嘉宾 item."""
-    return guests_from_labels(label for label, _ in intro_labels(transcript))
+def _guests_from_text(front: _Front, transcript: str) -> tuple[Guest, ...]:
+    """Guests of the 嘉宾 item; else of the host's roster (出席…有：); else of the invitation (邀请…)."""
+    if front.guest_line:
+        guests = parse_guests(front.guest_line)
+        if guests:
+            return guests
+    guests = guests_from_labels(label for label, _ in intro_labels(transcript))
+    if guests:
+        return guests
+    invited = invitation_labels(transcript)
+    guests = guests_from_labels(label for label, _ in invited)
+    genders = {
+        parse_label(label)[0]: ("female" if honorific == "女士" else "male") for label, honorific in invited if honorific
+    }
+    return tuple(replace(g, gender=genders.get(g.name)) for g in guests)
+
+
+_DAY_OF_TODAY = re.compile(r"今\s*[(（]\s*(\d{1,2})\s*[)）]\s*日")
+_MONTH_DAY = re.compile(r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
+
+
+def date_in_text(text: str | None, publish_date: date | None) -> date | None:
+    """The first date a lead or title gives for the briefing, the year (and month) from ``publish_date``.
+
+    Args:
+        text: a lead (``今(20)日14:30，…``, ``3月20日10时，…``, ``2024年3月20日上午…``) or a title.
+        publish_date: the page's publication date; supplies the year of ``3月20日`` (the year before
+            when that date would fall after publication) and the month and year of ``今(20)日``.
+    Returns:
+        The date, None when the text gives none or the missing parts are unknown.
+    """
+    if not text:
+        return None
+    full = parse_date(text)
+    month_day = _MONTH_DAY.search(text)
+    today = _DAY_OF_TODAY.search(text)
+    candidates: list[tuple[int, date]] = []
+    if full is not None:
+        at = re.search(r"\d{4}\s*[-年/.]", text)
+        candidates.append((at.start() if at else 0, full))
+    if month_day is not None:
+        year = int(month_day.group(1)) if month_day.group(1) else (publish_date.year if publish_date else None)
+        if year is not None:
+            try:
+                found = date(year, int(month_day.group(2)), int(month_day.group(3)))
+            except ValueError:
+                found = None
+            if found is not None and not month_day.group(1) and publish_date and found > publish_date:
+                found = found.replace(year=found.year - 1) if (found.month, found.day) != (2, 29) else None
+            if found is not None:
+                candidates.append((month_day.start(), found))
+    if today is not None and publish_date is not None:
+        try:
+            day = int(today.group(1))
+            found = publish_date.replace(day=day)
+            if found > publish_date:  # 今(30)日 published on the 1st of the next month
+                month = publish_date.month - 1 or 12
+                found = date(publish_date.year - (month == 12), month, day)
+            candidates.append((today.start(), found))
+        except ValueError:
+            pass
+    return min(candidates, key=lambda c: c[0])[1] if candidates else None
+
+
+_SOURCE_LINE = re.compile(r"^(?:文章|信息)?来源\s*[：:]\s*(?P<source>[^\s\d][^\s]*)?")
 
 
 def _assemble(
     front: _Front, transcript_lines: list[str], url: str | None, template: Template
 ) -> ParsedBriefing:
     """Segment the transcript and build the ParsedBriefing from the collected facts."""
-    guests = parse_guests(front.guest_line) if front.guest_line else ()
-    if not guests:
-        guests = _guests_from_intro("\n".join(transcript_lines))
-    transcript, turns, qa_pairs = segment_turns(transcript_lines, guests, url=url)
+    guests = _guests_from_text(front, "\n".join(split_lines("\n".join(transcript_lines))))
+    segmented = segment_transcript(transcript_lines, guests, url=url, title=front.title or None)
+    transcript, turns, qa_pairs = segmented.transcript, segmented.turns, segmented.qa_pairs
     if not turns:
         raise ParseError("no speaker turns", url=url, missing="turns")
     genders = genders_from_intro(transcript, [g.name for g in guests])
-    guests = tuple(replace(g, gender=genders.get(g.name)) for g in guests)
+    guests = tuple(replace(g, gender=genders.get(g.name, g.gender)) for g in guests)
+    lead = segmented.lead
     series, session_no, city = briefing_facts_from_title(front.title)
-    event_date: date | None = parse_date(front.times[-1]) if front.times else None
     publish_date = parse_date(front.publish_text)
     if publish_date is None and len(front.times) > 1:
         publish_date = parse_date(front.times[0])
+    content_source = front.content_source
+    for line in (lead or "").split("\n"):
+        source = _SOURCE_LINE.match(line)
+        if source:
+            publish_date = publish_date or parse_date(line)
+            content_source = content_source or source.group("source")
+    event_date: date | None = parse_date(front.times[-1]) if front.times else None
+    if event_date is None:
+        event_date = date_in_text(lead, publish_date) or date_in_text(front.title, publish_date)
     briefing = Briefing(
         url=url,
         title=front.title,
@@ -225,8 +295,9 @@ def _assemble(
         event_date=event_date,
         publish_date=publish_date,
         summary=front.summary or None,
-        content_source=front.content_source,
+        content_source=content_source,
         template=template,
+        lead=lead,
     )
     return ParsedBriefing(
         briefing=briefing,
@@ -235,6 +306,7 @@ def _assemble(
         turns=tuple(turns),
         qa_pairs=tuple(qa_pairs),
         parser_version=PARSER_VERSION,
+        extras=tuple(segmented.extras),
     )
 
 

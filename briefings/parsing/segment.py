@@ -1,86 +1,236 @@
-"""Split a briefing's transcript paragraphs into speaker turns and question/answer pairs (pure)."""
+"""Split a briefing's transcript paragraphs into speaker turns, lead, narration and tail (pure).
+
+Every line of the transcript ends up in exactly one place: a turn (its label and text), the
+lead (the preamble before the first label), a narration span (``（播放宣传片）``) or the tail (the
+site's matter after the last turn). Nothing is dropped; the shapes are listed in docs/transcripts.md.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from briefings.errors import ParseError
-from briefings.models import Guest, QAPair, Role, Span, Turn
+from briefings.models import Extra, ExtraKind, Guest, Position, QAPair, Role, Span, Turn
 from briefings.parsing.speakers import (
+    LabelRead,
     genders_from_intro,
+    host_from_text,
     intro_labels,
-    is_host_placeholder,
-    journalist_outlet,
+    invitation_labels,
     looks_like_official_label,
-    names_known_person,
     parse_label,
+    read_label,
     speaker_id_for,
 )
 from briefings.parsing.text import clean_line, split_lines
 
-__all__ = ["segment_turns"]
+__all__ = ["Segmentation", "segment_transcript", "segment_turns", "label_head", "UNKNOWN_JOURNALIST_ID"]
 
-# A label candidate: the text before the first colon of a line, at most 48 code points.
-_LABEL_PREFIX = re.compile(r"^(?P<label>[^：:\n]{1,48}?)[ \t\u3000\xa0]*[：:][ \t\u3000\xa0\u2002\u2003]*")
-_SENTENCE_MARKS = re.compile(r"[，,。！？!?；;“”\"]")
+# speaker ids of speakers a label does not name (``记者：``, ``问：``, ``答：``)
+UNKNOWN_JOURNALIST_ID = "journalist@unknown"
+UNKNOWN_GUEST_ID = "guest@unknown"
+
+_SPACE = " \t\u3000\xa0\u2002\u2003"
+_SENTENCE_END = re.compile(r"[。！？!?…]|[。！？!?][”\"]?$")
+_OPEN, _CLOSE = "(（【[〔［", ")）】]〕］"
+_BRACKETED = re.compile(r"^(?:[(（【\[〔［][^()（）【】\[\]〔〕［］]{1,40}[)）】\]〕］][ \t\u3000]*)+")
+_NUMBERING = re.compile(r"^[(（【\[〔［][\s0-9０-９一二三四五六七八九十百零〇a-zA-Zａ-ｚＡ-Ｚ]+[)）】\]〕］]$")
+# Site matter after the last turn (a whole line each).
+_TAIL_LINE = re.compile(
+    r"^(?:推荐文章|热点文章|相关文章|相关阅读|相关新闻|延伸阅读|热点推荐|推荐阅读|猜你喜欢|热门文章|精彩推荐|"
+    r"扫一扫.*|分享到.*|分享[：:].*|上一篇.*|下一篇.*|【?打印(?:本页|此页)?】?.*|【?关闭(?:窗口|本页)?】?.*|"
+    r"(?:责任)?编辑\s*[：:].*|责编\s*[：:].*|(?:文章|信息)?来源\s*[：:].*|[|｜\s]+|返回顶部|【?字[体号].*|"
+    r"(?:【[^】]{1,8}】\s*)+)$"
+)
+# Site matter that ends the transcript even if a label-like line follows (recommended articles).
+_STRONG_TAIL = re.compile(
+    r"^(?:推荐文章|热点文章|相关文章|相关阅读|相关新闻|延伸阅读|热点推荐|推荐阅读|猜你喜欢|热门文章|精彩推荐|"
+    r"扫一扫.*|责任编辑\s*[：:].*|【打印(?:本页|此页)?】.*|【关闭(?:窗口|本页)?】.*)$"
+)
+# A table residue ``|`` left at the end of the last line by a copy (``…谢谢大家! |``).
+_TRAILING_RESIDUE = re.compile(r"[ \t\u3000\xa0]+[|｜][|｜ \t\u3000\xa0]*$")
+# Keys of preamble lines (``来源：四川发布 2024-10-20 14:08``); a head ending in 电/讯/消息 is a dateline.
+_PREAMBLE_KEYS = frozenset(
+    "来源 文章来源 信息来源 发布时间 发布日期 时间 日期 地点 导读 编者按 主题 摘要 作者 编辑 责任编辑 责编 字号 字体 "
+    "浏览 浏览次数 点击 点击数 阅读 阅读量 发布机构 发布单位 主办 承办 嘉宾 出席 出席嘉宾 内容 关键词 核心提示 提要 "
+    "视频 图片 发布人 发布者 分享 标题 题目 副标题 栏目 网址 链接 背景".split()
+)
 
 
 @dataclass(frozen=True)
-class _Label:
-    """A speaker label found at the start of line ``line_no``; offsets are within the line."""
+class _Hit:
+    """A speaker label found on one line; offsets are within the line."""
 
     line_no: int
-    label: str
-    label_end: int  # end of the label text (before the colon)
+    label: str  # as written, without its colon
+    label_start: int
+    label_end: int
     body_start: int  # first character after the colon and its spaces
+    read: LabelRead
 
 
-def _find_label(line_no: int, line: str, names: Sequence[str], host: str | None, first: bool) -> _Label | None:
-    """The label at the start of ``line`` if it names a known person, the host or ``<outlet>记者``."""
-    match = _LABEL_PREFIX.match(line)
-    if not match:
+@dataclass
+class _Identity:
+    role: Role
+    speaker: str
+    name: str
+    outlet: str | None
+    positions: tuple[Position, ...]
+    speaker_id: str
+
+
+@dataclass
+class _Open:
+    """A turn being built: its label, identity and the transcript range of its text so far."""
+
+    hit: _Hit
+    who: _Identity
+    start: int | None = None  # start of the text (absolute), None until a text line is added
+    end: int | None = None
+
+
+@dataclass(frozen=True)
+class Segmentation:
+    """A transcript split into turns, lead, narration and tail.
+
+    Attributes:
+        transcript: the lines stripped of outer whitespace, joined by ``\\n`` (the stored text).
+        turns: turn_no from 1; ``text == span.cut(transcript)``, ``label == label_span.cut(transcript)``.
+        qa_pairs: each journalist turn with the guest turn right after it.
+        extras: lead, narration and tail spans in transcript order (``text == span.cut(transcript)``).
+        host: the host's label as the text gives it (first label or ``由…主持``), None if unknown.
+    """
+
+    transcript: str
+    turns: list[Turn]
+    qa_pairs: list[QAPair]
+    extras: list[Extra] = field(default_factory=list)
+    host: str | None = None
+
+    @property
+    def lead(self) -> str | None:
+        """The lead's text (its spans joined by ``\\n``), None when the transcript opens with a label."""
+        parts = [e.text for e in self.extras if e.kind == "lead"]
+        return "\n".join(parts) if parts else None
+
+
+def label_head(line: str) -> tuple[str, int, int] | None:
+    """The text before the first colon of ``line`` that could be a label: (head, head_end, body_start).
+
+    A colon between two digits (``14:30``) is a time, not a label's colon. Heads longer than 48
+    code points are none. head_end is where the head's text ends (before spaces and the colon);
+    body_start is the first character after the colon and the spaces that follow it.
+    """
+    for match in re.finditer(r"[：:]", line[:60]):
+        at = match.start()
+        if at and at + 1 < len(line) and line[at - 1].isdigit() and line[at + 1].isdigit():
+            continue
+        head = line[:at].rstrip(_SPACE)
+        if not head or len(head) > 48:
+            return None
+        body_start = at + 1
+        while body_start < len(line) and line[body_start] in _SPACE:
+            body_start += 1
+        return head, len(head), body_start
+    return None
+
+
+def _is_narration(line: str) -> bool:
+    """Whether the whole line is bracketed stage matter: ``（播放宣传片）``, ``【现场提问】``."""
+    match = _BRACKETED.match(line)
+    return bool(match) and match.end() == len(line) and not _NUMBERING.match(line)
+
+
+def _find_label(line_no: int, line: str, names: Sequence[str], text: str) -> _Hit | None:
+    """The speaker label at the start of ``line`` (after a bracketed narration prefix), or None."""
+    prefix = _BRACKETED.match(line)
+    offset = prefix.end() if prefix and not _NUMBERING.match(line[: prefix.end()].rstrip(_SPACE)) else 0
+    found = label_head(line[offset:])
+    if found is None:
         return None
-    label = clean_line(match.group("label"))
-    if not label or _SENTENCE_MARKS.search(label):
+    head, head_end, body_start = found
+    alone = body_start >= len(line) - offset
+    read = read_label(head, names, alone=alone, text=text)
+    if read is None:
         return None
-    is_label = (
-        journalist_outlet(label) is not None
-        or (host is not None and label == host)
-        or names_known_person(label, names)
-        or (first and (looks_like_official_label(label) or is_host_placeholder(label)))
-    )
-    if not is_label:
-        return None
-    label_end = match.start("label") + len(label)  # lines are cleaned: no leading whitespace
-    return _Label(line_no, label, label_end, match.end())
+    label_end, body = offset + head_end, offset + body_start
+    if read.kind == "host" and not read.name and not alone:
+        # 主持人：福建省委宣传部对外新闻处处长柯宜达 女士们、先生们… (the host's office inline)
+        office = re.match(rf"^([^\s，,。！？!?；;：:“”\"]{{3,40}})[{_SPACE}]+(?=\S)", line[body:])
+        if office and looks_like_official_label(office.group(1)):
+            name, _ = parse_label(office.group(1), names)
+            read = LabelRead("host", name, office.group(1))
+            label_end = body + len(office.group(1))
+            body += office.end()
+    return _Hit(line_no, line[offset:label_end], offset, label_end, body, read)
 
 
-def segment_turns(
-    paragraphs: Sequence[str], guests: Sequence[Guest], *, url: str | None = None
-) -> tuple[str, list[Turn], list[QAPair]]:
-    """Split a briefing's transcript paragraphs into speaker turns, in page order.
+def _lead_line_refused(line: str, title: str | None) -> str | None:
+    """The head of a preamble line that opens like a speaker label we cannot read, else None.
+
+    ``根据安排：今天举行新闻发布会。`` reads as ``<someone>：<speech>``; whether it is a lead or a
+    speaker we do not know cannot be told, so such a transcript is refused rather than guessed.
+    """
+    if title and clean_line(line) == clean_line(title):
+        return None
+    found = label_head(line)
+    if found is None:
+        return None
+    head = found[0]
+    body = line[found[2] :]
+    if len(head) > 10 or re.search(r"[，,。！？!?；;“”\"\d\s]", head) or head in _PREAMBLE_KEYS:
+        return None
+    if head.endswith(("电", "讯", "消息", "报道", "稿")) or head.startswith(("【", "[")):
+        return None
+    return head if _SENTENCE_END.search(body) else None
+
+
+def _known_names(transcript: str, guests: Sequence[Guest]) -> tuple[list[str], str | None, dict[str, str]]:
+    """(names introduced in the text, the host's label from ``由…主持``, genders from 女士/先生)."""
+    guest_names = [g.name for g in guests]
+    intro = intro_labels(transcript)
+    invited = invitation_labels(transcript)
+    host = host_from_text(transcript)
+    labels = [label for label, _ in intro] + [label for label, _ in invited] + ([host] if host else [])
+    names = [n for n in dict.fromkeys([*guest_names, *(parse_label(label, guest_names)[0] for label in labels)]) if n]
+    genders = genders_from_intro(transcript, names)
+    for label, honorific in invited:
+        name = parse_label(label, names)[0]
+        if name and honorific and name not in genders:
+            genders[name] = "female" if honorific == "女士" else "male"
+    return names, host, genders
+
+
+def segment_transcript(
+    paragraphs: Sequence[str], guests: Sequence[Guest], *, url: str | None = None, title: str | None = None
+) -> Segmentation:
+    """Split a briefing's transcript paragraphs into turns, lead, narration and tail, in page order.
 
     Args:
         paragraphs: the 发布会实录 paragraphs after the 时间/嘉宾/内容 block, as published; a paragraph
             holding ``\\n`` (a ``<br>``) is split into lines; empty lines are dropped.
-        guests: people of the 嘉宾 line, in listed order (may be empty: the host's introduction
-            ``出席…有：…女士；…先生`` then names the speakers).
+        guests: people of the 嘉宾 line, or of the host's roster or the lead's invitation, in order
+            (may be empty: the roster ``出席…有：…女士；…先生`` then names the speakers).
         url: the page, for errors.
+        title: the page title, so that a preamble line repeating it is taken as lead.
     Returns:
-        (transcript, turns, qa_pairs). transcript: the lines stripped of outer whitespace (incl.
-        &nbsp; &ensp; \\u3000) joined by ``\\n``. turns: turn_no from 1, ``text == span.cut(transcript)``
-        and ``label == label_span.cut(transcript)``. qa_pairs: each journalist turn with the guest
-        turn right after it.
+        The Segmentation. Lines before the first label are the lead (narration lines among them are
+        narration); a whole-line bracketed line (``（播放宣传片）``) is narration and ends the turn
+        (text after it without a label continues the same speaker in a new turn); from the first
+        site-matter line after which no label follows (``推荐文章``, ``责任编辑：…``) to the end is the
+        tail, as is a residue ``|`` at the end of the last line. Consecutive labels of the same
+        speaker (the label repeated before every paragraph) make one turn whose text holds the
+        repeated labels as written.
     Raises:
-        ParseError: no paragraphs, or the first line is no recognisable speaker label.
-    Source: officials' labels stand alone on a line ending in a colon (full or half width);
-        journalists' (``湖北日报记者：企业是…``) are inline. The first speaker, not in 嘉宾, is the host.
-        A line is a label only if the text before its first colon (no sentence punctuation) names a
-        guest or introduced person by the end (after a title word, or alone), equals the host's
-        label or reads ``<outlet>记者``; the first line may also be an unknown official's label
-        (``<organisation><title><name>``) or ``主持人``.
+        ParseError: no paragraphs (missing ``transcript paragraphs``); no speaker label at all, or a
+            preamble line that opens like a label no rule reads (``speaker label before the first
+            paragraph``); a single turn whose text holds further label-like lines (``speaker labels``).
+    Source: labels are recognised from the label itself (``speakers.read_label``): 主持人, 记者, 问/答,
+        a title word before a name, a known name. The first label that is not a journalist's or a
+        guest's is the host (unless ``主持人`` labels or ``由…主持`` name someone else); a
+        ``主持人`` label is always the host.
     """
     lines = [line for paragraph in paragraphs for line in split_lines(paragraph)]
     if not lines:
@@ -92,82 +242,248 @@ def segment_turns(
         offsets.append(position)
         position += len(line) + 1
 
+    names, hosted_by, genders = _known_names(transcript, guests)
     guest_names = [g.name for g in guests]
-    intro = intro_labels(transcript)
-    intro_names = [parse_label(label, guest_names)[0] for label, _ in intro]
-    names = [n for n in dict.fromkeys([*guest_names, *intro_names]) if n]
-    genders = genders_from_intro(transcript, names)
-
-    first = _find_label(0, lines[0], names, None, first=True)
-    if first is None:
+    known = list(names)
+    hits: dict[int, _Hit] = {}
+    narration: set[int] = set()
+    for line_no, line in enumerate(lines):
+        if _is_narration(line):
+            narration.add(line_no)
+            continue
+        hit = _find_label(line_no, line, known, transcript)
+        if hit is not None:
+            hits[line_no] = hit
+            if hit.read.name and hit.read.name not in known and hit.read.kind in ("person", "host"):
+                known.append(hit.read.name)  # later the name alone (肖敏：) is a label too
+    if not hits:
         raise ParseError(
             f"no speaker label before the first paragraph: {lines[0][:40]!r}",
             url=url,
             missing="speaker label before the first paragraph",
         )
-    host_label: str | None = None
-    host_name: str | None = None
-    first_name, _ = parse_label(first.label, names)
-    if journalist_outlet(first.label) is None and first_name not in guest_names:
-        host_label, host_name = first.label, first_name
+    first = min(hits)
+    for line_no in range(first):
+        refused = None if line_no in narration else _lead_line_refused(lines[line_no], title)
+        if refused is not None:
+            raise ParseError(
+                f"no speaker label before the first paragraph: {lines[line_no][:40]!r} opens like a label "
+                f"({refused!r}) that names no speaker we recognise",
+                url=url,
+                missing="speaker label before the first paragraph",
+            )
+    last_label = max(hits)
+    strong = next((n for n in range(first + 1, len(lines)) if _STRONG_TAIL.match(lines[n])), len(lines))
+    weak = next(
+        (n for n in range(last_label + 1, len(lines)) if n not in narration and _TAIL_LINE.match(lines[n])),
+        len(lines),
+    )
+    tail_from = min(strong, weak)
 
-    # later the host may be labelled by name only (黄勤：)
-    known = [*names, host_name] if host_name else names
-    labels = [first]
-    for line_no in range(1, len(lines)):
-        found = _find_label(line_no, lines[line_no], known, host_label, first=False)
-        if found is not None:
-            labels.append(found)
+    identify = _Identifier(hits, first, guests, guest_names, known, hosted_by, genders)
+    extras: list[tuple[ExtraKind, int, int]] = []
+    turns_built: list[_Open] = []
 
-    guest_by_name = {g.name: g for g in guests}
-    host_id: str | None = None
+    def add_extra(kind: ExtraKind, start: int, end: int) -> None:
+        if extras and extras[-1][0] == kind and transcript[extras[-1][2] : start].strip() == "":
+            extras[-1] = (kind, extras[-1][1], end)
+        else:
+            extras.append((kind, start, end))
+
+    for line_no in range(first):
+        start = offsets[line_no]
+        add_extra("narration" if line_no in narration else "lead", start, start + len(lines[line_no]))
+
+    current: _Open | None = None
+    last: _Open | None = None
+    content_end = tail_from
+    residue = _TRAILING_RESIDUE.search(lines[content_end - 1])
+    if residue is not None and residue.start() == 0:
+        residue = None
+    for line_no in range(first, content_end):
+        line = lines[line_no]
+        start, end = offsets[line_no], offsets[line_no] + len(line)
+        if line_no == content_end - 1 and residue is not None:
+            end = start + residue.start()
+        if line_no in narration:
+            current = None
+            add_extra("narration", start, end)
+            continue
+        hit = hits.get(line_no)
+        if hit is not None:
+            if hit.label_start:
+                add_extra("narration", start, start + len(line[: hit.label_start].rstrip(_SPACE)))
+                current = None
+            who = identify(hit)
+            if current is not None and _same_speaker(current, hit, who):
+                current.end = end  # the label repeated before the next paragraph: same turn
+                continue
+            current = _Open(hit, who)
+            turns_built.append(current)
+            last = current
+            if hit.body_start < len(line):
+                current.start, current.end = start + hit.body_start, end
+            continue
+        if current is None:
+            assert last is not None
+            if last.start is None:
+                current = last  # label alone, then narration, then its text
+            else:
+                current = _Open(last.hit, last.who)  # the same speaker goes on after narration
+                turns_built.append(current)
+        if current.start is None:
+            current.start = start
+        current.end = end
+    if residue is not None:
+        pipe = residue.start() + len(residue.group(0)) - len(residue.group(0).lstrip(_SPACE))
+        add_extra("tail", offsets[content_end - 1] + pipe, offsets[content_end - 1] + len(lines[content_end - 1]))
+    if tail_from < len(lines):
+        add_extra("tail", offsets[tail_from], len(transcript))
+
     turns: list[Turn] = []
-    for index, found in enumerate(labels):
-        line_start = offsets[found.line_no]
-        last_line = (labels[index + 1].line_no if index + 1 < len(labels) else len(lines)) - 1
-        end = offsets[last_line] + len(lines[last_line])
-        if found.body_start < len(lines[found.line_no]):
-            start = line_start + found.body_start  # inline label
-        else:
-            start = min(line_start + len(lines[found.line_no]) + 1, end)  # label alone on its line
-        start = min(start, end)
-        outlet = journalist_outlet(found.label)
-        name, positions = parse_label(found.label, known)
-        role: Role
-        if outlet is not None:
-            role, speaker = "journalist", found.label
-        elif host_label is not None and (found.label == host_label or (host_name and name == host_name)):
-            role, speaker = "host", name
-        else:
-            role, speaker = "guest", name
-        speaker_id = speaker_id_for(name, positions, role, outlet)
-        guest = guest_by_name.get(name) if role == "guest" else None
-        if guest is not None:
-            # a short label (肖敏：) still maps to the 嘉宾 entry's identity
-            positions = positions or guest.positions
-            speaker_id = guest.speaker_id or speaker_id_for(name, positions, role, outlet)
-        if role == "host":
-            host_id = host_id or speaker_id
-            speaker_id = host_id
+    for built in turns_built:
+        hit = built.hit
+        line_start = offsets[hit.line_no]
+        label_span = Span(line_start + hit.label_start, line_start + hit.label_end)
+        if built.start is None:
+            # a label with no text: an empty turn right after its label
+            at = min(line_start + len(lines[hit.line_no]), len(transcript))
+            built.start = built.end = at
+        assert built.end is not None
+        who = built.who
         turns.append(
             Turn(
-                turn_no=index + 1,
-                label=found.label,
-                speaker=speaker,
-                role=role,
-                outlet=outlet,
-                text=transcript[start:end],
-                span=Span(start, end),
-                positions=positions,
-                gender=genders.get(name) if role != "journalist" else None,
-                speaker_id=speaker_id,
-                label_span=Span(line_start, line_start + found.label_end),
+                turn_no=len(turns) + 1,
+                label=hit.label,
+                speaker=who.speaker,
+                role=who.role,
+                outlet=who.outlet,
+                text=transcript[built.start : built.end],
+                span=Span(built.start, built.end),
+                positions=who.positions,
+                gender=genders.get(who.name) if who.role != "journalist" and who.name else None,
+                speaker_id=who.speaker_id,
+                label_span=label_span,
             )
         )
 
+    if len(turns) <= 1:
+        _refuse_hidden_turns(turns, url)
     qa_pairs = [
         QAPair(question.turn_no, answer.turn_no)
         for question, answer in zip(turns, turns[1:])
         if question.role == "journalist" and answer.role == "guest"
     ]
-    return transcript, turns, qa_pairs
+    recorded = [Extra(kind, Span(s, e), transcript[s:e]) for kind, s, e in extras if e > s]
+    recorded.sort(key=lambda x: x.span.start)
+    return Segmentation(transcript, turns, qa_pairs, recorded, identify.host_label)
+
+
+def _same_speaker(current: _Open, hit: _Hit, who: _Identity) -> bool:
+    """Whether ``hit`` repeats the open turn's speaker (one turn, not one per paragraph)."""
+    if hit.label == current.hit.label:
+        return True
+    return who.role != "journalist" and (who.role, who.speaker_id) == (current.who.role, current.who.speaker_id)
+
+
+def _refuse_hidden_turns(turns: list[Turn], url: str | None) -> None:
+    """Raise when a lone turn's text holds two or more lines that open like unread labels."""
+    if not turns:
+        return
+    suspects = []
+    for line in turns[0].text.split("\n"):
+        found = label_head(line)
+        if found and len(found[0]) <= 10 and re.fullmatch(r"[\u3400-\u9fff]{1,10}", found[0]):
+            suspects.append(found[0])
+    if len(suspects) >= 2:
+        raise ParseError(
+            f"one turn only, but its text holds lines that open like speaker labels: {', '.join(suspects[:4])}",
+            url=url,
+            missing="speaker labels",
+        )
+
+
+class _Identifier:
+    """Resolves a label to its speaker (role, name, offices, speaker_id), consistently in one briefing."""
+
+    def __init__(
+        self,
+        hits: dict[int, _Hit],
+        first: int,
+        guests: Sequence[Guest],
+        guest_names: Sequence[str],
+        known: Sequence[str],
+        hosted_by: str | None,
+        genders: dict[str, str],
+    ) -> None:
+        self.guest_by_name = {g.name: g for g in guests}
+        self.known = list(known)
+        self.host_id: str | None = None
+        self.host_name: str | None = None
+        self.host_label: str | None = None
+        self.host_positions: tuple[Position, ...] = ()
+        named = next((h for _, h in sorted(hits.items()) if h.read.kind == "host" and h.read.name), None)
+        if named is not None:
+            self.host_name, self.host_label = named.read.name, named.read.office_label or named.label
+        elif hosted_by is not None:
+            self.host_name, self.host_label = parse_label(hosted_by, self.known)[0], hosted_by
+        opening = hits[first]
+        if (
+            opening.read.kind == "person"
+            and opening.read.name not in guest_names
+            and (self.host_name is None or opening.read.name == self.host_name)
+        ):
+            self.host_name, self.host_label = opening.read.name, opening.read.office_label or opening.label
+        if self.host_label is not None:
+            self.host_positions = parse_label(self.host_label, self.known)[1]
+
+    def __call__(self, hit: _Hit) -> _Identity:
+        read = hit.read
+        if read.kind in ("journalist", "question"):
+            outlet = read.outlet
+            speaker = read.name or hit.label
+            sid = f"journalist@{outlet}" if outlet else UNKNOWN_JOURNALIST_ID
+            return _Identity("journalist", speaker, read.name, outlet, (), sid)
+        if read.kind == "answer":
+            if not read.name:
+                return _Identity("guest", hit.label, "", None, (), UNKNOWN_GUEST_ID)
+            return self._guest(read.name, read.office_label)
+        is_host = read.kind == "host" or (self.host_name is not None and read.name == self.host_name)
+        if is_host:
+            name = read.name or self.host_name or ""
+            positions = parse_label(read.office_label, self.known)[1] if read.office_label else ()
+            positions = positions or (self.host_positions if name == self.host_name else ())
+            speaker = name or hit.label
+            sid = speaker_id_for(speaker, positions, "host", None)
+            self.host_id = self.host_id or sid
+            return _Identity("host", speaker, name, None, positions, self.host_id)
+        return self._guest(read.name, read.office_label or hit.label)
+
+    def _guest(self, name: str, label: str) -> _Identity:
+        _, positions = parse_label(label, self.known)
+        guest = self.guest_by_name.get(name)
+        if guest is not None:
+            positions = positions or guest.positions
+            sid = guest.speaker_id or speaker_id_for(name, positions, "guest", None)
+        else:
+            sid = speaker_id_for(name, positions, "guest", None)
+        return _Identity("guest", name, name, None, positions, sid)
+
+
+def segment_turns(
+    paragraphs: Sequence[str], guests: Sequence[Guest], *, url: str | None = None
+) -> tuple[str, list[Turn], list[QAPair]]:
+    """Split a briefing's transcript paragraphs into speaker turns, in page order.
+
+    Args:
+        paragraphs: as ``segment_transcript``.
+        guests: people of the 嘉宾 line, in listed order (may be empty).
+        url: the page, for errors.
+    Returns:
+        (transcript, turns, qa_pairs) of ``segment_transcript`` (its lead, narration and tail
+        spans are left out; the transcript still holds them).
+    Raises:
+        ParseError: as ``segment_transcript``.
+    """
+    result = segment_transcript(paragraphs, guests, url=url)
+    return result.transcript, result.turns, result.qa_pairs

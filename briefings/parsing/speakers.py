@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
 
 from briefings.models import Guest, Position, Role
 from briefings.parsing.text import clean_line, strip_colon
@@ -24,6 +26,12 @@ __all__ = [
     "is_host_placeholder",
     "parse_guests",
     "intro_labels",
+    "LabelRead",
+    "read_label",
+    "is_person_name",
+    "invitation_labels",
+    "host_from_text",
+    "journalist_parts",
 ]
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -38,12 +46,12 @@ _TITLE = re.compile(rf"(?:党组|党委|党工委|党总支)?(?:常务)?(?:副)?
 # The head of a level of government: 市长 belongs to 天门市 even when written after 天门市委副书记、.
 _HEAD_OF_GOVERNMENT = re.compile(r"^(?:常务)?副?(省|市|州|县|区)长$")
 # Place prefix of an organisation: 天门市委 -> 天门, 湖北省委宣传部 -> 湖北, 神农架林区 -> 神农架.
-_REGION = re.compile(r"^(.+?)(?:省|自治区|特别行政区|林区|市|自治州|州|县|区)")
+_REGION = re.compile(r"^(.{2,}?)(?:省|自治区|特别行政区|林区|市|自治州|州|县|区)")
 # Name after a title: the greedy prefix ends at the last title word that leaves 2–3 CJK characters.
 _NAME_AFTER_TITLE = re.compile(rf"^(.*(?:{_TITLE_CORE}))([{_CJK}]{{2,3}})$")
 _JOURNALIST = re.compile(r"^(?P<outlet>[^\s，,。！？!?；;：:、“”\"（）()]{1,24}?)(?:全媒体|融媒体)?记者$")
 _SENTENCE_MARKS = re.compile(r"[，,。！？!?；;“”\"]")
-_INTRO_START = re.compile(r"出席[^\n]{0,20}?有\s*[：:]")
+_INTRO_START = re.compile(r"(?:出席|参加)[^\n：:，,。]{0,20}?(?:有|是)\s*[：:]")
 _INTRO_ITEM = re.compile(r"^(?P<label>.+?)(?P<honorific>女士|先生)\s*[；;。.，,、]?$")
 
 
@@ -187,7 +195,7 @@ def intro_labels(text: str) -> list[tuple[str, str]]:
     start = _INTRO_START.search(text)
     if not start:
         return items
-    for piece in re.split(r"[\n；;]", text[start.end() :]):
+    for piece in re.split(r"[\n；;，,]", text[start.end() :]):
         piece = clean_line(piece)
         if not piece:
             continue
@@ -248,3 +256,190 @@ def guests_from_labels(labels: Iterable[str]) -> tuple[Guest, ...]:
                 )
             )
     return tuple(guests)
+
+
+# --- recognising a speaker label from the label itself (issue 13) -----------------------------
+
+# Common single-character surnames (百家姓, the ~400 most frequent today) and compound ones.
+_SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+    "姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施"
+    "文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷"
+    "盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷"
+    "晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝官封谈匡鞠惠荆"
+    "乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖练廉禹井祖漆巴丰支卿国狄平"
+    "计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜印逯隆茹诸战慕危玉银亢嵇公"
+    "哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由"
+)
+_COMPOUND_SURNAMES = frozenset(
+    "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 令狐 长孙 宇文 夏侯 轩辕 端木 独孤 南宫 西门 闻人 澹台 申屠 "
+    "太史 司徒 司空 呼延 赫连 拓跋".split()
+)
+# Words a title may be followed by that are not names (局长指出：, 主任表示：).
+_NOT_NAMES = frozenset(
+    "指出 表示 强调 介绍 认为 提出 要求 回答 同志 先生 女士 一行 等人 发言 讲话 致辞 主持 答问 回应 解读 补充 作答 "
+    "谈到 说明 说道 同时 方面 方法 时间 明确 全面 成效 文件 高度 平台 国家 提问 记者 朋友 大家 各位 我们 你们 他们 "
+    "如下 以下 总结 谢谢 首先 其次 最后 另外 此外 总之 一是 二是 三是 助理 医师 成员 干部 代表 领导 同事 表态 宣布 "
+    "告诉 透露 称 坦言 直言 建议 希望 注意".split()
+)
+_NAME_TEXT = re.compile(rf"^[{_CJK}]{{2,4}}$")
+_HOST_LABEL = re.compile(
+    rf"^主持人?(?:[\s\u3000]*[(（](?P<paren>[^()（）]{{1,40}})[)）]"
+    rf"|[\s\u3000]+(?P<spaced>[{_CJK}·]{{2,5}})|(?P<joined>[{_CJK}]{{2,4}}))?$"
+)
+_QUESTION_LABELS = frozenset({"问", "提问", "记者提问", "记者问"})
+_ANSWER_LABEL = re.compile(r"^(?:答|回答)(?:[\s\u3000]*[(（](?P<inner>[^()（）]{1,40})[)）])?$")
+_JOURNALIST_PARTS = re.compile(
+    rf"^(?P<outlet>[^\s，,。！？!?；;：:、“”\"（）()]{{0,24}}?)(?:全媒体|融媒体|首席|特约|见习)?记者"
+    rf"(?:[\s\u3000]*(?P<name>[{_CJK}]{{2,4}}))?$"
+)
+_NOT_OUTLETS = frozenset({"各位", "在座的", "在座", "广大", "诸位", "亲爱的", "各位媒体", "媒体", "各位亲爱的"})
+_INVITATION = re.compile(r"邀请(?:了)?(?P<clause>[^。！!？?\n]{2,400})")
+_INVITEE = re.compile(
+    rf"(?P<label>(?:[^，,；;、。]*?、)*?[^，,；;、。]*?(?:{_TITLE_CORE}))(?P<name>[{_CJK}]{{2,3}}?)"
+    rf"(?P<honorific>女士|先生|同志)?"
+    r"(?=[，,；;、和及与。\s]|出席|介绍|就|回答|发布|解读|通报|参加|作|做|共同|一起|等|$)"
+)
+_HOSTED_BY = re.compile(r"由(?P<label>[^，,。；;！!？?\n]{2,40}?)(?:同志|女士|先生)?主持")
+
+LabelKind = Literal["host", "journalist", "question", "answer", "person"]
+
+
+@dataclass(frozen=True)
+class LabelRead:
+    """What a speaker label says about its speaker, read from the label alone.
+
+    Attributes:
+        kind: ``host`` (主持人…), ``journalist`` (…记者…), ``question`` (问), ``answer`` (答) or
+            ``person`` (an official or other named speaker).
+        name: the person's name ('' when the label names no one, as ``主持人`` or ``答``).
+        office_label: the part of the label that holds offices and name (``湖北省委宣传部二级巡视员黄勤``;
+            the inside of ``主持人(…)``), for ``parse_label``; '' when there is none.
+        outlet: the journalist's outlet, None when not given or not a journalist.
+    """
+
+    kind: LabelKind
+    name: str = ""
+    office_label: str = ""
+    outlet: str | None = None
+
+
+def is_person_name(candidate: str) -> bool:
+    """Whether ``candidate`` reads as a Chinese personal name.
+
+    2–3 CJK characters led by a common surname, or 3–4 led by a compound one (欧阳晓明); common
+    words a title may be followed by (指出, 表示, 同志) are not names.
+    """
+    if candidate in _NOT_NAMES or not _NAME_TEXT.match(candidate):
+        return False
+    if candidate[:2] in _COMPOUND_SURNAMES and len(candidate) >= 3:
+        return True
+    return candidate[0] in _SURNAMES and len(candidate) <= 3
+
+
+def journalist_parts(label: str) -> tuple[str | None, str | None] | None:
+    """(outlet, name) of a journalist label, None when ``label`` is no journalist's.
+
+    ``湖北日报记者`` -> ("湖北日报", None); ``记者`` -> (None, None); ``四川日报记者张三`` ->
+    ("四川日报", "张三"); ``各位记者`` -> None (an address, not a label).
+    """
+    match = _JOURNALIST_PARTS.match(strip_colon(label))
+    if not match:
+        return None
+    outlet, name = match.group("outlet") or None, match.group("name")
+    if outlet in _NOT_OUTLETS or (outlet and outlet.endswith(("各位", "的"))):
+        return None
+    if name is not None and not is_person_name(name):
+        return None
+    return outlet, name
+
+
+def _mentioned_as_person(name: str, text: str) -> bool:
+    """Whether ``text`` introduces ``name``: ``请许静…``, ``许静女士``, ``许静先生``, ``许静同志``."""
+    return bool(re.search(rf"请{re.escape(name)}|{re.escape(name)}(?:女士|先生|同志)", text))
+
+
+def read_label(head: str, names: Sequence[str] = (), *, alone: bool = False, text: str = "") -> LabelRead | None:
+    """Read a speaker label (the text before a line's colon) from the label itself.
+
+    Args:
+        head: the text before the colon, with or without the colon.
+        names: names already known (嘉宾 line, the host's roster, the lead's invitation, earlier labels).
+        alone: the label stands alone on its line (nothing after the colon).
+        text: the whole transcript, to check that an unknown bare name was introduced in it.
+    Returns:
+        The LabelRead, or None when ``head`` is no label. Recognised, in this order:
+        ``主持人`` / ``主持`` (also ``主持人 李伦``, ``主持人李伦``, ``主持人(…杨正国)``); ``问``,
+        ``提问``; ``答`` (also ``答(…)``); ``<outlet>记者``, ``记者``, ``<outlet>记者<name>``;
+        a known name, alone or after an office with a title word (``肖敏``, ``天门市科技局局长夏齐飞``);
+        ``<organisation><title><name>`` for someone never introduced (the name led by a common
+        surname); a bare unknown name alone on its line that the text introduces (``请许静女士…``).
+    """
+    head = strip_colon(head)
+    if not head or len(head) > 48 or _SENTENCE_MARKS.search(head):
+        return None
+    host = _HOST_LABEL.match(head)
+    if host:
+        if host.group("paren"):
+            inner = clean_line(host.group("paren"))
+            name, _ = parse_label(inner, names)
+            return LabelRead("host", name if name else "", inner if name else "")
+        if host.group("spaced"):
+            return LabelRead("host", host.group("spaced"))
+        joined = host.group("joined")
+        if joined is not None:
+            return LabelRead("host", joined) if (joined in names or is_person_name(joined)) else None
+        return LabelRead("host")
+    if head in _QUESTION_LABELS:
+        return LabelRead("question")
+    answer = _ANSWER_LABEL.match(head)
+    if answer:
+        inner = clean_line(answer.group("inner") or "")
+        name = parse_label(inner, names)[0] if inner else ""
+        return LabelRead("answer", name, inner if name else "")
+    journalist = journalist_parts(head)
+    if journalist is not None:
+        outlet, name = journalist
+        return LabelRead("journalist", name or "", "", outlet)
+    if names_known_person(head, names):
+        return LabelRead("person", parse_label(head, names)[0], head)
+    if looks_like_official_label(head):
+        name = parse_label(head, names)[0]
+        if name in names or is_person_name(name):
+            return LabelRead("person", name, head)
+    if alone and is_person_name(head) and _mentioned_as_person(head, text):
+        return LabelRead("person", head, head)
+    return None
+
+
+def invitation_labels(text: str) -> list[tuple[str, str | None]]:
+    """People invited in ``邀请…出席/介绍…`` (a lead or the host's opening), in order.
+
+    Args:
+        text: a lead paragraph or transcript, e.g. ``届时，将邀请共青团四川省委副书记许静，省总工会
+            党组成员、副主席周键…介绍…`` or ``邀请…新闻发言人郑彧，请他就…``.
+    Returns:
+        [(label, honorific)] for the first 邀请 clause naming anyone: label = offices + name as
+        written (``共青团四川省委副书记许静``), honorific ``女士`` / ``先生`` where written, else None.
+    """
+    for clause in _INVITATION.finditer(text):
+        items: list[tuple[str, str | None]] = []
+        for match in _INVITEE.finditer(clause.group("clause")):
+            name = match.group("name")
+            if not is_person_name(name):
+                continue
+            label = clean_line(match.group("label").lstrip("、，,；; ")) + name
+            items.append((label, match.group("honorific")))
+        if items:
+            return items
+    return []
+
+
+def host_from_text(text: str) -> str | None:
+    """The host's label from ``发布会由省政府新闻办副主任张竞怡主持`` (offices + name), None if not said."""
+    match = _HOSTED_BY.search(text)
+    if not match:
+        return None
+    label = clean_line(match.group("label"))
+    name, _ = parse_label(label)
+    return label if name and is_person_name(name) else None
