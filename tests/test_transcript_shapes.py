@@ -4,12 +4,16 @@ and session 12 rewritten in the shapes other portals use."""
 from __future__ import annotations
 
 import json
+from datetime import date
 
+import pytest
 from typer.testing import CliRunner
 
 from briefings.cli import app
-from briefings.parsing import parse_text
+from briefings.errors import ParseError
+from briefings.parsing import parse_html, parse_text
 from tests import shapes
+from tests import variants as v
 
 
 def _turns(parsed, expected):
@@ -76,3 +80,178 @@ def test_briefings_parse_command_on_the_other_openings():
     assert result.exit_code == 0, result.output
     assert "guests: 郑彧" in result.output and "1 柯宜达 (host): 女士们、先生们" in result.output
     assert "1 turns" in result.output
+
+
+# --- session 12 rewritten in the shapes other portals write ------------------------------------
+
+REAL_EXPECTED = [(e[1], e[2], e[3], e[4]) for e in v.EXPECTED_TURNS]  # (speaker, role, outlet, first words)
+GUEST_NAMES = ["肖敏", "周启荣", "夏齐飞", "陈明敏", "陈晓敏", "黄祥斌"]
+GUEST_GENDERS = ["female", "male", "male", "male", "female", "male"]
+HOST_TURNS = (0, 2, 15)
+JOURNALIST_TURNS = (3, 5, 7, 9, 11, 13)
+ANSWER_TURNS = (4, 6, 8, 10, 12, 14)
+
+
+def _expected(**changes):
+    """REAL_EXPECTED with turns (index -> (speaker, role, outlet, first words)) replaced."""
+    rows = list(REAL_EXPECTED)
+    for index, row in changes.items():
+        rows[int(index.lstrip("t"))] = row
+    return rows
+
+
+def _check(parsed, expected, guests=GUEST_NAMES):
+    assert _turns(parsed, expected) == expected
+    assert [g.name for g in parsed.guests] == guests
+    assert shapes.coverage_problems(parsed) == []
+
+
+def _groups():
+    return v.turn_groups(v.transcript_texts())
+
+
+def _relabel(groups, labels: dict[int, str]):
+    return [(labels.get(i, label), paragraphs) for i, (label, paragraphs) in enumerate(groups)]
+
+
+def test_host_labelled_only_as_host_named_by_the_lead():
+    groups = _relabel(_groups(), {i: "主持人" for i in HOST_TURNS})
+    page = v.shaped_page([v.LEAD, *v.from_groups(groups)])
+    parsed = parse_html(page, v.PAGE_URL)
+    _check(parsed, REAL_EXPECTED)
+    hosts = [parsed.turns[i] for i in HOST_TURNS]
+    assert {(t.label, t.speaker_id) for t in hosts} == {("主持人", "黄勤@湖北")}
+    assert parsed.briefing.lead == v.LEAD
+    assert [(q.question_turn_no, q.answer_turn_no) for q in parsed.qa_pairs] == list(v.EXPECTED_QA)
+
+
+def test_host_label_with_name_then_name_alone_then_bare_host_label():
+    groups = _relabel(_groups(), {0: "主持人 黄勤", 2: "黄勤", 15: "主持人"})
+    parsed = parse_html(v.shaped_page(v.from_groups(groups)), v.PAGE_URL)
+    _check(parsed, REAL_EXPECTED)
+    assert [parsed.turns[i].label for i in HOST_TURNS] == ["主持人 黄勤", "黄勤", "主持人"]
+    assert {parsed.turns[i].speaker_id for i in HOST_TURNS} == {"黄勤"}
+
+
+def test_host_label_with_office_in_brackets_inline_with_the_first_sentence():
+    groups = _relabel(_groups(), {0: "主持人（湖北省委宣传部二级巡视员黄勤）", 2: "主持人", 15: "主持人"})
+    parsed = parse_html(v.shaped_page(v.from_groups(groups, inline={0})), v.PAGE_URL)
+    _check(parsed, REAL_EXPECTED)
+    assert parsed.turns[0].label == "主持人（湖北省委宣传部二级巡视员黄勤）"
+    assert {parsed.turns[i].speaker_id for i in HOST_TURNS} == {"黄勤@湖北"}
+    assert parsed.turns[0].positions[0].organisation == "湖北省委宣传部"
+
+
+def test_officials_inline_and_by_name_alone_after_the_first_time():
+    groups = _relabel(_groups(), {8: "肖敏", 14: "陈明敏"})
+    inline = {1, 4, 6, 8, 10}
+    parsed = parse_html(v.shaped_page(v.from_groups(groups, inline=inline)), v.PAGE_URL)
+    _check(parsed, REAL_EXPECTED)
+    assert parsed.turns[8].label == "肖敏" and parsed.turns[8].speaker_id == parsed.turns[1].speaker_id == "肖敏@天门"
+    assert parsed.turns[14].speaker_id == "陈明敏@天门"
+
+
+def test_official_never_introduced_still_speaks_and_guests_come_from_the_roster():
+    # no 嘉宾 block, and 周启荣 left out of the host's roster: his label alone says who he is
+    paragraphs = [p for p in v.transcript_texts() if not p.startswith("天门市发改委党组书记、主任周启荣先生")]
+    parsed = parse_html(v.shaped_page(paragraphs, items=False), v.PAGE_URL)
+    _check(parsed, REAL_EXPECTED, guests=["肖敏", "夏齐飞", "陈明敏", "陈晓敏", "黄祥斌"])
+    assert [g.gender for g in parsed.guests] == ["female", "male", "male", "female", "male"]
+    assert (parsed.turns[12].role, parsed.turns[12].speaker_id) == ("guest", "周启荣@天门")
+
+
+def test_journalists_without_outlet_and_with_a_name():
+    labels = {3: "记者", 5: "经济日报记者王磊", 7: "湖北发布记者 李娜", 9: "央广网全媒体记者"}
+    parsed = parse_html(v.shaped_page(v.from_groups(_relabel(_groups(), labels))), v.PAGE_URL)
+    expected = _expected(
+        t3=("记者", "journalist", None, "企业是创新的主体"),
+        t5=("王磊", "journalist", "经济日报", "近年来，天门市以发展纺织服装"),
+        t7=("李娜", "journalist", "湖北发布", "去年以来，天门市围绕稳增长"),
+        t9=("央广网全媒体记者", "journalist", "央广网", "工业的高质量发展离不开"),
+    )
+    _check(parsed, expected)
+    assert parsed.turns[3].speaker_id == "journalist@unknown"
+    assert [(q.question_turn_no, q.answer_turn_no) for q in parsed.qa_pairs] == list(v.EXPECTED_QA)
+
+
+def test_question_and_answer_labels():
+    labels = {i: "问" for i in JOURNALIST_TURNS} | {i: "答" for i in ANSWER_TURNS}
+    parsed = parse_html(v.shaped_page(v.from_groups(_relabel(_groups(), labels))), v.PAGE_URL)
+    changes = {f"t{i}": ("问", "journalist", None, REAL_EXPECTED[i][3]) for i in JOURNALIST_TURNS}
+    changes |= {f"t{i}": ("答", "guest", None, REAL_EXPECTED[i][3]) for i in ANSWER_TURNS}
+    _check(parsed, _expected(**changes))
+    assert [(q.question_turn_no, q.answer_turn_no) for q in parsed.qa_pairs] == list(v.EXPECTED_QA)
+
+
+def test_the_same_label_repeated_before_every_paragraph_is_one_turn():
+    groups = _groups()
+    paragraphs: list[str] = []
+    for label, texts in groups:
+        for text in texts:
+            paragraphs.extend([f"{label}：", text])
+    parsed = parse_html(v.shaped_page(paragraphs), v.PAGE_URL)
+    _check(parsed, [(s, r, o, words.split("\n")[0]) for s, r, o, words in REAL_EXPECTED])
+    real = parse_html(v.real_page(), v.PAGE_URL)
+    for turn, real_turn, (label, _) in zip(parsed.turns, real.turns, groups):
+        assert turn.text.replace(f"\n{label}：\n", "\n") == real_turn.text
+
+
+def test_preamble_without_items_in_html_and_text():
+    preamble = [v.TITLE_LINE, "来源：湖北省人民政府新闻办公室 2024-03-26 10:31", "导读", v.LEAD]
+    page = v.shaped_page([*preamble, *v.transcript_texts()], items=False)
+    parsed = parse_html(page, v.PAGE_URL)
+    _check(parsed, REAL_EXPECTED)
+    b = parsed.briefing
+    assert b.lead == "\n".join(preamble)
+    assert (b.event_date, b.publish_date, b.session_no, b.city) == (date(2024, 3, 25), date(2024, 3, 26), 12, "天门")
+    assert [g.gender for g in parsed.guests] == GUEST_GENDERS
+    text = parse_text(v.text_page(preamble[1:] + v.transcript_texts(), items=False))
+    _check(text, REAL_EXPECTED)
+    assert text.briefing.lead == "\n".join(preamble[1:])
+    assert (text.briefing.event_date, text.briefing.publish_date) == (date(2024, 3, 25), date(2024, 3, 26))
+    assert text.briefing.content_source == "湖北省人民政府新闻办公室"
+
+
+def test_narration_and_site_tail_are_recorded_not_spoken():
+    groups = _groups()
+    paragraphs = v.from_groups(groups)
+    at_question = paragraphs.index(next(p for p in paragraphs if p.startswith("湖北日报记者：")))
+    paragraphs.insert(at_question, v.NARRATION[1])
+    paragraphs.insert(paragraphs.index(v.XIAO + "："), v.NARRATION[0])
+    parsed = parse_html(v.shaped_page([*paragraphs, *v.TAIL]), v.PAGE_URL)
+    _check(parsed, REAL_EXPECTED)
+    assert [(e.kind, e.text) for e in parsed.extras] == [
+        ("narration", v.NARRATION[0]), ("narration", v.NARRATION[1]), ("tail", "\n".join(v.TAIL)),
+    ]  # fmt: skip
+    assert parsed.turns[15].text.endswith("今天的新闻发布会到此结束。")
+    assert v.NARRATION[0] not in parsed.turns[0].text and v.NARRATION[1] not in parsed.turns[2].text
+
+
+def test_narration_inside_a_turn_splits_it_and_the_speaker_goes_on():
+    paragraphs = v.transcript_texts()
+    at = paragraphs.index("大家好！") + 1
+    paragraphs.insert(at, v.NARRATION[0])
+    parsed = parse_html(v.shaped_page(paragraphs), v.PAGE_URL)
+    rest = paragraphs[at + 1]
+    expected = [*REAL_EXPECTED[:2], ("肖敏", "guest", None, rest[:8]), *REAL_EXPECTED[2:]]
+    _check(parsed, expected)
+    assert parsed.turns[2].label_span == parsed.turns[1].label_span
+    assert parsed.turns[1].text == "各位媒体朋友：\n大家好！"
+
+
+@pytest.mark.parametrize("colon", [" ：", "\u3000：", " :", "："])
+def test_space_before_the_colon_and_bold_labels(colon):
+    paragraphs = [p.replace("：", colon, 1) if v._is_official_label(p) or v._journalist_split(p) else p
+                  for p in v.transcript_texts()]
+    bold = [f"<b>{p}</b>" if v._is_official_label(p.replace(colon, "：")) else p for p in paragraphs]
+    parsed = parse_html(v.shaped_page(bold), v.PAGE_URL)
+    _check(parsed, REAL_EXPECTED)
+
+
+def test_unreadable_labels_are_a_parse_error_not_one_turn():
+    groups = _relabel(_groups(), {i: f"发言人{'甲乙丙丁戊己庚辛壬癸子丑寅卯辰'[i]}" for i in range(1, 15)})
+    groups = _relabel(groups, {i: "主持人" for i in HOST_TURNS})
+    paragraphs = [p.replace("记者：", "发言人：") for p in v.from_groups(groups)]
+    with pytest.raises(ParseError) as info:
+        parse_html(v.shaped_page(paragraphs, items=False), v.PAGE_URL)
+    assert info.value.missing == "speaker labels"

@@ -311,3 +311,71 @@ def newer_list_template(html: str, *, active: int = 1, pages: int = 3) -> str:
 </ul></div>
 <div class="hbgov-pagenav-block"><ul>{pager}</ul></div>
 </body></html>"""
+
+
+# --- session 12 rewritten in other portals' transcript shapes (issue 13) --------------------
+
+TITLE_LINE = "“奋战开门红 市长话经济”第十二场 天门：培育壮大新质生产力 加快推进新型工业化"
+_INT_LIST = re.compile(r'\s*<ul class="list-unstyled int_list">.*?</ul>', re.DOTALL)
+LEAD = (
+    "3月25日下午，湖北省人民政府新闻办公室举行“奋战开门红 市长话经济”系列新闻发布会第十二场，"
+    "介绍天门市培育壮大新质生产力、加快推进新型工业化相关情况，发布会由湖北省委宣传部二级巡视员黄勤主持。"
+)
+NARRATION = ("（播放宣传片）", "【现场提问】")
+TAIL = ("推荐文章", "湖北召开“奋战开门红 市长话经济”系列新闻发布会第十三场", "热点文章", "责任编辑：张琳",
+        "扫一扫在手机打开当前页", "【打印】【关闭】")  # fmt: skip
+
+
+def transcript_texts(html: str | None = None) -> list[str]:
+    """The real transcript paragraphs as text (tags removed), as published (full-width)."""
+    return [re.sub(r"<[^>]+>", "", p) for p in record_paragraphs(html or real_page())]
+
+
+def turn_groups(paragraphs: list[str]) -> list[tuple[str, list[str]]]:
+    """The real paragraphs grouped by turn: [(label as written, [paragraphs of the turn])].
+
+    A journalist's inline label is split off its first paragraph.
+    """
+    groups: list[tuple[str, list[str]]] = []
+    for paragraph in paragraphs:
+        split = _journalist_split(paragraph)
+        if _is_official_label(paragraph):
+            groups.append((paragraph.rstrip("：:"), []))
+        elif split:
+            groups.append((split[0], [split[1]]))
+        else:
+            groups[-1][1].append(paragraph)
+    return groups
+
+
+def from_groups(groups: list[tuple[str, list[str]]], *, inline: set[int] = frozenset()) -> list[str]:
+    """Paragraphs from turn groups: official labels alone on their line, journalists' inline, or
+    inline for the turn indices in ``inline``. A label '' writes the paragraphs without one."""
+    out: list[str] = []
+    for index, (label, paragraphs) in enumerate(groups):
+        is_journalist = label.endswith("记者") or label in ("问",)
+        if not label:
+            out.extend(paragraphs)
+        elif (is_journalist or index in inline) and paragraphs:
+            out.append(f"{label}：{paragraphs[0]}")
+            out.extend(paragraphs[1:])
+        else:
+            out.append(f"{label}：")
+            out.extend(paragraphs)
+    return out
+
+
+def shaped_page(paragraphs: list[str], *, items: bool = True, html: str | None = None) -> str:
+    """The real page with its transcript paragraphs replaced (text, escaped as needed) and, with
+    ``items=False``, without its 时间/嘉宾/内容 block."""
+    page = _with_record(html or real_page(), paragraphs)
+    return page if items else _INT_LIST.sub("", page, count=1)
+
+
+def text_page(paragraphs: list[str], *, items: bool = True) -> str:
+    """The seed text's heading and (with ``items``) its 发布会实录 items, then ``paragraphs``."""
+    seed = seed_text().split("\n")
+    head = seed[: next(i for i, line in enumerate(seed) if line.startswith("湖北省委宣传部二级巡视员黄勤"))]
+    if not items:
+        head = [line for line in head if not re.match(r"^\s*(•\s*)?(时间|嘉宾|内容|摘要|发布会实录)", line)]
+    return "\n".join([*head, *paragraphs]) + "\n"

@@ -258,6 +258,7 @@ def date_in_text(text: str | None, publish_date: date | None) -> date | None:
     return min(candidates, key=lambda c: c[0])[1] if candidates else None
 
 
+_PAGE_META_LINE = re.compile(r"^(?:发布时间|发布日期|日期|时间|浏览|点击|字号|作者|编辑)\s*[：:]")
 _SOURCE_LINE = re.compile(r"^(?:文章|信息)?来源\s*[：:]\s*(?P<source>[^\s\d][^\s]*)?")
 
 
@@ -278,14 +279,17 @@ def _assemble(
     if publish_date is None and len(front.times) > 1:
         publish_date = parse_date(front.times[0])
     content_source = front.content_source
+    story: list[str] = []  # lead lines that tell of the briefing, not of the page
     for line in (lead or "").split("\n"):
         source = _SOURCE_LINE.match(line)
         if source:
             publish_date = publish_date or parse_date(line)
             content_source = content_source or source.group("source")
+        elif not _PAGE_META_LINE.match(line):
+            story.append(line)
     event_date: date | None = parse_date(front.times[-1]) if front.times else None
     if event_date is None:
-        event_date = date_in_text(lead, publish_date) or date_in_text(front.title, publish_date)
+        event_date = date_in_text("\n".join(story), publish_date) or date_in_text(front.title, publish_date)
     briefing = Briefing(
         url=url,
         title=front.title,

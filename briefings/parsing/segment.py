@@ -316,7 +316,9 @@ def segment_transcript(
                 current = None
             who = identify(hit)
             if current is not None and _same_speaker(current, hit, who):
-                current.end = end  # the label repeated before the next paragraph: same turn
+                # the label repeated before the next paragraph: same turn, the label inside its text
+                current.start = start if current.start is None else current.start
+                current.end = end
                 continue
             current = _Open(hit, who)
             turns_built.append(current)
@@ -350,6 +352,7 @@ def segment_transcript(
             at = min(line_start + len(lines[hit.line_no]), len(transcript))
             built.start = built.end = at
         assert built.end is not None
+        built.end = max(built.end, built.start)  # ``主持人: |``: the residue was the whole body
         who = built.who
         turns.append(
             Turn(

@@ -282,19 +282,22 @@ _NOT_NAMES = frozenset(
     "如下 以下 总结 谢谢 首先 其次 最后 另外 此外 总之 一是 二是 三是 助理 医师 成员 干部 代表 领导 同事 表态 宣布 "
     "告诉 透露 称 坦言 直言 建议 希望 注意".split()
 )
+_TITLE_CORE_IN = re.compile(rf"(?:{_TITLE_CORE})")
 _NAME_TEXT = re.compile(rf"^[{_CJK}]{{2,4}}$")
 _HOST_LABEL = re.compile(
     rf"^主持人?(?:[\s\u3000]*[(（](?P<paren>[^()（）]{{1,40}})[)）]"
-    rf"|[\s\u3000]+(?P<spaced>[{_CJK}·]{{2,5}})|(?P<joined>[{_CJK}]{{2,4}}))?$"
+    rf"|[\s\u3000]+(?P<spaced>[^\s\u3000()（）][^()（）]{{1,40}})|(?P<joined>[{_CJK}]{{2,4}}))?$"
 )
+# ``张三（省发展改革委主任）``: the name, then the office in brackets
+_NAME_THEN_OFFICE = re.compile(rf"^(?P<name>[{_CJK}]{{2,4}})[\s\u3000]*[(（](?P<office>[^()（）]{{2,40}})[)）]$")
 _QUESTION_LABELS = frozenset({"问", "提问", "记者提问", "记者问"})
 _ANSWER_LABEL = re.compile(r"^(?:答|回答)(?:[\s\u3000]*[(（](?P<inner>[^()（）]{1,40})[)）])?$")
 _JOURNALIST_PARTS = re.compile(
     rf"^(?P<outlet>[^\s，,。！？!?；;：:、“”\"（）()]{{0,24}}?)(?:全媒体|融媒体|首席|特约|见习)?记者"
-    rf"(?:[\s\u3000]*(?P<name>[{_CJK}]{{2,4}}))?$"
+    rf"(?:提问)?(?:[\s\u3000]*(?P<name>[{_CJK}]{{2,4}}))?$"
 )
 _NOT_OUTLETS = frozenset({"各位", "在座的", "在座", "广大", "诸位", "亲爱的", "各位媒体", "媒体", "各位亲爱的"})
-_INVITATION = re.compile(r"邀请(?:了)?(?P<clause>[^。！!？?\n]{2,400})")
+_INVITATION = re.compile(r"邀请(?:到了|到|来了|来|了)?(?P<clause>[^。！!？?\n]{2,400})")
 _INVITEE = re.compile(
     rf"(?P<label>(?:[^，,；;、。]*?、)*?[^，,；;、。]*?(?:{_TITLE_CORE}))(?P<name>[{_CJK}]{{2,3}}?)"
     rf"(?P<honorific>女士|先生|同志)?"
@@ -380,12 +383,16 @@ def read_label(head: str, names: Sequence[str] = (), *, alone: bool = False, tex
         return None
     host = _HOST_LABEL.match(head)
     if host:
-        if host.group("paren"):
-            inner = clean_line(host.group("paren"))
-            name, _ = parse_label(inner, names)
-            return LabelRead("host", name if name else "", inner if name else "")
-        if host.group("spaced"):
-            return LabelRead("host", host.group("spaced"))
+        inner = host.group("paren") or host.group("spaced")
+        if inner:
+            inner = re.sub(r"[\s\u3000]+", "", inner)  # 主持人 省政府新闻办副主任 张三, 主持人 李  伦
+            spaced_name = bool(host.group("spaced")) and len(inner) <= 3 and inner not in _NOT_NAMES
+            if _NAME_TEXT.match(inner) and (inner in names or spaced_name or is_person_name(inner)):
+                return LabelRead("host", inner)
+            if names_known_person(inner, names) or looks_like_official_label(inner):
+                name, _ = parse_label(inner, names)
+                return LabelRead("host", name, inner) if name else None
+            return None
         joined = host.group("joined")
         if joined is not None:
             return LabelRead("host", joined) if (joined in names or is_person_name(joined)) else None
@@ -401,6 +408,17 @@ def read_label(head: str, names: Sequence[str] = (), *, alone: bool = False, tex
     if journalist is not None:
         outlet, name = journalist
         return LabelRead("journalist", name or "", "", outlet)
+    name_first = _NAME_THEN_OFFICE.match(head)
+    if name_first:
+        name, office = name_first.group("name"), clean_line(name_first.group("office"))
+        if (name in names or is_person_name(name)) and (_TITLE.search(office) or _TITLE_CORE_IN.search(office)):
+            return LabelRead("person", name, office + name)
+        return None
+    if re.search(r"[\s\u3000]", head):
+        # 省发展改革委副主任 张三, 李  伦: spaces that align names are not part of them
+        compact = re.sub(r"[\s\u3000]+", "", head)
+        found = read_label(compact, names, alone=alone, text=text)
+        return found if found is not None and found.kind == "person" else None
     if names_known_person(head, names):
         return LabelRead("person", parse_label(head, names)[0], head)
     if looks_like_official_label(head):
