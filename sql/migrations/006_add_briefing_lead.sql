@@ -1,4 +1,4 @@
--- 005: what a transcript holds besides speech (issue 13). `lead` is the preamble before the first
+-- 006: what a transcript holds besides speech (issue 13). `lead` is the preamble before the first
 -- speaker label (title line, 来源 line, 导读, lead paragraph), NULL when the transcript opens with a
 -- label. `extra_spans` records every span of `transcript` that is no one's speech, in order, as a
 -- JSON list of {"kind": "lead" | "narration" | "tail", "span_start", "span_end"} (code points, half
