@@ -19,8 +19,11 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 from uuid import UUID
 
+from contextlib import contextmanager
+from typing import Iterator
+
 from briefings.doctor import ALERTS_NAME
-from briefings.errors import ConfigError
+from briefings.errors import BriefingsError, ConfigError
 
 __all__ = ["ALERT_EVENTS", "ALERT_FLOWS", "ALERT_SUBJECT", "ALERT_BODY", "AlertSetup", "setup_alerts", "remove_alerts"]
 
@@ -65,6 +68,21 @@ def _require_server() -> str:
     return api
 
 
+@contextmanager
+def _server_errors(api: str) -> Iterator[None]:
+    """Turn the client's errors into ours: no answer -> ConfigError, a refusal -> BriefingsError."""
+    import httpx
+    from prefect.exceptions import PrefectHTTPStatusError
+
+    try:
+        yield
+    except PrefectHTTPStatusError as exc:
+        raise BriefingsError(f"the Prefect server at {api} refused: {exc}") from exc
+    except httpx.HTTPError as exc:
+        raise ConfigError(f"no Prefect server answers at {api} ({type(exc).__name__}: {exc}); "
+                          "start it or fix PREFECT_API_URL") from exc
+
+
 def setup_alerts(webhook_url: str) -> AlertSetup:
     """Save the webhook block and (re)create the automation; running it again replaces both, never duplicates.
 
@@ -73,13 +91,17 @@ def setup_alerts(webhook_url: str) -> AlertSetup:
     Returns:
         The ids on the server (``PREFECT_API_URL``).
     Raises:
-        ConfigError: the URL is not absolute http(s), or PREFECT_API_URL is not set.
-        prefect.exceptions.PrefectHTTPStatusError, httpx.HTTPError: the server refused or did not answer.
+        ConfigError: the URL is not absolute http(s), PREFECT_API_URL is not set, or no server answers there.
+        BriefingsError: the server refused a request.
     """
     parts = urlsplit(webhook_url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConfigError(f"--webhook is not an absolute http(s) URL: {webhook_url!r}")
-    _require_server()
+    with _server_errors(_require_server()):
+        return _setup(webhook_url)
+
+
+def _setup(webhook_url: str) -> AlertSetup:
     from prefect.automations import Automation
     from prefect.blocks.notifications import CustomWebhookNotificationBlock
     from prefect.client.orchestration import get_client
@@ -93,7 +115,7 @@ def setup_alerts(webhook_url: str) -> AlertSetup:
         json_data={"text": "{{subject}}\n{{body}}", "subject": "{{subject}}", "body": "{{body}}"},
     )
     block_id = block.save(ALERTS_NAME, overwrite=True)
-    replaced = remove_alerts(keep_block=True)
+    replaced = _remove(keep_block=True)
     trigger = EventTrigger(
         match={"prefect.resource.id": "prefect.flow-run.*"},
         match_related={"prefect.resource.role": "flow", "prefect.resource.name": list(ALERT_FLOWS)},
@@ -121,9 +143,14 @@ def remove_alerts(*, keep_block: bool = False) -> int:
     Returns:
         How many automations were deleted.
     Raises:
-        ConfigError: PREFECT_API_URL is not set.
+        ConfigError: PREFECT_API_URL is not set, or no server answers there.
+        BriefingsError: the server refused a request.
     """
-    _require_server()
+    with _server_errors(_require_server()):
+        return _remove(keep_block=keep_block)
+
+
+def _remove(*, keep_block: bool) -> int:
     from prefect.client.orchestration import get_client
     from prefect.exceptions import ObjectNotFound
 

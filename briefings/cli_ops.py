@@ -1,7 +1,7 @@
 """The commands for operating the daily deployment: ``doctor`` and ``alerts setup`` / ``alerts remove``.
 
-``briefings.cli`` calls :func:`register` on its Typer ``app``. Exit codes follow ``briefings.cli``:
-0 ok, 1 a check failed (doctor) or the server refused, 2 bad flags or settings.
+``briefings.cli`` calls :func:`register` on its Typer ``app``. Exit codes (``ExitCode``): 0 ok, 1 a check
+failed (doctor), 2 bad flags or settings (a webhook that is not a URL, no PREFECT_API_URL).
 """
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ from enum import Enum
 
 import typer
 
-from briefings.errors import ConfigError
+from briefings.errors import ConfigError, ExitCode
 
 __all__ = ["register"]
 
-EXIT_FAILED, EXIT_CONFIG = 1, 2  # as in briefings.cli
+EXIT_FAILED, EXIT_CONFIG = ExitCode.FAILED, ExitCode.USAGE
 
 
 class DoctorFormat(str, Enum):

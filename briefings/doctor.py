@@ -130,14 +130,15 @@ def _check_playwright() -> Check:
 
 def _check_browser_launch(settings: Settings) -> Check:
     """Start headless Chromium through Playwright once, as browser mode does, and open a blank page."""
-    from briefings.fetching.browser import CHROMIUM_ARGS
+    from briefings.fetching.browser import _LAUNCH_TIMEOUT_MS, CHROMIUM_ARGS
 
     try:
         from playwright.sync_api import sync_playwright
 
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=settings.chromium_path, headless=True,
-                                         args=list(CHROMIUM_ARGS), timeout=settings.browser_timeout_s * 1000)
+                                         args=list(CHROMIUM_ARGS),
+                                         timeout=max(settings.browser_timeout_s * 1000, _LAUNCH_TIMEOUT_MS))
             try:
                 browser.new_page().goto("about:blank")
                 version = browser.version

@@ -145,3 +145,13 @@ def test_a_collect_with_browser_auto_and_no_chromium_ends_blocked_and_says_why(m
     assert info.value.summary["browser_mode"] == message[2]
     assert (info.value.summary["loaded"], info.value.summary["blocked"]) == (0, 1)
     assert [(h.path, h.status, h.by_httpx) for h in site.log] == [(LIST_PATH, 412, True)]  # no browser started
+
+
+def test_alerts_setup_says_what_it_needs(monkeypatch):
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    result = runner.invoke(app, ["alerts", "setup", "--webhook", "hooks.example.org/briefings"])
+    assert (result.exit_code, result.output.strip()) == (
+        2, "--webhook is not an absolute http(s) URL: 'hooks.example.org/briefings'")
+    result = runner.invoke(app, ["alerts", "setup", "--webhook", "http://127.0.0.1:9/hook"])
+    assert result.exit_code == 2
+    assert result.output.startswith("alerts live on a Prefect server: set PREFECT_API_URL")
