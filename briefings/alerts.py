@@ -1,9 +1,10 @@
 """Alerts through Prefect's own mechanisms: a webhook notification block and an automation on flow-run states.
 
 ``briefings alerts setup --webhook URL`` calls :func:`setup_alerts`. It saves a
-``CustomWebhookNotificationBlock`` named ``briefings-alerts`` and (re)creates the automation
-``briefings-alerts``. The automation fires once per flow run of ``collect`` or ``reparse`` that ends
-Failed, Crashed or TimedOut. A run ends Failed when a page failed or was blocked, or when a
+``CustomWebhookNotificationBlock`` named ``briefings-alerts`` and (re)creates two automations.
+``briefings-alerts`` fires once per flow run of ``collect`` or ``reparse`` that ends Failed, Crashed or
+TimedOut. ``briefings-alerts-stuck`` fires once per run still running after ``stuck_after_s``: the
+deployment's concurrency limit makes the next scheduled runs wait for it, so a hung run is a failed day too. A run ends Failed when a page failed or was blocked, or when a
 data-quality error check failed (``RunFailedError``). The flow puts the failed pages and checks into the
 state message, so the notification names them. The Prefect server sends the notification, not the
 flow run, so a crashed run is reported too.
@@ -25,7 +26,23 @@ from typing import Iterator
 from briefings.doctor import ALERTS_NAME
 from briefings.errors import BriefingsError, ConfigError
 
-__all__ = ["ALERT_EVENTS", "ALERT_FLOWS", "ALERT_SUBJECT", "ALERT_BODY", "AlertSetup", "setup_alerts", "remove_alerts"]
+__all__ = [
+    "ALERT_EVENTS",
+    "ALERT_FLOWS",
+    "ALERT_SUBJECT",
+    "ALERT_BODY",
+    "STUCK_NAME",
+    "STUCK_AFTER_S",
+    "AlertSetup",
+    "setup_alerts",
+    "remove_alerts",
+]
+
+STUCK_NAME = ALERTS_NAME + "-stuck"
+STUCK_AFTER_S = 6 * 3600.0  # a daily collect takes minutes; still running after this is a hung run, seconds
+# every state a run can end in (names, as in the events)
+_ENDED_EVENTS = ("prefect.flow-run.Completed", "prefect.flow-run.Failed", "prefect.flow-run.Crashed",
+                 "prefect.flow-run.TimedOut", "prefect.flow-run.Cancelled", "prefect.flow-run.Cancelling")
 
 ALERT_FLOWS = ("collect", "reparse")
 # state names, as in the events Prefect emits on every flow-run state change
@@ -41,6 +58,17 @@ ALERT_BODY = (
     "{{ flow_run.state.message }}\n"
     "Open the run: {{ flow_run|ui_url }}"
 )
+STUCK_SUBJECT = (
+    "briefings: {{ flow.name }}{% if deployment %}/{{ deployment.name }}{% endif %} "
+    "run {{ flow_run.name }} is still running"
+)
+STUCK_BODY = (
+    "Flow run {{ flow_run.name }} ({{ flow_run.id }}) of {{ flow.name }}"
+    "{% if deployment %}/{{ deployment.name }}{% endif %} started at {{ flow_run.start_time }} and has not "
+    "ended after {stuck_after}. Later scheduled runs wait for it (AwaitingConcurrencySlot); "
+    "cancel it in the UI if it hangs.\n"
+    "Open the run: {{ flow_run|ui_url }}"
+)
 
 
 @dataclass(frozen=True)
@@ -49,12 +77,14 @@ class AlertSetup:
 
     Attributes:
         block_document_id: the notification block ``briefings-alerts``.
-        automation_id: the automation ``briefings-alerts``.
-        replaced: automations of that name deleted first (0 on a first setup).
+        automation_id: the automation ``briefings-alerts`` (failed, crashed, timed-out runs).
+        stuck_automation_id: the automation ``briefings-alerts-stuck`` (runs still running).
+        replaced: automations of these names deleted first (0 on a first setup).
     """
 
     block_document_id: UUID
     automation_id: UUID
+    stuck_automation_id: UUID
     replaced: int
 
 
@@ -83,11 +113,13 @@ def _server_errors(api: str) -> Iterator[None]:
                           "start it or fix PREFECT_API_URL") from exc
 
 
-def setup_alerts(webhook_url: str) -> AlertSetup:
+def setup_alerts(webhook_url: str, stuck_after_s: float = STUCK_AFTER_S) -> AlertSetup:
     """Save the webhook block and (re)create the automation; running it again replaces both, never duplicates.
 
     Args:
         webhook_url: absolute http(s) URL that receives the JSON POST.
+        stuck_after_s: a run still running this long after it started is reported, seconds (at least 10,
+            Prefect's minimum for such a trigger).
     Returns:
         The ids on the server (``PREFECT_API_URL``).
     Raises:
@@ -97,11 +129,13 @@ def setup_alerts(webhook_url: str) -> AlertSetup:
     parts = urlsplit(webhook_url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConfigError(f"--webhook is not an absolute http(s) URL: {webhook_url!r}")
+    if stuck_after_s < 10:
+        raise ConfigError(f"--stuck-after-s must be at least 10 seconds, not {stuck_after_s:g}")
     with _server_errors(_require_server()):
-        return _setup(webhook_url)
+        return _setup(webhook_url, stuck_after_s)
 
 
-def _setup(webhook_url: str) -> AlertSetup:
+def _setup(webhook_url: str, stuck_after_s: float) -> AlertSetup:
     from prefect.automations import Automation
     from prefect.blocks.notifications import CustomWebhookNotificationBlock
     from prefect.client.orchestration import get_client
@@ -116,9 +150,10 @@ def _setup(webhook_url: str) -> AlertSetup:
     )
     block_id = block.save(ALERTS_NAME, overwrite=True)
     replaced = _remove(keep_block=True)
+    ours = {"match": {"prefect.resource.id": "prefect.flow-run.*"},
+            "match_related": {"prefect.resource.role": "flow", "prefect.resource.name": list(ALERT_FLOWS)}}
     trigger = EventTrigger(
-        match={"prefect.resource.id": "prefect.flow-run.*"},
-        match_related={"prefect.resource.role": "flow", "prefect.resource.name": list(ALERT_FLOWS)},
+        **ours,
         expect=set(ALERT_EVENTS),
         for_each={"prefect.resource.id"},
         posture=Posture.Reactive,
@@ -132,13 +167,41 @@ def _setup(webhook_url: str) -> AlertSetup:
         trigger=trigger,
         actions=[SendNotification(block_document_id=block_id, subject=ALERT_SUBJECT, body=ALERT_BODY)],
     ).create()
-    with get_client(sync_client=True) as client:  # confirm it is there (create returns before reading back)
+    stuck_after = _duration(stuck_after_s)
+    stuck = Automation(
+        name=STUCK_NAME,
+        description=f"One notification per briefings flow run still running {stuck_after} after it started "
+                    "(made by `briefings alerts setup`).",
+        trigger=EventTrigger(
+            **ours,
+            after={"prefect.flow-run.Running"},
+            expect=set(_ENDED_EVENTS),
+            for_each={"prefect.resource.id"},
+            posture=Posture.Proactive,
+            threshold=1,
+            within=timedelta(seconds=stuck_after_s),
+        ),
+        actions=[SendNotification(block_document_id=block_id, subject=STUCK_SUBJECT,
+                                  body=STUCK_BODY.replace("{stuck_after}", stuck_after))],
+    ).create()
+    with get_client(sync_client=True) as client:  # confirm both are there
         client.read_automation(automation.id)
-    return AlertSetup(block_document_id=block_id, automation_id=automation.id, replaced=replaced)
+        client.read_automation(stuck.id)
+    return AlertSetup(block_document_id=block_id, automation_id=automation.id, stuck_automation_id=stuck.id,
+                      replaced=replaced)
+
+
+def _duration(seconds: float) -> str:
+    """``6 h``, ``90 min``, ``15 s``: the largest unit that divides ``seconds``."""
+    for unit, size in (("h", 3600), ("min", 60)):
+        if seconds >= size and seconds % size == 0:
+            return f"{seconds / size:g} {unit}"
+    return f"{seconds:g} s"
 
 
 def remove_alerts(*, keep_block: bool = False) -> int:
-    """Delete every automation named ``briefings-alerts`` (and the block, unless ``keep_block``).
+    """Delete the automations ``briefings-alerts`` and ``briefings-alerts-stuck`` (and the block, unless
+    ``keep_block``).
 
     Returns:
         How many automations were deleted.
@@ -155,7 +218,7 @@ def _remove(*, keep_block: bool) -> int:
     from prefect.exceptions import ObjectNotFound
 
     with get_client(sync_client=True) as client:
-        existing = client.read_automations_by_name(ALERTS_NAME)
+        existing = [a for name in (ALERTS_NAME, STUCK_NAME) for a in client.read_automations_by_name(name)]
         for automation in existing:
             client.delete_automation(automation.id)
         if not keep_block:

@@ -11,6 +11,7 @@ from enum import Enum
 
 import typer
 
+from briefings.alerts import STUCK_AFTER_S
 from briefings.errors import ConfigError, ExitCode
 
 __all__ = ["register"]
@@ -60,28 +61,33 @@ alerts_app = typer.Typer(no_args_is_help=True, help="Notify a person when a run 
 @alerts_app.command("setup")
 def alerts_setup(
     webhook: str = typer.Option(..., "--webhook", help="URL that receives a JSON POST per failed run."),
+    stuck_after_s: float = typer.Option(
+        STUCK_AFTER_S, "--stuck-after-s", help="Also notify once when a run is still running this long, seconds (>= 10)."),
 ) -> None:
-    """Create (or replace) the webhook block and the automation `briefings-alerts` on the Prefect server.
+    """Create (or replace) the webhook block and the automations `briefings-alerts` and
+    `briefings-alerts-stuck` on the Prefect server.
 
     One notification per run of collect or reparse that ends Failed (pages failed or blocked, or a
     data-quality error check failed), Crashed or TimedOut; it names the run, what failed and the
-    run's link in the UI. Needs PREFECT_API_URL.
+    run's link in the UI. One more when a run is still running after --stuck-after-s. Needs PREFECT_API_URL.
     """
     from briefings.alerts import ALERT_EVENTS, setup_alerts
 
     try:
-        made = setup_alerts(webhook)
+        made = setup_alerts(webhook, stuck_after_s)
     except ConfigError as exc:
         typer.secho(str(exc), err=True, fg=typer.colors.RED)
         raise typer.Exit(EXIT_CONFIG) from exc
     events = ", ".join(e.rsplit(".", 1)[-1] for e in ALERT_EVENTS)
     typer.echo(f"automation briefings-alerts {made.automation_id}: on {events} flow runs of collect and reparse, "
                f"POST to {webhook}" + (f" (replaced {made.replaced})" if made.replaced else ""))
+    typer.echo(f"automation briefings-alerts-stuck {made.stuck_automation_id}: on runs still running "
+               f"{stuck_after_s:g} s after they started")
 
 
 @alerts_app.command("remove")
 def alerts_remove() -> None:
-    """Delete the automation and the webhook block `briefings-alerts`."""
+    """Delete the automations `briefings-alerts`, `briefings-alerts-stuck` and the webhook block."""
     from briefings.alerts import remove_alerts
 
     try:

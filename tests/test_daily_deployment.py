@@ -7,7 +7,8 @@ deploys ``collect-daily`` from ``prefect.yaml`` unchanged and starts one worker.
    (the deployment's default) and loads both pages;
 2. with ``briefings alerts setup --webhook`` and a site whose every page answers 503, a loopback
    webhook receives exactly one alert naming the run, its failed page and its link in the UI;
-3. two scheduled runs due at the same moment run one after the other: the second waits in
+3. a run still running after ``--stuck-after-s`` sends one alert saying so, and none when it completes;
+4. two scheduled runs due at the same moment run one after the other: the second waits in
    AwaitingConcurrencySlot, and neither its writes nor anything else overlaps the first run.
 """
 
@@ -226,10 +227,10 @@ def test_a_failed_day_sends_exactly_one_alert_naming_the_run_and_its_failed_page
     try:
         _run([BRIEFINGS, "alerts", "setup", "--webhook", hook.url], stack.env)
         again = _run([BRIEFINGS, "alerts", "setup", "--webhook", hook.url], stack.env)  # replaces, never adds
-        assert "(replaced 1)" in again
-        automations = _api("POST", f"{stack.api}/automations/filter", json={}).json()
-        assert [a["name"] for a in automations] == ["briefings-alerts"]
-        automation_id = automations[0]["id"]
+        assert "(replaced 2)" in again
+        automations = {a["name"]: a["id"] for a in _api("POST", f"{stack.api}/automations/filter", json={}).json()}
+        assert sorted(automations) == ["briefings-alerts", "briefings-alerts-stuck"]
+        automation_id = automations["briefings-alerts"]
 
         flow_run_id = stack.run_deployment({"source": site.source, "warehouse": str(tmp_path / "w.duckdb")})
         assert stack.wait_final(flow_run_id) == "FAILED", stack.worker_log()
@@ -255,7 +256,34 @@ def test_a_failed_day_sends_exactly_one_alert_naming_the_run_and_its_failed_page
     assert [(h.path, h.status) for h in site.log] == [(LIST_PATH, 503)]  # BRIEFINGS_MAX_ATTEMPTS=1
 
     removed = _run([BRIEFINGS, "alerts", "remove"], stack.env)
-    assert removed.strip() == "removed 1 automation(s) briefings-alerts"
+    assert removed.strip() == "removed 2 automation(s) briefings-alerts"
+    assert _api("POST", f"{stack.api}/automations/filter", json={}).json() == []
+
+
+def test_a_run_still_running_after_the_limit_sends_one_alert_and_none_when_it_completes(stack, tmp_path):
+    hook = _Webhook()
+    # a slow portal: the list pages take 4 s each, the detail pages 15 s: the run lasts well over 20 s
+    site = SiteServer(column_site(), delay_s={LIST_PATH: 4, LIST2_PATH: 4, SESSION12_PATH: 15,
+                                              SYNTHETIC_PATH: 15}).start()
+    try:
+        made = _run([BRIEFINGS, "alerts", "setup", "--webhook", hook.url, "--stuck-after-s", "10"], stack.env)
+        assert "on runs still running 10 s after they started" in made
+        automations = {a["name"]: a["id"] for a in _api("POST", f"{stack.api}/automations/filter", json={}).json()}
+        flow_run_id = stack.run_deployment({"source": site.source, "warehouse": str(tmp_path / "w.duckdb")})
+        assert stack.wait_final(flow_run_id) == "COMPLETED", stack.worker_log()
+        _wait(lambda: "prefect.automation.action.executed" in _actions_of(stack, automations["briefings-alerts-stuck"]),
+              60, "the stuck-run action to be recorded")
+        assert _actions_of(stack, automations["briefings-alerts"]) == []
+        assert len(hook.received) == 1, hook.received
+    finally:
+        site.stop()
+        hook.stop()
+        _run([BRIEFINGS, "alerts", "remove"], stack.env)
+    run = stack.flow_run(flow_run_id)
+    alert = hook.received[0]
+    assert alert["subject"] == f"briefings: collect/collect-daily run {run['name']} is still running"
+    assert f"Flow run {run['name']} ({flow_run_id}) of collect/collect-daily started at " in alert["body"]
+    assert "has not ended after 10 s. Later scheduled runs wait for it (AwaitingConcurrencySlot)" in alert["body"]
 
 
 def _interval(stack: Stack, flow_run_id: str, task_name: str | None = None) -> tuple[datetime, datetime]:
