@@ -423,6 +423,9 @@ _register_look(app)
 from briefings.cli_ops import register as _register_ops  # noqa: E402  (doctor, alerts)
 
 _register_ops(app)
+from briefings.cli_extract import register as _register_extract  # noqa: E402  (extract)
+
+_register_extract(app)
 
 
 def main() -> None:

@@ -1,0 +1,80 @@
+"""The named query targets_vs_actuals on the loaded real page (session 12, 天门) and a second city."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from tests.warehouse_fixtures import SEED_SHA256, SESSION12_URL, session12, synthetic_briefing
+from warehouse.connect import open_reader, open_writer
+from warehouse.load import upsert_briefing
+from warehouse.queries import get_query, run_named_query
+
+BID = "hubei.gov.cn:t20240326_5134107"
+YEAR_2024 = (date(2024, 1, 1), date(2024, 12, 31))
+JAN_FEB_2024 = (date(2024, 1, 1), date(2024, 2, 29))
+
+
+@pytest.fixture(scope="module")
+def reader(tmp_path_factory):
+    path = tmp_path_factory.mktemp("wh") / "briefings.duckdb"
+    parsed = session12()
+    con = open_writer(path)
+    upsert_briefing(con, parsed, url=SESSION12_URL, content_sha256=SEED_SHA256, run_id="run-1")
+    other, url, sha = synthetic_briefing(1, parsed)  # session 101, 襄阳: same numbers, another city
+    upsert_briefing(con, other, url=url, content_sha256=sha, run_id="run-1")
+    con.close()
+    con = open_reader(path)
+    yield con
+    con.close()
+
+
+def _rows(result):
+    cols, rows = result
+    return [dict(zip(cols, row)) for row in rows]
+
+
+def test_header_declares_grain_and_optional_params() -> None:
+    query = get_query("targets_vs_actuals")
+    assert query.params == {"city": "VARCHAR", "metric_code": "VARCHAR"}
+    assert query.optional == {"city", "metric_code"}
+    assert query.grain.startswith("one row per (target mention, achieved mention)")
+
+
+def test_session12_fixed_asset_investment_target_against_jan_feb(reader) -> None:
+    rows = _rows(run_named_query(reader, "targets_vs_actuals",
+                                 {"city": "天门", "metric_code": "fixed_asset_investment"}))
+    # two sentences say the 2024 target (力争全年固定资产投资同比增长12%以上; 确保全年固定资产投资增长12%以上)
+    assert len(rows) == 4
+    for row in rows:
+        assert (row["city"], row["metric_name"], row["target_briefing_id"]) == ("天门", "固定资产投资", BID)
+        assert (row["target_value"], row["target_qualifier"], row["target_kind"], row["target_unit"]) == (
+            Decimal(12), "at_least", "growth_rate", "percent")
+        assert (row["target_period_start"], row["target_period_end"]) == YEAR_2024
+        assert (row["achieved_period_start"], row["achieved_period_end"]) == JAN_FEB_2024
+    growth = [r for r in rows if r["achieved_kind"] == "growth_rate"]
+    ranks = [r for r in rows if r["achieved_kind"] == "rank"]
+    assert [(r["achieved_value_text"], r["achieved_value"], r["gap"]) for r in growth] == [
+        ("9%", Decimal(9), Decimal(-3))] * 2
+    assert [(r["achieved_value_text"], r["gap"]) for r in ranks] == [("第2位", None)] * 2
+    # within one target, the achieved rows come latest period first, then in text order
+    assert [r["achieved_value_text"] for r in rows] == ["9%", "第2位", "9%", "第2位"]
+
+
+def test_cities_stay_apart_and_targets_without_results_are_listed(reader) -> None:
+    rows = _rows(run_named_query(reader, "targets_vs_actuals", {}))
+    assert {r["city"] for r in rows} == {"天门", "襄阳"}
+    for row in rows:
+        if row["achieved_briefing_id"] is not None:
+            achieved_city = reader.execute("SELECT city FROM briefings WHERE briefing_id = $b",
+                                           {"b": row["achieved_briefing_id"]}).fetchall()
+            assert achieved_city == [(row["city"],)]
+    tianmen = [r for r in rows if r["city"] == "天门"]
+    # 技改投资 增长25% (2024 target) has no achieved value in session 12: one row, achieved columns NULL
+    (renovation,) = [r for r in tianmen if r["metric_code"] == "technical_renovation_investment"]
+    assert (renovation["target_value"], renovation["achieved_value"], renovation["gap"]) == (Decimal(25), None, None)
+    # 新增规上工业企业50家 (target) has no result either
+    assert {r["metric_code"] for r in tianmen} == {
+        "fixed_asset_investment", "technical_renovation_investment", "new_enterprises_above_scale"}
