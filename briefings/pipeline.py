@@ -348,10 +348,10 @@ def load_run(
     records: Iterable[FetchRecord],
     outcomes: Sequence[PageOutcome],
 ) -> RunSummary:
-    """Load staged pages into the warehouse, one transaction per briefing.
+    """Load staged pages into the warehouse, ``settings.load_batch_size`` pages per transaction.
 
     Writes the run's fetch records (raw layer index; a retried flow run's records are not written
-    twice), then upserts each staged page (mart).
+    twice), then loads the staged pages batch by batch (``warehouse.load.load_batch``; mart).
 
     Args:
         staged: pages parsed in this run, in list order.
@@ -361,9 +361,10 @@ def load_run(
         The run summary so far; a page whose load failed has status ``failed``, stage ``load``.
     Raises:
         WarehouseLockedError: another process held the file past ``settings.lock_wait_s``.
+        LoadError: the warehouse could not be written at all.
     """
     from warehouse.connect import open_writer
-    from warehouse.load import record_fetches, upsert_briefing
+    from warehouse.load import record_fetches
 
     summary = RunSummary(run_id=run_id, pages=list(outcomes))
     records = list(records)
@@ -371,36 +372,50 @@ def load_run(
     con = open_writer(settings.warehouse_path, lock_wait_s=settings.lock_wait_s)
     try:
         record_fetches(con, records, run_id)  # idempotent: a retried run's records are not stored twice
-        for item in staged:
-            briefing_id = briefing_id_for(item.url)
-            try:
-                parsed = read_staged(settings.staging_dir, item.key)
-                result = upsert_briefing(
-                    con,
-                    parsed,
-                    url=item.url,
-                    content_sha256=item.sha256,
-                    run_id=run_id,
-                    list_date=date.fromisoformat(item.list_date) if item.list_date else None,
-                )
-            except (LoadError, OSError, ValueError) as exc:
-                summary.pages.append(
-                    PageOutcome(item.url, "failed", "load", briefing_id, type(exc).__name__, str(exc))
-                )
-                continue
-            summary.pages.append(
-                PageOutcome(
-                    item.url,
-                    "unchanged" if result.action == "unchanged" else "loaded",
-                    "load",
-                    result.briefing_id,
-                    turns=len(parsed.turns),
-                    mentions=len(parsed.mentions),
-                )
-            )
+        size = max(1, settings.load_batch_size)
+        for start in range(0, len(staged), size):
+            summary.pages += load_staged(con, settings, run_id, staged[start:start + size])
     finally:
         con.close()
     return summary
+
+
+def load_staged(con: Any, settings: Settings, run_id: str, items: Sequence[Staged]) -> list[PageOutcome]:
+    """Load one batch of staged pages in one transaction (``warehouse.load.load_batch``).
+
+    Args:
+        con: writable warehouse connection.
+        items: the batch's staged pages, read back from ``settings.staging_dir``.
+    Returns:
+        One outcome per item, in order: ``loaded`` / ``unchanged`` (stage ``load``, with its rows), or
+        ``failed`` (stage ``load``) for a page whose staging file is unreadable or whose rows were rejected.
+    Raises:
+        LoadError: the warehouse could not be written at all.
+    """
+    from warehouse.load import BatchPage, load_batch
+
+    outcomes: dict[int, PageOutcome] = {}
+    pages: list[BatchPage] = []
+    positions: list[int] = []
+    for i, item in enumerate(items):
+        try:
+            parsed = read_staged(settings.staging_dir, item.key)
+        except (OSError, ValueError) as exc:
+            outcomes[i] = PageOutcome(item.url, "failed", "load", briefing_id_for(item.url), type(exc).__name__,
+                                      str(exc))
+            continue
+        list_date = date.fromisoformat(item.list_date) if item.list_date else None
+        pages.append(BatchPage(parsed, item.url, item.sha256, list_date))
+        positions.append(i)
+    for i, page, result in zip(positions, pages, load_batch(con, pages, run_id=run_id)):
+        if isinstance(result, LoadError):
+            outcomes[i] = PageOutcome(page.url, "failed", "load", result.briefing_id or briefing_id_for(page.url),
+                                      type(result).__name__, str(result))
+        else:
+            outcomes[i] = PageOutcome(page.url, "unchanged" if result.action == "unchanged" else "loaded", "load",
+                                      result.briefing_id, turns=len(page.parsed.turns),
+                                      mentions=len(page.parsed.mentions))
+    return [outcomes[i] for i in range(len(items))]
 
 
 def check_run(settings: Settings, summary: RunSummary, flow: str, started_at: datetime) -> RunSummary:

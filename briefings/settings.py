@@ -78,6 +78,7 @@ class Settings:
         min_interval_s: politeness: minimum time between two requests to one host, seconds.
         max_list_pages: discovery stops after this many list pages.
         lock_wait_s: how long a writer waits for another process's lock on the warehouse, seconds.
+        load_batch_size: pages loaded per batch (one transaction and a handful of statements each).
         chromium_path: the Chromium executable for browser mode.
         browser_timeout_s: how long the browser may take to pass a challenge, seconds.
     """
@@ -99,6 +100,7 @@ class Settings:
     min_interval_s: float = 1.0
     max_list_pages: int = 200
     lock_wait_s: float = 60.0
+    load_batch_size: int = 200
     chromium_path: str = "/usr/bin/chromium"
     browser_timeout_s: float = 30.0
     user_agent: str = field(default=f"{PRODUCT}/{VERSION} (+{HOMEPAGE})")

@@ -1,8 +1,15 @@
-"""The staging layer on disk: one parsed page as a JSON file, between the parse and load steps.
+"""The staging layer: parsed pages on disk, and the rows they stage for the warehouse.
 
-Prefect tasks pass only the file's key between them (small values, flat memory); the load step
-reads the file back. ``dump_parsed`` / ``load_parsed`` round-trip a ParsedBriefing exactly
-(dates as ISO strings, Decimals as strings).
+On disk, one parsed page is one JSON file, between the parse and load steps: Prefect tasks pass
+only the file's key (small values, flat memory) and the load step reads the file back.
+``dump_parsed`` / ``load_parsed`` round-trip a ParsedBriefing exactly (dates as ISO strings,
+Decimals as strings).
+
+For the load, :func:`staged_rows` turns one parsed page into the rows of every staged table
+(``stg_<table>``), named by ``STAGED_COLUMNS`` — the one place that says which columns the loader
+writes. A column named there is read from the model object of its row (``Turn.text`` for
+``turns.text``) unless the loader derives it (ids, spans, ``parser_version``): adding a column
+to a mart table is one line here, once the model carries the value under the column's name.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ from typing import Any
 from briefings.models import (
     Briefing,
     Extra,
+    FetchRecord,
     Guest,
     Mention,
     ParsedBriefing,
@@ -27,7 +35,19 @@ from briefings.models import (
     to_jsonable,
 )
 
-__all__ = ["dump_parsed", "load_parsed", "write_staged", "read_staged", "staging_key"]
+__all__ = [
+    "dump_parsed",
+    "load_parsed",
+    "write_staged",
+    "read_staged",
+    "staging_key",
+    "STAGED_COLUMNS",
+    "CHILD_TABLES",
+    "staged_rows",
+    "fallback_speaker_id",
+    "dump_record",
+    "load_record",
+]
 
 
 def staging_key(sha256: str, parser_version: str) -> str:
@@ -128,3 +148,173 @@ def read_staged(staging_dir: Path, key: str) -> ParsedBriefing:
         ValueError: the file is not a staged briefing.
     """
     return load_parsed((staging_dir / f"{key}.json").read_bytes())
+
+
+# Per-briefing child tables (every row carries briefing_id), in load order.
+CHILD_TABLES = ("guests", "turns", "appearances", "qa_pairs", "indicators")
+
+# Columns the loader writes, per mart table, in the order they are staged. Columns a later
+# migration adds and the loader does not name here stay NULL / default (and are kept on reloads).
+# The loader adds ``batch_pos`` (the page's 0-based position in its batch) to every staged table;
+# it adds ``version_no``, ``run_id`` and ``loaded_at`` itself.
+STAGED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "briefings": (
+        "briefing_id", "url", "series", "session_no", "city", "event_date", "publish_date", "list_date", "title",
+        "summary", "content_source", "template", "transcript", "content_sha256", "parser_version", "guest_count",
+        "turn_count",
+    ),
+    "speakers": ("speaker_id", "name", "kind", "gender", "outlet", "first_briefing_id"),
+    "speaker_positions": ("speaker_id", "organisation", "title", "first_briefing_id"),
+    "guests": ("briefing_id", "guest_no", "name", "label", "speaker_id", "gender", "parser_version"),
+    "turns": (
+        "briefing_id", "turn_no", "speaker_id", "speaker", "label", "role", "outlet", "text", "span_start", "span_end",
+        "parser_version",
+    ),
+    "appearances": ("briefing_id", "speaker_id", "role", "label", "first_turn_no", "turn_count", "parser_version"),
+    "qa_pairs": ("briefing_id", "question_turn_no", "answer_turn_no", "outlet", "answer_speaker_id", "parser_version"),
+    "indicators": (
+        "briefing_id", "turn_no", "mention_no", "speaker_id", "sentence", "span_start", "span_end", "value_text",
+        "value", "unit", "unit_text", "qualifier", "kind", "comparison", "rank_scope", "period_start", "period_end",
+        "status", "subject", "metric", "value_m2", "parse_flag", "parser_version",
+        "metric_code",  # Mention.metric_code (issue 14)
+    ),
+}
+
+
+def fallback_speaker_id(name: str, role: str) -> str:
+    """Speaker id when the parser gave none: ``journalist:<label>`` or ``person:<name>``."""
+    return f"journalist:{name}" if role == "journalist" else f"person:{name}"
+
+
+def _turn_speaker_id(turn: Turn) -> str:
+    return turn.speaker_id or fallback_speaker_id(turn.speaker, turn.role)
+
+
+def _row(columns: tuple[str, ...], derived: dict[str, Any], *sources: Any) -> tuple[Any, ...]:
+    """One staged row: each column from ``derived``, else the first source object that has it."""
+    values = []
+    for column in columns:
+        if column in derived:
+            values.append(derived[column])
+            continue
+        for source in sources:
+            if hasattr(source, column):
+                values.append(getattr(source, column))
+                break
+        else:
+            raise ValueError(f"no value for staged column {column!r} (not derived, not on {type(sources[0]).__name__})")
+    return tuple(values)
+
+
+def staged_rows(
+    parsed: ParsedBriefing, *, briefing_id: str, url: str, content_sha256: str, list_date: date | None = None
+) -> dict[str, list[tuple[Any, ...]]]:
+    """The rows one parsed page stages, per mart table, in ``STAGED_COLUMNS`` order.
+
+    Pure: no I/O. Rows of the child tables are deduplicated (an exact duplicate row is staged
+    once); speakers and their positions are one row per key within the page (a speaker's gender
+    is the first one the page gives).
+
+    Args:
+        parsed: the page's parse; rows are taken as given (turn numbers are not renumbered).
+        briefing_id: ``briefing_id_for(url)``.
+        url: the page URL (natural key).
+        content_sha256: hex SHA-256 of the page body (the watermark).
+        list_date: the date beside the link on the list page, where known.
+    Returns:
+        ``{table: [row, ...]}`` for every table of ``STAGED_COLUMNS`` (the briefings list has one row).
+    Raises:
+        AttributeError, TypeError, ValueError: the page's objects lack a value a column needs.
+    """
+    pv = parsed.parser_version
+    b = parsed.briefing
+    cols = STAGED_COLUMNS
+    briefing = _row(cols["briefings"], {
+        "briefing_id": briefing_id, "url": url, "list_date": list_date, "transcript": parsed.transcript,
+        "content_sha256": content_sha256, "parser_version": pv, "guest_count": len(parsed.guests),
+        "turn_count": len(parsed.turns), "publish_date": b.publish_date or list_date,
+        "extra_spans": json.dumps([{"kind": x.kind, "span_start": x.span.start, "span_end": x.span.end}
+                                   for x in parsed.extras]),
+    }, b, parsed)
+    turns_by_no = {t.turn_no: t for t in parsed.turns}
+    guests = [
+        _row(cols["guests"], {"briefing_id": briefing_id, "parser_version": pv,
+                              "speaker_id": g.speaker_id or fallback_speaker_id(g.name, "guest")}, g)
+        for g in parsed.guests
+    ]
+    turns = [
+        _row(cols["turns"], {"briefing_id": briefing_id, "parser_version": pv, "speaker_id": _turn_speaker_id(t),
+                             "span_start": t.span.start, "span_end": t.span.end}, t)
+        for t in parsed.turns
+    ]
+    first: dict[str, dict[str, Any]] = {}
+    for t in parsed.turns:
+        sid = _turn_speaker_id(t)
+        if sid in first:
+            first[sid]["turn_count"] += 1
+        else:
+            first[sid] = {"briefing_id": briefing_id, "speaker_id": sid, "role": t.role, "label": t.label,
+                          "first_turn_no": t.turn_no, "turn_count": 1, "parser_version": pv}
+    appearances = [_row(cols["appearances"], d) for d in first.values()]
+    qa_pairs = []
+    for q in parsed.qa_pairs:
+        question, answer = turns_by_no.get(q.question_turn_no), turns_by_no.get(q.answer_turn_no)
+        qa_pairs.append(_row(cols["qa_pairs"], {
+            "briefing_id": briefing_id, "parser_version": pv, "outlet": question.outlet if question else None,
+            "answer_speaker_id": _turn_speaker_id(answer) if answer else None}, q))
+    indicators = []
+    for m in parsed.mentions:
+        turn = turns_by_no.get(m.turn_no)
+        indicators.append(_row(cols["indicators"], {
+            "briefing_id": briefing_id, "parser_version": pv, "speaker_id": _turn_speaker_id(turn) if turn else None,
+            "span_start": m.span.start, "span_end": m.span.end}, m))
+    speakers, positions = _speaker_rows(parsed, briefing_id)
+    rows = {"briefings": [briefing], "speakers": speakers, "speaker_positions": positions, "guests": guests,
+            "turns": turns, "appearances": appearances, "qa_pairs": qa_pairs, "indicators": indicators}
+    return {table: list(dict.fromkeys(r)) for table, r in rows.items()}
+
+
+def _speaker_rows(parsed: ParsedBriefing, briefing_id: str) -> tuple[list[tuple], list[tuple]]:
+    """(speakers rows, speaker_positions rows) seen in one briefing, one per key, guests first."""
+    speakers: dict[str, dict[str, Any]] = {}
+    positions: dict[tuple[str, str, str], tuple] = {}
+
+    def add(sid: str, person: Any, name: str, kind: str, outlet: str | None) -> None:
+        seen = speakers.get(sid)
+        if seen is None:
+            speakers[sid] = {"speaker_id": sid, "name": name, "kind": kind, "gender": person.gender,
+                             "outlet": outlet, "first_briefing_id": briefing_id, "_source": person}
+        elif seen["gender"] is None and person.gender is not None:
+            seen["gender"] = person.gender
+        for p in person.positions:
+            key = (sid, p.organisation, p.title)
+            if key not in positions:
+                positions[key] = _row(STAGED_COLUMNS["speaker_positions"],
+                                      {"speaker_id": sid, "first_briefing_id": briefing_id}, p)
+
+    for g in parsed.guests:
+        add(g.speaker_id or fallback_speaker_id(g.name, "guest"), g, g.name, "person", None)
+    for t in parsed.turns:
+        add(_turn_speaker_id(t), t, t.speaker, "journalist" if t.role == "journalist" else "person", t.outlet)
+    rows = [_row(STAGED_COLUMNS["speakers"], d, d["_source"]) for d in speakers.values()]
+    return rows, list(positions.values())
+
+
+def dump_record(record: FetchRecord) -> dict[str, Any]:
+    """A FetchRecord as a JSON-ready dict (``fetched_at`` ISO 8601, headers as pairs)."""
+    return to_jsonable(record)
+
+
+def load_record(data: dict[str, Any]) -> FetchRecord:
+    """Inverse of :func:`dump_record`.
+
+    Raises:
+        ValueError: ``data`` is not a dumped FetchRecord.
+    """
+    from datetime import datetime
+
+    try:
+        return FetchRecord(**{**data, "fetched_at": datetime.fromisoformat(data["fetched_at"]),
+                              "headers": tuple(tuple(h) for h in data.get("headers", ()))})
+    except (KeyError, TypeError) as exc:
+        raise ValueError(f"not a dumped fetch record: {exc}") from exc

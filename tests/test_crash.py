@@ -50,6 +50,34 @@ LOADER = textwrap.dedent("""
         print("LOADED", i, flush=True)
 """).format(root=str(PROJECT_ROOT))
 
+BATCH_LOADER = textwrap.dedent("""
+    import sys, time
+    from pathlib import Path
+    sys.path.insert(0, {root!r})
+    from tests.warehouse_fixtures import session12, synthetic_briefing
+    import warehouse.load as load
+    from warehouse.connect import open_writer
+
+    path, n, size, stall_at = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+    base = session12()
+    con = open_writer(path)
+    counts = load._current_counts
+    state = {{"batch": 0}}
+
+    def stall(con, briefing_ids):  # runs inside the batch's transaction, after every merge
+        if state["batch"] == stall_at:
+            print("STALLED", len(briefing_ids), flush=True)
+            time.sleep(600)
+        return counts(con, briefing_ids)
+
+    load._current_counts = stall
+    pages = [load.BatchPage(*synthetic_briefing(i, base)) for i in range(1, n + 1)]
+    for b, start in enumerate(range(0, n, size), start=1):
+        state["batch"] = b
+        results = load.load_batch(con, pages[start:start + size], run_id="crash-run")
+        print("LOADED", b, [r.action for r in results].count("inserted"), flush=True)
+""").format(root=str(PROJECT_ROOT))
+
 HOLDER = textwrap.dedent("""
     import sys, time
     from pathlib import Path
@@ -134,6 +162,53 @@ def test_sigkill_mid_load_leaves_no_partial_briefing(fresh_warehouse):
         for i in range(1, N_BRIEFINGS + 1):
             parsed, url, sha = synthetic_briefing(i, base)
             upsert_briefing(con, parsed, url=url, content_sha256=sha, run_id="clean")
+        assert table_checksums(con) == sums
+    finally:
+        con.close()
+
+
+BATCH_PAGES, BATCH_SIZE = 150, 50
+
+
+@pytest.mark.slow
+def test_sigkill_during_a_batch_load_leaves_no_partial_briefing_and_the_rerun_matches_a_clean_load(
+        fresh_warehouse):
+    from warehouse.load import BatchPage, load_batch
+
+    proc = _start(BATCH_LOADER, str(fresh_warehouse), str(BATCH_PAGES), str(BATCH_SIZE), "2")
+    try:
+        lines = _wait_for(proc, "STALLED")
+    finally:
+        _kill(proc)
+    assert lines == ["LOADED 1 50", "STALLED 50"]
+    assert proc.returncode == -signal.SIGKILL
+
+    base = session12()
+    pages = [BatchPage(*synthetic_briefing(i, base)) for i in range(1, BATCH_PAGES + 1)]
+    con = open_writer(fresh_warehouse)  # reopening replays the WAL
+    try:
+        # the first batch is there whole; of the second, killed after all its merges, nothing at all
+        assert con.execute("SELECT count(*) FROM briefings").fetchall() == [(BATCH_SIZE,)]
+        for table in ("briefings", "turns", "guests", "appearances", "qa_pairs", "indicators", "turns_history",
+                      "indicators_history", "briefings_history", "briefing_versions"):
+            assert con.execute(f"SELECT count(DISTINCT briefing_id) FROM {table}").fetchall() == [(BATCH_SIZE,)], table
+        assert sorted(n for _, n in con.execute("SELECT briefing_id, count(*) FROM turns GROUP BY ALL").fetchall()) == [
+            16] * BATCH_SIZE
+        assert [r for r in run_checks(con, "after-crash") if r.status == "fail"] == []
+
+        actions = []
+        for start in range(0, BATCH_PAGES, BATCH_SIZE):
+            actions += [r.action for r in load_batch(con, pages[start:start + BATCH_SIZE], run_id="rerun")]
+        assert actions == ["unchanged"] * BATCH_SIZE + ["inserted"] * (BATCH_PAGES - BATCH_SIZE)
+        sums = table_checksums(con)
+    finally:
+        con.close()
+
+    clean = fresh_warehouse.with_name("clean.duckdb")
+    con = open_writer(clean)
+    try:
+        for start in range(0, BATCH_PAGES, BATCH_SIZE):
+            load_batch(con, pages[start:start + BATCH_SIZE], run_id="clean")
         assert table_checksums(con) == sums
     finally:
         con.close()

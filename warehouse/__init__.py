@@ -1,4 +1,4 @@
-"""The DuckDB warehouse: versioned schema, idempotent per-briefing loads with page history,
+"""The DuckDB warehouse: versioned schema, idempotent set-based batch loads with page history,
 data-quality checks and named queries.
 
 Open with ``open_writer`` (one process at a time; migrates) or ``open_reader`` (read-only);
@@ -8,7 +8,9 @@ see ``docs/tables.md`` for the tables.
 from warehouse.checks import CheckResult, run_checks
 from warehouse.connect import open_reader, open_writer, publish_read_copy, read_copy_path
 from warehouse.load import (
+    BatchPage,
     LoadResult,
+    load_batch,
     checkpoint,
     list_validators,
     loaded_watermarks,
@@ -27,6 +29,8 @@ __all__ = [
     "read_copy_path",
     "Migrations",
     "LoadResult",
+    "BatchPage",
+    "load_batch",
     "upsert_briefing",
     "record_fetches",
     "record_run",

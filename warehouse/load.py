@@ -1,49 +1,73 @@
-"""Loading parsed briefings and run records into the warehouse (staging -> mart, one transaction each).
+"""Loading parsed briefings and run records into the warehouse: staging -> mart, a batch at a time.
 
-A briefing is loaded in ONE transaction: its rows are staged in ``stg_`` temp tables (exact
-duplicates dropped), then merged into the current tables on natural keys — the briefing row by
-``briefing_id`` (derived from the URL), ``speakers`` by ``speaker_id``, and ``guests`` / ``turns`` /
-``appearances`` / ``qa_pairs`` / ``indicators`` by anti-join on ``briefing_id`` plus the row's values
-(rows that did not change are left untouched, rows that are gone are deleted, new ones inserted) —
-row counts are checked and the transaction commits. Any error rolls everything back.
+A batch of pages (a few hundred; ``load_batch``) is loaded in ONE transaction and a handful of
+set-based statements, whatever its size:
+
+1. one lookup of the batch's briefings in ``briefings`` sorts each page into ``inserted`` (new
+   URL), ``updated`` (new content_sha256 or parser_version) or ``unchanged`` (both already
+   current: nothing is staged or written for it);
+2. the rows of the other pages are staged (``briefings.staging.staged_rows``) as one Arrow table
+   per mart table, copied into ``stg_<table>`` temp tables of the mart's column types;
+3. the staged rows are checked (``sql/staging/checks.sql``: required values, counts, spans inside
+   the transcript); a page that fails is rejected alone (a ``LoadError`` for it) and left out;
+4. the merge files ``sql/merges/<table>.sql`` (one per mart or history table, its grain and key
+   in its header) run in dependency order over the staged rows and ``load_batch`` (one row per
+   page to write: its version_no, whether it is a new version);
+5. the rows per briefing are counted and compared with what was staged, and the batch commits.
+
+Any error in 4-5 rolls the whole batch back; its pages are then loaded one by one, so that a page
+the checks did not catch fails alone and the others still load. Nothing partial is ever committed.
 
 Page history: a new ``content_sha256`` makes a new version (``version_no`` + 1). Its rows become the
 current rows and are also appended to ``<table>_history`` with their ``version_no``; the earlier
 versions' history rows and ``briefing_versions`` rows stay (``valid_to`` set on the one replaced).
-Same hash with a new ``parser_version`` re-derives the rows of the same version.
+Same hash with a new ``parser_version`` re-derives the rows of the same version. Child rows are
+merged by anti-join on every column the loader writes: a row that did not change is left as it is.
 """
 
 from __future__ import annotations
 
+import graphlib
 import hashlib
 import json
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import duckdb
+import jinja2
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from briefings.errors import LoadError
 from briefings.ids import briefing_id_for
-from briefings.models import FetchRecord, ParsedBriefing, Turn
+from briefings.models import FetchRecord, ParsedBriefing
+from briefings.settings import SQL_DIR
+from briefings.staging import CHILD_TABLES, STAGED_COLUMNS, staged_rows
 
 __all__ = [
     "LoadResult",
+    "BatchPage",
     "CHILD_TABLES",
     "CHECKSUM_TABLES",
+    "MERGES_DIR",
+    "load_batch",
     "upsert_briefing",
+    "merge_order",
     "record_fetches",
     "record_run",
     "loaded_watermarks",
     "list_validators",
     "table_checksums",
     "checkpoint",
+    "RejectedRows",
 ]
 
-# Per-briefing current tables and their history twins (all carry briefing_id).
-CHILD_TABLES = ("guests", "turns", "appearances", "qa_pairs", "indicators")
+MERGES_DIR = SQL_DIR / "merges"
 # Tables compared by table_checksums (operational tables fetches/runs/dq_results are not load output).
 CHECKSUM_TABLES = (
     "briefings", "briefing_versions", "speakers", "speaker_positions", *CHILD_TABLES,
@@ -51,26 +75,8 @@ CHECKSUM_TABLES = (
 )
 # Columns that record when/which run loaded a row, not what was loaded.
 AUDIT_COLUMNS = frozenset({"loaded_at", "run_id", "valid_from", "valid_to"})
-
-# Columns the loader writes, by name (a later migration may add columns: they stay NULL / default).
-BRIEFING_COLUMNS = (
-    "briefing_id", "url", "series", "session_no", "city", "event_date", "publish_date", "list_date", "title",
-    "summary", "content_source", "template", "transcript", "content_sha256", "parser_version", "version_no",
-    "guest_count", "turn_count", "run_id", "loaded_at", "lead", "extra_spans",
-)
-SPEAKER_COLUMNS = ("speaker_id", "name", "kind", "gender", "outlet", "first_briefing_id", "loaded_at")
-POSITION_COLUMNS = ("speaker_id", "organisation", "title", "first_briefing_id", "loaded_at")
-CHILD_COLUMNS = {
-    "guests": ("briefing_id", "guest_no", "name", "label", "speaker_id", "gender", "parser_version"),
-    "turns": ("briefing_id", "turn_no", "speaker_id", "speaker", "label", "role", "outlet", "text", "span_start",
-              "span_end", "parser_version"),
-    "appearances": ("briefing_id", "speaker_id", "role", "label", "first_turn_no", "turn_count", "parser_version"),
-    "qa_pairs": ("briefing_id", "question_turn_no", "answer_turn_no", "outlet", "answer_speaker_id", "parser_version"),
-    "indicators": ("briefing_id", "turn_no", "mention_no", "speaker_id", "sentence", "span_start", "span_end",
-                   "value_text", "value", "unit", "unit_text", "qualifier", "kind", "comparison", "rank_scope",
-                   "period_start", "period_end", "status", "subject", "metric", "value_m2", "parse_flag",
-                   "parser_version", "metric_code"),
-}
+# Key columns per staged table: left out of the UPDATE SET of an upsert.
+_KEYS = {"briefings": ("briefing_id",), "speakers": ("speaker_id",)}
 FETCH_COLUMNS = (
     "fetch_id", "run_id", "url", "final_url", "status", "fetched_at", "sha256", "encoding", "outcome", "error",
     "error_type", "etag", "last_modified", "body_bytes", "attempts", "headers",
@@ -79,7 +85,7 @@ FETCH_COLUMNS = (
 
 @dataclass(frozen=True)
 class LoadResult:
-    """What ``upsert_briefing`` did.
+    """What the load did with one page.
 
     Attributes:
         briefing_id: the briefing's id (``briefing_id_for(url)``).
@@ -95,6 +101,42 @@ class LoadResult:
     version_no: int
     counts: dict[str, int]
 
+    @property
+    def rows(self) -> int:
+        """Rows of this briefing in the current per-briefing tables (briefing, guests, turns, ...)."""
+        return sum(self.counts.get(t, 0) for t in ("briefings", *CHILD_TABLES))
+
+
+@dataclass(frozen=True)
+class BatchPage:
+    """One parsed page to load.
+
+    Attributes:
+        parsed: the page's parse (rows are taken as given; turn numbers are not renumbered, so a
+            bad page is stored and reported by ``run_checks``).
+        url: the page URL (natural key; ``briefing_id = briefing_id_for(url)``).
+        content_sha256: hex SHA-256 of the page body (``fetches.sha256``); the watermark.
+        list_date: date shown beside the link on the list page, where known.
+    """
+
+    parsed: ParsedBriefing
+    url: str
+    content_sha256: str
+    list_date: date | None = None
+
+
+class RejectedRows(ValueError):
+    """A page's staged rows broke a contract of the mart before any merge (the cause of its LoadError).
+
+    Attributes:
+        problems: one line per problem found (``turns: text is NULL (NOT NULL column)``).
+    """
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        shown = "; ".join(problems[:5]) + (f" (+{len(problems) - 5} more)" if len(problems) > 5 else "")
+        super().__init__(shown)
+        self.problems = list(problems)
+
 
 def _utc_naive(moment: datetime | None) -> datetime | None:
     """UTC wall time without tzinfo (how ``*_at`` columns store it); naive input is taken as UTC."""
@@ -107,219 +149,365 @@ def _now() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
-def _all_columns(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
-    """Table -> column names, in order, for every main-schema table of the current database."""
+def _catalog(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[str, str, bool]]]:
+    """Table -> [(column, DuckDB type, nullable)] in order, for every main-schema table."""
     rows = con.execute(
-        "SELECT table_name, list(column_name ORDER BY column_index) FROM duckdb_columns() "
+        "SELECT table_name, list((column_name, data_type, is_nullable) ORDER BY column_index) FROM duckdb_columns() "
         "WHERE database_name = current_database() AND schema_name = 'main' GROUP BY table_name"
     ).fetchall()
-    return {table: list(cols) for table, cols in rows}
+    return {table: [tuple(c.values()) if isinstance(c, dict) else tuple(c) for c in cols] for table, cols in rows}
 
 
-def _fallback_speaker_id(name: str, role: str) -> str:
-    """Speaker id when the parser gave none: ``journalist:<label>`` or ``person:<name>``."""
-    return f"journalist:{name}" if role == "journalist" else f"person:{name}"
+def _all_columns(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
+    """Table -> column names, in order, for every main-schema table of the current database."""
+    return {table: [c[0] for c in cols] for table, cols in _catalog(con).items()}
 
 
-def _turn_speaker_id(turn: Turn) -> str:
-    return turn.speaker_id or _fallback_speaker_id(turn.speaker, turn.role)
+# --- the SQL files -------------------------------------------------------------------------------
+
+_DEPENDS = re.compile(r"^--\s*depends:(.*)$", re.MULTILINE)
 
 
-def _stage_rows(parsed: ParsedBriefing, briefing_id: str) -> dict[str, list[tuple[Any, ...]]]:
-    """Rows per child table for one briefing, in ``CHILD_COLUMNS`` order, exact duplicates dropped."""
-    pv = parsed.parser_version
-    turns_by_no = {t.turn_no: t for t in parsed.turns}
-    guests = [
-        (briefing_id, g.guest_no, g.name, g.label, g.speaker_id or _fallback_speaker_id(g.name, "guest"), g.gender,
-         pv)
-        for g in parsed.guests
-    ]
-    turns = [
-        (briefing_id, t.turn_no, _turn_speaker_id(t), t.speaker, t.label, t.role, t.outlet, t.text,
-         t.span.start, t.span.end, pv)
-        for t in parsed.turns
-    ]
-    first: dict[str, list[Any]] = {}
-    for t in parsed.turns:
-        sid = _turn_speaker_id(t)
-        if sid in first:
-            first[sid][5] += 1
-        else:
-            first[sid] = [briefing_id, sid, t.role, t.label, t.turn_no, 1, pv]
-    appearances = [tuple(v) for v in first.values()]
-    qa_pairs = []
-    for q in parsed.qa_pairs:
-        question, answer = turns_by_no.get(q.question_turn_no), turns_by_no.get(q.answer_turn_no)
-        qa_pairs.append((briefing_id, q.question_turn_no, q.answer_turn_no,
-                         question.outlet if question else None,
-                         _turn_speaker_id(answer) if answer else None, pv))
-    indicators = []
-    for m in parsed.mentions:
-        turn = turns_by_no.get(m.turn_no)
-        indicators.append((
-            briefing_id, m.turn_no, m.mention_no, _turn_speaker_id(turn) if turn else None, m.sentence,
-            m.span.start, m.span.end, m.value_text, m.value, m.unit, m.unit_text, m.qualifier, m.kind,
-            m.comparison, m.rank_scope, m.period_start, m.period_end, m.status, m.subject, m.metric,
-            m.value_m2, m.parse_flag, pv, m.metric_code,
-        ))
-    rows = {"guests": guests, "turns": turns, "appearances": appearances, "qa_pairs": qa_pairs,
-            "indicators": indicators}
-    return {table: list(dict.fromkeys(r)) for table, r in rows.items()}
+def _template_env(catalog: dict[str, list[tuple[str, str, bool]]]) -> jinja2.Environment:
+    """Jinja environment over ``sql/`` whose globals expand column lists (see sql/merges/_macros.sql)."""
+
+    def columns(table: str, alias: str | None = None) -> str:
+        prefix = f"{alias}." if alias else ""
+        return ", ".join(prefix + c for c in STAGED_COLUMNS[table])
+
+    def assignments(table: str, alias: str) -> str:
+        keys = _KEYS.get(table, ("briefing_id",))
+        return ", ".join(f"{c} = {alias}.{c}" for c in STAGED_COLUMNS[table] if c not in keys)
+
+    def same_row(table: str, left: str, right: str) -> str:
+        return " AND ".join(f"{left}.{c} IS NOT DISTINCT FROM {right}.{c}" for c in STAGED_COLUMNS[table])
+
+    def shared_columns(history: str, table: str, alias: str | None = None) -> str:
+        current = {c[0] for c in catalog.get(table, [])}
+        shared = [c[0] for c in catalog.get(history, []) if c[0] in current and not (c[0] == "version_no" and table != "briefings")]
+        prefix = f"{alias}." if alias else ""
+        return ", ".join(prefix + c for c in shared)
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(SQL_DIR)), undefined=jinja2.StrictUndefined,
+                             keep_trailing_newline=True, autoescape=False)
+    env.globals.update(columns=columns, assignments=assignments, same_row=same_row, shared_columns=shared_columns)
+    return env
 
 
-def _stage_speakers(parsed: ParsedBriefing, briefing_id: str) -> tuple[list[tuple], list[tuple]]:
-    """(speakers rows, speaker_positions rows) seen in one briefing, one per key."""
-    speakers: dict[str, list[Any]] = {}
-    positions: dict[tuple[str, str, str], tuple] = {}
+@lru_cache(maxsize=4)
+def merge_order(merges_dir: Path = MERGES_DIR) -> tuple[str, ...]:
+    """The merge files' tables in dependency order (``-- depends:`` header lines; ties by name).
 
-    def add(sid: str, name: str, kind: str, gender: str | None, outlet: str | None, pos: Sequence) -> None:
-        row = speakers.setdefault(sid, [sid, name, kind, gender, outlet, briefing_id])
-        if row[3] is None and gender is not None:
-            row[3] = gender
-        for p in pos:
-            positions.setdefault((sid, p.organisation, p.title), (sid, p.organisation, p.title, briefing_id))
+    Raises:
+        LoadError: a file depends on a table that has no merge file, or the dependencies form a cycle.
+    """
+    graph: dict[str, set[str]] = {}
+    for path in sorted(Path(merges_dir).glob("*.sql")):
+        if path.name.startswith("_"):
+            continue
+        found = _DEPENDS.search(path.read_text(encoding="utf-8"))
+        graph[path.stem] = {d.strip() for d in (found.group(1).split(",") if found else []) if d.strip()}
+    unknown = {d for deps in graph.values() for d in deps} - set(graph)
+    if unknown:
+        raise LoadError(f"merge files depend on tables without a merge file: {sorted(unknown)}")
+    sorter = graphlib.TopologicalSorter({t: sorted(graph[t]) for t in sorted(graph)})
+    try:
+        return tuple(sorter.static_order())
+    except graphlib.CycleError as exc:
+        raise LoadError(f"merge files depend on each other in a cycle: {exc.args[1]}") from exc
 
-    for g in parsed.guests:
-        add(g.speaker_id or _fallback_speaker_id(g.name, "guest"), g.name, "person", g.gender, None, g.positions)
-    for t in parsed.turns:
-        kind = "journalist" if t.role == "journalist" else "person"
-        add(_turn_speaker_id(t), t.speaker, kind, t.gender, t.outlet, t.positions)
-    return [tuple(r) for r in speakers.values()], list(positions.values())
+
+def _statements(sql: str) -> list[str]:
+    """Split rendered SQL into statements (each ends with ``;`` at a line end); comments-only parts dropped."""
+    out = []
+    for part in re.split(r";[ \t]*(?:\n|$)", sql):
+        code = "\n".join(line for line in part.splitlines() if not line.strip().startswith("--")).strip()
+        if code:
+            out.append(part.strip())
+    return out
 
 
-def _stage(con: duckdb.DuckDBPyConnection, table: str, cols: Sequence[str], rows: list[tuple]) -> None:
-    """Create temp ``stg_<table>`` with ``table``'s types for ``cols`` and fill it with ``rows`` (in ``cols`` order)."""
-    con.execute(f"CREATE OR REPLACE TEMP TABLE stg_{table} AS SELECT {', '.join(cols)} FROM main.{table} WITH NO DATA")
-    if rows:
-        # one Arrow batch instead of a statement per row (executemany is ~3 ms a row)
-        batch = pa.table({c: pa.array([r[i] for r in rows]) for i, c in enumerate(cols)})
-        con.register("stg_batch", batch)
+def _execute(con: duckdb.DuckDBPyConnection, statement: str, params: dict[str, Any]) -> None:
+    used = {k: v for k, v in params.items() if f"${k}" in statement}
+    con.execute(statement, used) if used else con.execute(statement)
+
+
+# --- staging -------------------------------------------------------------------------------------
+
+_ARROW_TYPES = {
+    "VARCHAR": pa.string(), "JSON": pa.string(), "INTEGER": pa.int32(), "BIGINT": pa.int64(),
+    "SMALLINT": pa.int16(), "DATE": pa.date32(), "TIMESTAMP": pa.timestamp("us"), "BOOLEAN": pa.bool_(),
+    "DOUBLE": pa.float64(),
+}
+
+
+def _arrow_type(duckdb_type: str) -> pa.DataType:
+    """The Arrow type a staged column is built with (DECIMALs travel as text and are cast by DuckDB)."""
+    return _ARROW_TYPES.get(duckdb_type, pa.string())
+
+
+def _arrow(table: str, rows: list[tuple], positions: list[int], types: dict[str, str]) -> pa.Table:
+    """Rows of one staged table (plus their pages' ``batch_pos``) as an Arrow table of the mart's types."""
+    names = STAGED_COLUMNS[table]
+    columns = list(zip(*rows)) if rows else [()] * len(names)
+    arrays = {}
+    for name, values in zip(names, columns):
+        kind = types[name]
+        if kind.startswith("DECIMAL"):
+            values = [None if v is None else str(v) for v in values]
+        arrays[name] = pa.array(values, type=_arrow_type(kind))
+    arrays["batch_pos"] = pa.array(positions, type=pa.int32())
+    return pa.table(arrays)
+
+
+@dataclass
+class _Page:
+    """A page of a batch while it is loaded."""
+
+    pos: int
+    page: BatchPage
+    briefing_id: str
+    action: str = ""
+    version_no: int = 0
+    new_version: bool = False
+    rows: dict[str, list[tuple]] = field(default_factory=dict)
+
+
+def _stage(con: duckdb.DuckDBPyConnection, pages: list[_Page], catalog: dict[str, list[tuple[str, str, bool]]]
+           ) -> dict[int, str]:
+    """Fill ``stg_<table>`` with the rows of ``pages``; returns batch_pos -> why a page could not be staged."""
+    failed: dict[int, str] = {}
+    arrows: dict[str, pa.Table] = {}
+    types = {t: {c[0]: c[1] for c in catalog[t]} for t in STAGED_COLUMNS}
+    missing = {t: [c for c in cols if c not in types[t]] for t, cols in STAGED_COLUMNS.items()}
+    if any(missing.values()):
+        raise LoadError(f"the warehouse lacks columns the loader writes (a migration missing?): "
+                        f"{ {t: m for t, m in missing.items() if m} }")
+    for table in STAGED_COLUMNS:
+        good = [p for p in pages if p.pos not in failed]
+        rows = [r for p in good for r in p.rows[table]]
+        positions = [p.pos for p in good for _ in p.rows[table]]
         try:
-            con.execute(f"INSERT INTO stg_{table} SELECT * FROM stg_batch")
-        finally:
-            con.unregister("stg_batch")
+            batch = _arrow(table, rows, positions, types[table])
+        except (pa.ArrowException, TypeError, ValueError, OverflowError):
+            # find the pages whose values do not fit the column types; the others go on
+            for p in good:
+                try:
+                    _arrow(table, p.rows[table], [p.pos] * len(p.rows[table]), types[table])
+                except (pa.ArrowException, TypeError, ValueError, OverflowError) as exc:
+                    failed[p.pos] = f"{table}: a value does not fit its column type: {exc}"
+            good = [p for p in good if p.pos not in failed]
+            rows = [r for p in good for r in p.rows[table]]
+            batch = _arrow(table, rows, [p.pos for p in good for _ in p.rows[table]], types[table])
+        arrows[table] = batch
+    if failed:  # a page found bad in a later table: drop its rows from the earlier ones too
+        bad = pa.array(sorted(failed), type=pa.int32())
+        arrows = {t: a.filter(pc.invert(pc.is_in(a["batch_pos"], value_set=bad))) for t, a in arrows.items()}
+    for table, batch in arrows.items():
+        # the Arrow table stays registered until the batch ends; the view gives it the mart's types
+        casts = ", ".join(f"CAST({c} AS {types[table][c]}) AS {c}" if types[table][c].startswith("DECIMAL") else c
+                          for c in STAGED_COLUMNS[table])
+        con.register(f"stg_{table}_arrow", batch)
+        con.execute(f"CREATE OR REPLACE TEMP VIEW stg_{table} AS SELECT {casts}, batch_pos FROM stg_{table}_arrow")
+    return failed
 
 
-def _same_row(cols: Sequence[str], left: str, right: str) -> str:
-    return " AND ".join(f"{left}.{c} IS NOT DISTINCT FROM {right}.{c}" for c in cols)
+def _unregister_staged(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop the batch's staged Arrow tables and their views (after commit or rollback)."""
+    for table in STAGED_COLUMNS:
+        try:
+            con.execute(f"DROP VIEW IF EXISTS temp.stg_{table}")
+            con.unregister(f"stg_{table}_arrow")
+        except duckdb.Error:
+            pass  # never registered (the batch ended before staging)
 
 
-def _merge_child(con: duckdb.DuckDBPyConnection, table: str, cols: Sequence[str], briefing_id: str,
-                 now: datetime) -> None:
-    """Anti-join upsert of one briefing's rows: delete vanished/changed rows, insert new/changed rows."""
-    con.execute(
-        f"DELETE FROM main.{table} AS t WHERE t.briefing_id = $bid AND NOT EXISTS "
-        f"(SELECT 1 FROM stg_{table} s WHERE {_same_row(cols, 's', 't')})",
-        {"bid": briefing_id},
-    )
-    con.execute(
-        f"INSERT INTO main.{table} ({', '.join(cols)}, loaded_at) SELECT {', '.join('s.' + c for c in cols)}, $now "
-        f"FROM stg_{table} s WHERE NOT EXISTS (SELECT 1 FROM main.{table} t WHERE t.briefing_id = $bid "
-        f"AND {_same_row(cols, 's', 't')})",
-        {"bid": briefing_id, "now": now},
-    )
+def _check_staged(con: duckdb.DuckDBPyConnection, env: jinja2.Environment,
+                  catalog: dict[str, list[tuple[str, str, bool]]]) -> dict[int, list[str]]:
+    """Run ``sql/staging/checks.sql`` over the staged rows: batch_pos -> problems."""
+    not_null = {t: [c for c, _, nullable in catalog[t] if not nullable and c in STAGED_COLUMNS[t]]
+                for t in STAGED_COLUMNS}
+    sql = env.get_template("staging/checks.sql").render(not_null=not_null)
+    problems: dict[int, list[str]] = {}
+    for pos, problem in con.execute(sql).fetchall():
+        problems.setdefault(pos, []).append(problem)
+    return problems
 
 
-def _count(con: duckdb.DuckDBPyConnection, table: str, briefing_id: str) -> int:
-    return con.execute(f"SELECT count(*) FROM main.{table} WHERE briefing_id = $bid", {"bid": briefing_id}).fetchall()[0][0]
+# --- the batch load ------------------------------------------------------------------------------
 
 
-def _current_counts(con: duckdb.DuckDBPyConnection, briefing_id: str) -> dict[str, int]:
-    counts = {t: _count(con, t, briefing_id) for t in ("briefings", *CHILD_TABLES)}
-    counts["speakers"] = _count_speakers(con, briefing_id)
-    counts["speaker_positions"] = con.execute(
-        "SELECT count(*) FROM speaker_positions WHERE speaker_id IN "
-        "(SELECT speaker_id FROM appearances WHERE briefing_id = $bid UNION SELECT speaker_id FROM guests "
-        "WHERE briefing_id = $bid)", {"bid": briefing_id}).fetchall()[0][0]
+def _current_counts(con: duckdb.DuckDBPyConnection, briefing_ids: Sequence[str]) -> dict[str, dict[str, int]]:
+    """Current rows per table of each briefing in ``briefing_ids`` (one statement for all of them)."""
+    ids = list(briefing_ids)
+    branches = [
+        f"SELECT '{t}' AS tbl, x.briefing_id, count(*) AS n FROM main.{t} AS x "
+        f"SEMI JOIN ids ON ids.briefing_id = x.briefing_id GROUP BY x.briefing_id"
+        for t in ("briefings", *CHILD_TABLES)
+    ]
+    people = ("SELECT DISTINCT u.briefing_id, u.speaker_id FROM (SELECT briefing_id, speaker_id FROM appearances "
+              "UNION ALL SELECT briefing_id, speaker_id FROM guests) AS u SEMI JOIN ids ON ids.briefing_id = u.briefing_id")
+    branches.append(f"SELECT 'speakers', briefing_id, count(*) FROM ({people}) GROUP BY briefing_id")
+    branches.append(f"SELECT 'speaker_positions', p.briefing_id, count(*) FROM ({people}) AS p "
+                    "JOIN speaker_positions AS sp ON sp.speaker_id = p.speaker_id GROUP BY p.briefing_id")
+    sql = "WITH ids AS (SELECT unnest($ids::VARCHAR[]) AS briefing_id) " + " UNION ALL ".join(branches)
+    counts = {bid: {t: 0 for t in ("briefings", *CHILD_TABLES, "speakers", "speaker_positions")} for bid in ids}
+    for table, bid, n in con.execute(sql, {"ids": ids}).fetchall():
+        counts[bid][table] = n
     return counts
 
 
-def _count_speakers(con: duckdb.DuckDBPyConnection, briefing_id: str) -> int:
-    return con.execute(
-        "SELECT count(DISTINCT speaker_id) FROM (SELECT speaker_id FROM appearances WHERE briefing_id = $bid "
-        "UNION ALL SELECT speaker_id FROM guests WHERE briefing_id = $bid)", {"bid": briefing_id}).fetchall()[0][0]
+def _write(con: duckdb.DuckDBPyConnection, pages: list[_Page], *, run_id: str, now: datetime,
+           catalog: dict[str, list[tuple[str, str, bool]]], env: jinja2.Environment) -> None:
+    """Run the merge files over ``load_batch`` (``pages``) and the staged rows (inside the open transaction)."""
+    batch = pa.table({
+        "briefing_id": pa.array([p.briefing_id for p in pages], type=pa.string()),
+        "batch_pos": pa.array([p.pos for p in pages], type=pa.int32()),
+        "action": pa.array([p.action for p in pages], type=pa.string()),
+        "version_no": pa.array([p.version_no for p in pages], type=pa.int32()),
+        "new_version": pa.array([p.new_version for p in pages], type=pa.bool_()),
+    })
+    con.register("load_batch_arrow", batch)
+    try:
+        con.execute("CREATE OR REPLACE TEMP TABLE load_batch AS SELECT * FROM load_batch_arrow")
+    finally:
+        con.unregister("load_batch_arrow")
+    flags = {"updated": any(p.action == "updated" for p in pages),
+             "reparsed": any(p.action == "updated" and not p.new_version for p in pages)}
+    params = {"run_id": run_id, "now": now}
+    for table in merge_order():
+        for statement in _statements(env.get_template(f"merges/{table}.sql").render(**flags)):
+            _execute(con, statement, params)
 
 
-def _write_briefing(con: duckdb.DuckDBPyConnection, parsed: ParsedBriefing, *, briefing_id: str, url: str,
-                    content_sha256: str, run_id: str, list_date: date | None, now: datetime,
-                    current: tuple | None) -> tuple[str, int, dict[str, int]]:
-    """Body of the load transaction (caller begins, commits and rolls back)."""
-    if current is None:
-        action, version_no, new_version = "inserted", 1, True
-    else:
-        _, old_sha, _, old_version = current
-        new_version = old_sha != content_sha256
-        action, version_no = "updated", old_version + (1 if new_version else 0)
-    b = parsed.briefing
-    columns = _all_columns(con)
-    child_rows = _stage_rows(parsed, briefing_id)
-    briefing_row = (
-        briefing_id, url, b.series, b.session_no, b.city, b.event_date, b.publish_date or list_date, list_date,
-        b.title, b.summary, b.content_source, b.template, parsed.transcript, content_sha256, parsed.parser_version,
-        version_no, len(parsed.guests), len(parsed.turns), run_id, now, b.lead,
-        json.dumps([{"kind": x.kind, "span_start": x.span.start, "span_end": x.span.end} for x in parsed.extras]),
-    )
-    _stage(con, "briefings", BRIEFING_COLUMNS, [briefing_row])
-    con.execute(
-        "MERGE INTO main.briefings AS t USING stg_briefings AS s ON t.briefing_id = s.briefing_id "
-        f"WHEN MATCHED THEN UPDATE SET {', '.join(f'{c} = s.{c}' for c in BRIEFING_COLUMNS[1:])} "
-        f"WHEN NOT MATCHED THEN INSERT ({', '.join(BRIEFING_COLUMNS)}) "
-        f"VALUES ({', '.join('s.' + c for c in BRIEFING_COLUMNS)})")
+def _load_group(con: duckdb.DuckDBPyConnection, group: list[_Page], run_id: str, now: datetime
+                ) -> dict[int, LoadResult | LoadError]:
+    """Load pages with distinct briefing ids in one transaction (see the module docstring)."""
+    out: dict[int, LoadResult | LoadError] = {}
+    try:
+        con.execute("BEGIN TRANSACTION")
+    except duckdb.Error as exc:
+        raise LoadError(f"cannot begin the load transaction: {exc}") from exc
+    try:
+        current = {
+            bid: (sha, pv, version_no)
+            for bid, sha, pv, version_no in con.execute(
+                "SELECT briefing_id, content_sha256, parser_version, version_no FROM briefings "
+                "WHERE briefing_id IN (SELECT unnest($ids::VARCHAR[]))", {"ids": [p.briefing_id for p in group]}
+            ).fetchall()
+        }
+        todo: list[_Page] = []
+        for p in group:
+            cur = current.get(p.briefing_id)
+            if cur is None:
+                p.action, p.version_no, p.new_version = "inserted", 1, True
+            elif cur[0] == p.page.content_sha256 and cur[1] == p.page.parsed.parser_version:
+                p.action, p.version_no = "unchanged", cur[2]
+                continue
+            else:
+                p.new_version = cur[0] != p.page.content_sha256
+                p.action, p.version_no = "updated", cur[2] + (1 if p.new_version else 0)
+            try:
+                p.rows = staged_rows(p.page.parsed, briefing_id=p.briefing_id, url=p.page.url,
+                                     content_sha256=p.page.content_sha256, list_date=p.page.list_date)
+            except (AttributeError, TypeError, ValueError) as exc:
+                out[p.pos] = LoadError(f"the page's rows could not be staged: {exc}", url=p.page.url,
+                                       briefing_id=p.briefing_id)
+                out[p.pos].__cause__ = exc
+                continue
+            todo.append(p)
+        if todo:
+            catalog = _catalog(con)
+            env = _template_env(catalog)
+            rejected = {pos: [why] for pos, why in _stage(con, todo, catalog).items()}
+            for pos, problems in _check_staged(con, env, catalog).items():
+                rejected.setdefault(pos, []).extend(problems)
+            for p in todo:
+                if p.pos in rejected:
+                    cause = RejectedRows(rejected[p.pos])
+                    error = LoadError(f"the page's rows were rejected before the merge: {cause}", url=p.page.url,
+                                      briefing_id=p.briefing_id)
+                    error.__cause__ = cause
+                    out[p.pos] = error
+            todo = [p for p in todo if p.pos not in rejected]
+            if todo:
+                _write(con, todo, run_id=run_id, now=now, catalog=catalog, env=env)
+        loaded = [p for p in group if p.pos not in out]
+        counts = _current_counts(con, [p.briefing_id for p in loaded]) if loaded else {}
+        for p in todo:
+            expected = {"briefings": 1, **{t: len(p.rows[t]) for t in CHILD_TABLES}}
+            wrong = {t: (counts[p.briefing_id][t], n) for t, n in expected.items() if counts[p.briefing_id][t] != n}
+            if wrong:
+                raise LoadError(f"row counts after merge differ from staging (table: (rows, staged)): {wrong}",
+                                url=p.page.url, briefing_id=p.briefing_id)
+        con.execute("COMMIT" if todo else "ROLLBACK")
+    except BaseException:
+        _rollback(con)
+        raise
+    finally:
+        _unregister_staged(con)
+    for p in loaded:
+        out[p.pos] = LoadResult(p.briefing_id, p.action, p.version_no, counts[p.briefing_id])
+    return out
 
-    speakers, positions = _stage_speakers(parsed, briefing_id)
-    _stage(con, "speakers", SPEAKER_COLUMNS, [(*r, now) for r in speakers])
-    con.execute(
-        "MERGE INTO main.speakers AS t USING stg_speakers AS s ON t.speaker_id = s.speaker_id "
-        "WHEN MATCHED AND t.gender IS NULL AND s.gender IS NOT NULL THEN UPDATE SET gender = s.gender "
-        f"WHEN NOT MATCHED THEN INSERT ({', '.join(SPEAKER_COLUMNS)}) "
-        f"VALUES ({', '.join('s.' + c for c in SPEAKER_COLUMNS)})")
-    _stage(con, "speaker_positions", POSITION_COLUMNS, [(*r, now) for r in positions])
-    con.execute(
-        f"INSERT INTO main.speaker_positions ({', '.join(POSITION_COLUMNS)}) SELECT * FROM stg_speaker_positions s "
-        "WHERE NOT EXISTS (SELECT 1 FROM main.speaker_positions t WHERE t.speaker_id = s.speaker_id "
-        "AND t.organisation = s.organisation AND t.title = s.title)")
 
-    for table in CHILD_TABLES:
-        _stage(con, table, CHILD_COLUMNS[table], child_rows[table])
-        _merge_child(con, table, CHILD_COLUMNS[table], briefing_id, now)
+def load_batch(con: duckdb.DuckDBPyConnection, pages: Sequence[BatchPage], *, run_id: str,
+               now: datetime | None = None) -> list[LoadResult | LoadError]:
+    """Load many parsed pages, each as the current version of its briefing, in one transaction.
 
-    # history: the current rows, stored under this version_no
-    bid = {"bid": briefing_id, "v": version_no}
-    if new_version:
-        con.execute("UPDATE briefing_versions SET valid_to = $now WHERE briefing_id = $bid AND valid_to IS NULL",
-                    {"bid": briefing_id, "now": now})
-        con.execute("INSERT INTO briefing_versions (briefing_id, version_no, url, content_sha256, parser_version, "
-                    "valid_from, valid_to, run_id) VALUES ($bid, $v, $url, $sha, $pv, $now, NULL, $run)",
-                    {**bid, "url": url, "sha": content_sha256, "pv": parsed.parser_version, "now": now,
-                     "run": run_id})
-    else:
-        con.execute("UPDATE briefing_versions SET parser_version = $pv, url = $url WHERE briefing_id = $bid "
-                    "AND version_no = $v", {**bid, "pv": parsed.parser_version, "url": url})
-    for table in ("briefings", *CHILD_TABLES):
-        history = f"{table}_history"
-        con.execute(f"DELETE FROM main.{history} WHERE briefing_id = $bid AND version_no = $v", bid)
-        # every column the history table shares with the current one (both grow by migrations)
-        cols = [c for c in columns[history] if c in columns[table] and c != "version_no"]
-        if table == "briefings":
-            cols = ["version_no", *cols]
-            con.execute(f"INSERT INTO main.{history} ({', '.join(cols)}) SELECT {', '.join(cols)} "
-                        f"FROM main.briefings WHERE briefing_id = $bid", {"bid": briefing_id})
-        else:
-            con.execute(f"INSERT INTO main.{history} (version_no, {', '.join(cols)}) SELECT $v, {', '.join(cols)} "
-                        f"FROM main.{table} WHERE briefing_id = $bid", bid)
-
-    counts = _current_counts(con, briefing_id)
-    expected = {"briefings": 1, **{t: len(r) for t, r in child_rows.items()}}
-    wrong = {t: (counts[t], n) for t, n in expected.items() if counts[t] != n}
-    if wrong:
-        raise LoadError(f"row counts after merge differ from staging (table: (rows, staged)): {wrong}",
-                        url=url, briefing_id=briefing_id)
-    return action, version_no, counts
+    Args:
+        con: writable warehouse connection (``open_writer``), no transaction open.
+        pages: the pages, in list order (which decides, among the batch, whose values a new speaker
+            takes); a URL given twice is loaded twice, in order (the later one in a later transaction).
+        run_id: the run loading them (kept in ``briefings.run_id`` and ``briefing_versions``).
+        now: load time for ``loaded_at`` / ``valid_from`` (UTC); default the current time.
+    Returns:
+        One entry per page, in order: its LoadResult (``unchanged`` pages write nothing, not even
+        load times), or the LoadError that rejected it (rows failing the staging checks, or a
+        merge error it caused when loaded alone; the other pages are loaded all the same).
+    Raises:
+        LoadError: the warehouse could not be written at all (nothing of the batch is committed).
+    """
+    now = _utc_naive(now) or _now()
+    out: list[LoadResult | LoadError | None] = [None] * len(pages)
+    group: list[_Page] = []
+    ids: set[str] = set()
+    groups: list[list[_Page]] = []
+    for pos, page in enumerate(pages):
+        try:
+            bid = briefing_id_for(page.url)
+        except ValueError as exc:
+            out[pos] = LoadError(f"cannot derive a briefing id: {exc}", url=page.url)
+            continue
+        if bid in ids:  # the same briefing again: a later transaction, after the first one's
+            groups.append(group)
+            group, ids = [], set()
+        group.append(_Page(pos, page, bid))
+        ids.add(bid)
+    groups.append(group)
+    for group in groups:
+        if not group:
+            continue
+        try:
+            results = _load_group(con, group, run_id, now)
+        except (duckdb.Error, LoadError) as exc:
+            if len(group) == 1:
+                p = group[0]
+                error = exc if isinstance(exc, LoadError) and exc.briefing_id else LoadError(
+                    f"loading the briefing failed and was rolled back: {exc}", url=p.page.url, briefing_id=p.briefing_id)
+                if error is not exc:
+                    error.__cause__ = exc
+                results = {p.pos: error}
+            else:  # one page broke the batch: load each alone, so that only it fails
+                results = {p.pos: load_batch(con, [p.page], run_id=run_id, now=now)[0] for p in group}
+        for pos, result in results.items():
+            out[pos] = result
+    return out  # type: ignore[return-value]
 
 
 def upsert_briefing(con: duckdb.DuckDBPyConnection, parsed: ParsedBriefing, *, url: str, content_sha256: str,
                     run_id: str, list_date: date | None = None) -> LoadResult:
-    """Load one parsed page as the current version of its briefing, in one transaction.
+    """Load one parsed page as the current version of its briefing, in one transaction (a batch of one).
 
     Args:
         con: writable warehouse connection (``open_writer``), no transaction open.
@@ -335,35 +523,10 @@ def upsert_briefing(con: duckdb.DuckDBPyConnection, parsed: ParsedBriefing, *, u
     Raises:
         LoadError: any failure; the transaction is rolled back and earlier briefings stay as they were.
     """
-    try:
-        briefing_id = briefing_id_for(url)
-    except ValueError as exc:
-        raise LoadError(f"cannot derive a briefing id: {exc}", url=url) from exc
-    try:
-        con.execute("BEGIN TRANSACTION")
-    except duckdb.Error as exc:
-        raise LoadError(f"cannot begin the load transaction: {exc}", url=url, briefing_id=briefing_id) from exc
-    try:
-        rows = con.execute(
-            "SELECT briefing_id, content_sha256, parser_version, version_no FROM briefings WHERE briefing_id = $bid",
-            {"bid": briefing_id}).fetchall()
-        current = rows[0] if rows else None
-        if current and current[1] == content_sha256 and current[2] == parsed.parser_version:
-            counts = _current_counts(con, briefing_id)
-            con.execute("ROLLBACK")
-            return LoadResult(briefing_id, "unchanged", current[3], counts)
-        action, version_no, counts = _write_briefing(
-            con, parsed, briefing_id=briefing_id, url=url, content_sha256=content_sha256, run_id=run_id,
-            list_date=list_date, now=_now(), current=current)
-        con.execute("COMMIT")
-    except duckdb.Error as exc:
-        _rollback(con)
-        raise LoadError(f"loading the briefing failed and was rolled back: {exc}", url=url,
-                        briefing_id=briefing_id) from exc
-    except BaseException:
-        _rollback(con)
-        raise
-    return LoadResult(briefing_id, action, version_no, counts)
+    [result] = load_batch(con, [BatchPage(parsed, url, content_sha256, list_date)], run_id=run_id)
+    if isinstance(result, LoadError):
+        raise result
+    return result
 
 
 def _rollback(con: duckdb.DuckDBPyConnection) -> None:
@@ -405,9 +568,17 @@ def record_fetches(con: duckdb.DuckDBPyConnection, records: Sequence[FetchRecord
     try:
         con.execute("BEGIN TRANSACTION")
         before = con.execute("SELECT count(*) FROM fetches").fetchall()[0][0]
-        _stage(con, "fetches", FETCH_COLUMNS, rows)
-        con.execute(f"INSERT INTO main.fetches ({', '.join(FETCH_COLUMNS)}) SELECT * FROM stg_fetches s WHERE NOT EXISTS "
-                    "(SELECT 1 FROM main.fetches f WHERE f.fetch_id = s.fetch_id)")
+        con.execute(f"CREATE OR REPLACE TEMP TABLE stg_fetches AS SELECT {', '.join(FETCH_COLUMNS)} "
+                    "FROM main.fetches WITH NO DATA")
+        if rows:
+            batch = pa.table({c: pa.array([r[i] for r in rows]) for i, c in enumerate(FETCH_COLUMNS)})
+            con.register("stg_fetches_arrow", batch)
+            try:
+                con.execute("INSERT INTO stg_fetches SELECT * FROM stg_fetches_arrow")
+            finally:
+                con.unregister("stg_fetches_arrow")
+        con.execute(f"INSERT INTO main.fetches ({', '.join(FETCH_COLUMNS)}) SELECT * FROM stg_fetches s "
+                    "ANTI JOIN main.fetches f ON f.fetch_id = s.fetch_id")
         after = con.execute("SELECT count(*) FROM fetches").fetchall()[0][0]
         con.execute("COMMIT")
     except duckdb.Error as exc:

@@ -1,0 +1,12 @@
+-- briefings_history: every version of every briefing row (the current one included).
+-- grain: one row per (briefing_id, version_no); key: (briefing_id, version_no).
+-- depends: briefings
+{% if reparsed -%}
+DELETE FROM briefings_history AS h
+USING load_batch AS b
+WHERE h.briefing_id = b.briefing_id AND h.version_no = b.version_no AND NOT b.new_version;
+{% endif -%}
+INSERT INTO briefings_history ({{ shared_columns('briefings_history', 'briefings') }})
+SELECT {{ shared_columns('briefings_history', 'briefings', 't') }}
+FROM briefings AS t
+SEMI JOIN load_batch AS b ON b.briefing_id = t.briefing_id;
