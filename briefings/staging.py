@@ -162,6 +162,8 @@ STAGED_COLUMNS: dict[str, tuple[str, ...]] = {
         "briefing_id", "url", "series", "session_no", "city", "event_date", "publish_date", "list_date", "title",
         "summary", "content_source", "template", "transcript", "content_sha256", "parser_version", "guest_count",
         "turn_count",
+        "lead",  # Briefing.lead (issue 13)
+        "extra_spans",  # ParsedBriefing.extras as a JSON list of {kind, span_start, span_end} (issue 13)
     ),
     "speakers": ("speaker_id", "name", "kind", "gender", "outlet", "first_briefing_id"),
     "speaker_positions": ("speaker_id", "organisation", "title", "first_briefing_id"),
