@@ -106,6 +106,7 @@ def test_synthetic_second_briefing_shares_the_host(real):
         ("“奋战开门红 市长话经济”第三场 襄阳：…", ("奋战开门红 市长话经济", 3, "襄阳")),
         ("“奋战开门红 市长话经济”第二十一场 神农架 …", ("奋战开门红 市长话经济", 21, "神农架")),
         ("湖北省政府新闻办新闻发布会", (None, None, None)),
+        ("四川省新冠肺炎疫情防控工作第17场新闻发布会", (None, 17, None)),  # Sichuan's lead: no city
     ],
 )
 def test_briefing_facts_from_title(title, facts):

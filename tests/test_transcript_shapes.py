@@ -255,3 +255,58 @@ def test_unreadable_labels_are_a_parse_error_not_one_turn():
     with pytest.raises(ParseError) as info:
         parse_html(v.shaped_page(paragraphs, items=False), v.PAGE_URL)
     assert info.value.missing == "speaker labels"
+
+
+def test_lead_and_extra_spans_are_loaded_and_the_list_date_stands_in_for_publication(fresh_warehouse):
+    from warehouse.connect import open_writer
+    from warehouse.load import upsert_briefing
+
+    url = "https://www.sc.gov.cn/10462/10464/13298/13299/2020/2/20/example.shtml"
+    sichuan, fujian = parse_text(shapes.sichuan_text(), url), parse_text(shapes.fujian_text(), url + "?2")
+    con = open_writer(fresh_warehouse)
+    try:
+        upsert_briefing(con, sichuan, url=url, content_sha256="1" * 64, run_id="r1", list_date=date(2020, 2, 20))
+        upsert_briefing(con, fujian, url=url + "?2", content_sha256="2" * 64, run_id="r1")
+        rows = con.execute(
+            "SELECT series, session_no, city, publish_date, lead, extra_spans::VARCHAR, turn_count FROM briefings "
+            "ORDER BY url"
+        ).fetchall()
+        history = con.execute("SELECT lead FROM briefings_history ORDER BY url").fetchall()
+    finally:
+        con.close()
+    lead_end = len(sichuan.briefing.lead)
+    assert rows[0] == (
+        None, None, None, date(2020, 2, 20), sichuan.briefing.lead,
+        json.dumps([{"kind": "lead", "span_start": 0, "span_end": lead_end}]), 2,
+    )  # fmt: skip
+    pipe = len(fujian.transcript) - 1
+    assert rows[1][3:] == (None, None, json.dumps([{"kind": "tail", "span_start": pipe, "span_end": pipe + 1}]), 1)
+    assert history == [(sichuan.briefing.lead,), (None,)]
+
+
+def test_spaced_names_bracketed_offices_and_bracketed_outlets():
+    labels = {
+        0: "湖北省委宣传部二级巡视员 黄勤",  # a space before the name
+        1: "肖敏（天门市委副书记、市长）",  # the name, then the office in brackets
+        3: "记者（湖北日报）",  # the outlet in brackets
+        4: "天门市科技局局长 夏齐飞",
+        5: "记者(经济日报 王磊)",
+    }
+    parsed = parse_html(v.shaped_page(v.from_groups(_relabel(_groups(), labels))), v.PAGE_URL)
+    expected = _expected(
+        t3=("记者（湖北日报）", "journalist", "湖北日报", "企业是创新的主体"),
+        t5=("王磊", "journalist", "经济日报", "近年来，天门市以发展纺织服装"),
+    )
+    _check(parsed, expected)
+    ids = [parsed.turns[i].speaker_id for i in (0, 1, 2, 4, 8)]
+    assert ids == ["黄勤@湖北", "肖敏@天门", "黄勤@湖北", "夏齐飞@天门", "肖敏@天门"]
+    assert parsed.turns[1].label == "肖敏（天门市委副书记、市长）"
+
+
+def test_without_items_or_roster_genders_come_from_mentions():
+    start = v.transcript_texts().index("出席今天发布会的有：")
+    paragraphs = [p for i, p in enumerate(v.transcript_texts()) if not start <= i <= start + 6]
+    parsed = parse_html(v.shaped_page(paragraphs, items=False), v.PAGE_URL)
+    _check(parsed, REAL_EXPECTED, guests=[])
+    assert parsed.turns[1].gender == "female"  # 首先，请肖敏女士介绍…
+    assert parsed.turns[4].gender is None  # 夏齐飞 is never called 先生 without the roster

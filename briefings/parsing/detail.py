@@ -22,12 +22,11 @@ from briefings.errors import ParseError
 from briefings.models import Briefing, Guest, ParsedBriefing, Template
 from briefings.parsing.segment import label_head, segment_transcript
 from briefings.parsing.speakers import (
-    genders_from_intro,
+    genders_in_text,
     guests_from_labels,
     intro_labels,
     invitation_labels,
     parse_guests,
-    parse_label,
     read_label,
 )
 from briefings.parsing.text import clean_line, cn_int, parse_date, split_lines
@@ -79,7 +78,8 @@ def briefing_facts_from_title(title: str) -> tuple[str | None, int | None, str |
     Returns:
         series: text inside the first pair of quotes, else None. session_no: the number of
         ``第…场`` (Chinese numerals or digits), else None. city: the word after ``第…场`` up to
-        the colon or space, else None.
+        the colon or space, when a space separates it from ``第…场`` or a colon follows it; else None
+        (``第18场新闻发布会`` names no city).
     """
     series_match = _SERIES.search(title)
     series = clean_line(series_match.group(1)) if series_match else None
@@ -87,8 +87,13 @@ def briefing_facts_from_title(title: str) -> tuple[str | None, int | None, str |
     session_no = cn_int(session_match.group(1)) if session_match else None
     city = None
     if session_match:
-        city_match = _CITY.match(title[session_match.end() :])
-        city = city_match.group(1) if city_match else None
+        after = title[session_match.end() :]
+        city_match = _CITY.match(after)
+        # a city stands apart from 第…场 (第十二场 天门：…), never 第18场新闻发布会
+        if city_match and (after[:1].isspace() or after[city_match.end() : city_match.end() + 1] in ("：", ":")):
+            city = city_match.group(1)
+        if city is not None and city.endswith(("发布会", "会议", "新闻")):
+            city = None
     return series, session_no, city
 
 
@@ -203,12 +208,7 @@ def _guests_from_text(front: _Front, transcript: str) -> tuple[Guest, ...]:
     guests = guests_from_labels(label for label, _ in intro_labels(transcript))
     if guests:
         return guests
-    invited = invitation_labels(transcript)
-    guests = guests_from_labels(label for label, _ in invited)
-    genders = {
-        parse_label(label)[0]: ("female" if honorific == "女士" else "male") for label, honorific in invited if honorific
-    }
-    return tuple(replace(g, gender=genders.get(g.name)) for g in guests)
+    return guests_from_labels(label for label, _ in invitation_labels(transcript))
 
 
 _DAY_OF_TODAY = re.compile(r"今\s*[(（]\s*(\d{1,2})\s*[)）]\s*日")
@@ -271,7 +271,7 @@ def _assemble(
     transcript, turns, qa_pairs = segmented.transcript, segmented.turns, segmented.qa_pairs
     if not turns:
         raise ParseError("no speaker turns", url=url, missing="turns")
-    genders = genders_from_intro(transcript, [g.name for g in guests])
+    genders = genders_in_text(transcript, [g.name for g in guests])
     guests = tuple(replace(g, gender=genders.get(g.name, g.gender)) for g in guests)
     lead = segmented.lead
     series, session_no, city = briefing_facts_from_title(front.title)

@@ -15,7 +15,7 @@ from briefings.errors import ParseError
 from briefings.models import Extra, ExtraKind, Guest, Position, QAPair, Role, Span, Turn
 from briefings.parsing.speakers import (
     LabelRead,
-    genders_from_intro,
+    genders_in_text,
     host_from_text,
     intro_labels,
     invitation_labels,
@@ -34,7 +34,6 @@ UNKNOWN_GUEST_ID = "guest@unknown"
 
 _SPACE = " \t\u3000\xa0\u2002\u2003"
 _SENTENCE_END = re.compile(r"[。！？!?…]|[。！？!?][”\"]?$")
-_OPEN, _CLOSE = "(（【[〔［", ")）】]〕］"
 _BRACKETED = re.compile(r"^(?:[(（【\[〔［][^()（）【】\[\]〔〕［］]{1,40}[)）】\]〕］][ \t\u3000]*)+")
 _NUMBERING = re.compile(r"^[(（【\[〔［][\s0-9０-９一二三四五六七八九十百零〇a-zA-Zａ-ｚＡ-Ｚ]+[)）】\]〕］]$")
 # Site matter after the last turn (a whole line each).
@@ -187,20 +186,15 @@ def _lead_line_refused(line: str, title: str | None) -> str | None:
     return head if _SENTENCE_END.search(body) else None
 
 
-def _known_names(transcript: str, guests: Sequence[Guest]) -> tuple[list[str], str | None, dict[str, str]]:
-    """(names introduced in the text, the host's label from ``由…主持``, genders from 女士/先生)."""
+def _known_names(transcript: str, guests: Sequence[Guest]) -> tuple[list[str], str | None]:
+    """(names introduced in the text: 嘉宾, roster, invitation; the host's label from ``由…主持``)."""
     guest_names = [g.name for g in guests]
     intro = intro_labels(transcript)
     invited = invitation_labels(transcript)
     host = host_from_text(transcript)
     labels = [label for label, _ in intro] + [label for label, _ in invited] + ([host] if host else [])
     names = [n for n in dict.fromkeys([*guest_names, *(parse_label(label, guest_names)[0] for label in labels)]) if n]
-    genders = genders_from_intro(transcript, names)
-    for label, honorific in invited:
-        name = parse_label(label, names)[0]
-        if name and honorific and name not in genders:
-            genders[name] = "female" if honorific == "女士" else "male"
-    return names, host, genders
+    return names, host
 
 
 def segment_transcript(
@@ -242,7 +236,7 @@ def segment_transcript(
         offsets.append(position)
         position += len(line) + 1
 
-    names, hosted_by, genders = _known_names(transcript, guests)
+    names, hosted_by = _known_names(transcript, guests)
     guest_names = [g.name for g in guests]
     known = list(names)
     hits: dict[int, _Hit] = {}
@@ -262,6 +256,7 @@ def segment_transcript(
             url=url,
             missing="speaker label before the first paragraph",
         )
+    genders = genders_in_text(transcript, known)
     first = min(hits)
     for line_no in range(first):
         refused = None if line_no in narration else _lead_line_refused(lines[line_no], title)

@@ -32,6 +32,7 @@ __all__ = [
     "invitation_labels",
     "host_from_text",
     "journalist_parts",
+    "genders_in_text",
 ]
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -269,7 +270,7 @@ _SURNAMES = frozenset(
     "晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝官封谈匡鞠惠荆"
     "乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖练廉禹井祖漆巴丰支卿国狄平"
     "计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜印逯隆茹诸战慕危玉银亢嵇公"
-    "哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由"
+    "哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由寿郏凤酆归蓬缑禄桓茆庹"
 )
 _COMPOUND_SURNAMES = frozenset(
     "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 令狐 长孙 宇文 夏侯 轩辕 端木 独孤 南宫 西门 闻人 澹台 申屠 "
@@ -280,7 +281,8 @@ _NOT_NAMES = frozenset(
     "指出 表示 强调 介绍 认为 提出 要求 回答 同志 先生 女士 一行 等人 发言 讲话 致辞 主持 答问 回应 解读 补充 作答 "
     "谈到 说明 说道 同时 方面 方法 时间 明确 全面 成效 文件 高度 平台 国家 提问 记者 朋友 大家 各位 我们 你们 他们 "
     "如下 以下 总结 谢谢 首先 其次 最后 另外 此外 总之 一是 二是 三是 助理 医师 成员 干部 代表 领导 同事 表态 宣布 "
-    "告诉 透露 称 坦言 直言 建议 希望 注意".split()
+    "告诉 透露 称 坦言 直言 建议 希望 注意 提到 谈及 解释 分析 通报 发布 答复 表态说 指出说 介绍说 讲到 说过 "
+    "问道 答道 认为说 提醒 呼吁 承诺 证实 预计 估计 测算 统计 监测 调研 调查 部署 安排 批示 作出".split()
 )
 _TITLE_CORE_IN = re.compile(rf"(?:{_TITLE_CORE})")
 _NAME_TEXT = re.compile(rf"^[{_CJK}]{{2,4}}$")
@@ -296,8 +298,9 @@ _JOURNALIST_PARTS = re.compile(
     rf"^(?P<outlet>[^\s，,。！？!?；;：:、“”\"（）()]{{0,24}}?)(?:全媒体|融媒体|首席|特约|见习)?记者"
     rf"(?:提问)?(?:[\s\u3000]*(?P<name>[{_CJK}]{{2,4}}))?$"
 )
+_JOURNALIST_BRACKETED = re.compile(r"^记者[\s\u3000]*[(（](?P<inner>[^()（），,。]{2,30})[)）]$")
 _NOT_OUTLETS = frozenset({"各位", "在座的", "在座", "广大", "诸位", "亲爱的", "各位媒体", "媒体", "各位亲爱的"})
-_INVITATION = re.compile(r"邀请(?:到了|到|来了|来|了)?(?P<clause>[^。！!？?\n]{2,400})")
+_INVITATION = re.compile(r"(?:邀请|请)(?:到了|到|来了|来|了)?(?P<clause>[^。！!？?\n]{2,400})")
 _INVITEE = re.compile(
     rf"(?P<label>(?:[^，,；;、。]*?、)*?[^，,；;、。]*?(?:{_TITLE_CORE}))(?P<name>[{_CJK}]{{2,3}}?)"
     rf"(?P<honorific>女士|先生|同志)?"
@@ -346,7 +349,15 @@ def journalist_parts(label: str) -> tuple[str | None, str | None] | None:
     ``湖北日报记者`` -> ("湖北日报", None); ``记者`` -> (None, None); ``四川日报记者张三`` ->
     ("四川日报", "张三"); ``各位记者`` -> None (an address, not a label).
     """
-    match = _JOURNALIST_PARTS.match(strip_colon(label))
+    label = strip_colon(label)
+    bracketed = _JOURNALIST_BRACKETED.match(label)
+    if bracketed:
+        # 记者(四川日报), 记者（四川日报 张三）
+        inner = re.split(r"[\s\u3000]+", clean_line(bracketed.group("inner")))
+        name = inner[-1] if len(inner) > 1 and is_person_name(inner[-1]) else None
+        outlet = "".join(inner[:-1]) if name else "".join(inner)
+        return (outlet or None), name
+    match = _JOURNALIST_PARTS.match(label)
     if not match:
         return None
     outlet, name = match.group("outlet") or None, match.group("name")
@@ -423,7 +434,8 @@ def read_label(head: str, names: Sequence[str] = (), *, alone: bool = False, tex
         return LabelRead("person", parse_label(head, names)[0], head)
     if looks_like_official_label(head):
         name = parse_label(head, names)[0]
-        if name in names or is_person_name(name):
+        # alone on its line, a title word and a name suffice; inline, the name must look like one
+        if name in names or is_person_name(name) or (alone and name not in _NOT_NAMES):
             return LabelRead("person", name, head)
     if alone and is_person_name(head) and _mentioned_as_person(head, text):
         return LabelRead("person", head, head)
@@ -442,7 +454,8 @@ def invitation_labels(text: str) -> list[tuple[str, str | None]]:
     """
     for clause in _INVITATION.finditer(text):
         items: list[tuple[str, str | None]] = []
-        for match in _INVITEE.finditer(clause.group("clause")):
+        compact = re.sub(r"[\s\u3000]+", "", clause.group("clause"))  # 副主任 张三先生
+        for match in _INVITEE.finditer(compact):
             name = match.group("name")
             if not is_person_name(name):
                 continue
@@ -458,6 +471,26 @@ def host_from_text(text: str) -> str | None:
     match = _HOSTED_BY.search(text)
     if not match:
         return None
-    label = clean_line(match.group("label"))
+    label = re.sub(r"[\s\u3000]+", "", match.group("label"))
     name, _ = parse_label(label)
     return label if name and is_person_name(name) else None
+
+
+def genders_in_text(text: str, names: Sequence[str]) -> dict[str, str]:
+    """Genders of ``names`` as the text gives them, {name: "female" | "male"}.
+
+    From the host's roster (``…肖敏女士；``) first, then the invitation (``邀请…张育奎先生出席``), then
+    any mention of the name followed by 女士 / 先生 (``谢谢康义先生的介绍``); names never so
+    mentioned are left out.
+    """
+    genders = genders_from_intro(text, names)
+    for label, honorific in invitation_labels(text):
+        name = parse_label(label, names)[0]
+        if name and honorific and name not in genders:
+            genders[name] = "female" if honorific == "女士" else "male"
+    for name in names:
+        if name and name not in genders:
+            mention = re.search(rf"{re.escape(name)}(女士|先生)", text)
+            if mention:
+                genders[name] = "female" if mention.group(1) == "女士" else "male"
+    return genders
