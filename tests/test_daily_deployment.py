@@ -7,8 +7,9 @@ deploys ``collect-daily`` from ``prefect.yaml`` unchanged and starts one worker.
    (the deployment's default) and loads both pages;
 2. with ``briefings alerts setup --webhook`` and a site whose every page answers 503, a loopback
    webhook receives exactly one alert naming the run, its failed page and its link in the UI;
-3. a run still running after ``--stuck-after-s`` sends one alert saying so, and none when it completes;
-4. two scheduled runs due at the same moment run one after the other: the second waits in
+3. a flow-run process killed mid-run (SIGKILL) ends Crashed and sends one alert;
+4. a run still running after ``--stuck-after-s`` sends one alert saying so, and none when it completes;
+5. two scheduled runs due at the same moment run one after the other: the second waits in
    AwaitingConcurrencySlot, and neither its writes nor anything else overlaps the first run.
 """
 
@@ -258,6 +259,31 @@ def test_a_failed_day_sends_exactly_one_alert_naming_the_run_and_its_failed_page
     removed = _run([BRIEFINGS, "alerts", "remove"], stack.env)
     assert removed.strip() == "removed 2 automation(s) briefings-alerts"
     assert _api("POST", f"{stack.api}/automations/filter", json={}).json() == []
+
+
+def test_a_crashed_run_sends_one_alert(stack, tmp_path):
+    hook = _Webhook()
+    site = SiteServer(column_site(), delay_s={SESSION12_PATH: 15, SYNTHETIC_PATH: 15}).start()  # time to kill it
+    try:
+        _run([BRIEFINGS, "alerts", "setup", "--webhook", hook.url], stack.env)
+        automations = {a["name"]: a["id"] for a in _api("POST", f"{stack.api}/automations/filter", json={}).json()}
+        flow_run_id = stack.run_deployment({"source": site.source, "warehouse": str(tmp_path / "w.duckdb")})
+        _wait(lambda: site.hits(LIST_PATH), 300, "the run to read the first list page")
+        pid = _wait(lambda: stack.flow_run(flow_run_id).get("infrastructure_pid"), 60, "the run's process id")
+        os.kill(int(str(pid).rsplit(":", 1)[-1]), signal.SIGKILL)  # the flow-run process, as the OOM killer would
+        assert stack.wait_final(flow_run_id) == "CRASHED", stack.worker_log()
+        _wait(lambda: "prefect.automation.action.executed" in _actions_of(stack, automations["briefings-alerts"]), 120,
+              "the alert action to be recorded")
+        assert len(hook.received) == 1, hook.received
+    finally:
+        site.stop()
+        hook.stop()
+        _run([BRIEFINGS, "alerts", "remove"], stack.env)
+    run = stack.flow_run(flow_run_id)
+    alert = hook.received[0]
+    assert alert["subject"] == f"briefings: collect/collect-daily run {run['name']} ended Crashed"
+    assert f"Flow run {run['name']} ({flow_run_id}) of collect/collect-daily ended Crashed" in alert["body"]
+    assert "Process exited with status code: -9." in run["state"]["message"] and run["state"]["message"] in alert["body"]
 
 
 def test_a_run_still_running_after_the_limit_sends_one_alert_and_none_when_it_completes(stack, tmp_path):
