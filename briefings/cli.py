@@ -255,8 +255,9 @@ def collect(
     )
     _prepare_prefect_env(settings)
     from flows.collect import collect as collect_flow
+    from flows.common import with_result_storage
 
-    state = collect_flow(
+    state = with_result_storage(collect_flow, settings)(
         source=settings.source, warehouse=str(settings.warehouse_path), full=settings.full,
         browser=settings.browser, live=settings.live, series_pattern=settings.series_pattern,
         return_state=True,
@@ -288,9 +289,10 @@ def reparse(warehouse: Optional[Path] = WarehouseOption) -> None:
     """Rebuild every parsed table from the raw archive, with no network (e.g. after a parser change)."""
     settings = Settings.from_env(warehouse_path=warehouse)
     _prepare_prefect_env(settings)
+    from flows.common import with_result_storage
     from flows.reparse import reparse as reparse_flow
 
-    state = reparse_flow(warehouse=str(settings.warehouse_path), return_state=True)
+    state = with_result_storage(reparse_flow, settings)(warehouse=str(settings.warehouse_path), return_state=True)
     result = state.result(raise_on_failure=False)
     if isinstance(result, RunFailedError):
         _print_summary(result.summary)

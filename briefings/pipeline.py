@@ -162,16 +162,19 @@ _fetchers: dict[tuple[Any, ...], Any] = {}
 _fetchers_lock = threading.Lock()
 
 
-def get_fetcher(settings: Settings, run_id: str) -> Any:
-    """The run's shared :class:`briefings.fetching.client.Fetcher`, created on first use."""
+def get_fetcher(settings: Settings, run_id: str, limiter: Any = None) -> Any:
+    """The run's shared :class:`briefings.fetching.client.Fetcher`, created on first use.
+
+    ``limiter`` spaces the requests to one host (see ``Fetcher``); None -> this process's own.
+    """
     from briefings.fetching.archive import RawArchive
     from briefings.fetching.client import make_fetcher
 
-    key = (settings, run_id)
+    key = (settings, run_id, limiter is None)
     with _fetchers_lock:
         fetcher = _fetchers.get(key)
         if fetcher is None:
-            fetcher = make_fetcher(settings, archive=RawArchive(settings.raw_dir), run_id=run_id)
+            fetcher = make_fetcher(settings, archive=RawArchive(settings.raw_dir), run_id=run_id, limiter=limiter)
             _fetchers[key] = fetcher
         return fetcher
 
@@ -244,6 +247,7 @@ def discover_series(
     settings: Settings,
     run_id: str,
     validators: dict[str, tuple[str | None, str | None, str | None]],
+    limiter: Any = None,
 ) -> Discovery:
     """Read the column's list pages from ``settings.source``, following the pagination.
 
@@ -256,7 +260,7 @@ def discover_series(
     from briefings.fetching.decode import decode_body
     from briefings.parsing import parse_list_page
 
-    fetcher = get_fetcher(settings, run_id)
+    fetcher = get_fetcher(settings, run_id, limiter)
     archive = RawArchive(settings.raw_dir)
     pattern = re.compile(settings.series_pattern)
     found = Discovery([], [], [])
@@ -290,13 +294,15 @@ def discover_series(
     return found
 
 
-def fetch_detail(settings: Settings, run_id: str, url: str) -> FetchRecord:
+def fetch_detail(settings: Settings, run_id: str, url: str, limiter: Any = None) -> FetchRecord:
     """Fetch one detail page into the raw archive and return its record (body stays in the archive).
+
+    ``limiter``: as :func:`get_fetcher`.
 
     Raises:
         FetchError, BlockedError, OffsiteError: as :meth:`Fetcher.fetch`; ``exc.record`` holds the record.
     """
-    return get_fetcher(settings, run_id).fetch(url).record
+    return get_fetcher(settings, run_id, limiter).fetch(url).record
 
 
 def parse_archived(settings: Settings, url: str, sha256: str | None, content_type: str | None) -> Staged:

@@ -65,7 +65,16 @@ class Settings:
         series_pattern: regular expression a list title must match to belong to the series.
         live: fetch from the network instead of the bundled snapshot.
         warehouse_path: DuckDB file of the warehouse.
-        data_dir: raw archive, staging files and Prefect results live below it.
+        data_dir: raw archive, staging files and Prefect results live below it (local folder).
+        data_url: the same, anywhere every worker can reach: a local folder or an fsspec URL
+            (``s3://bucket/prefix``); set, it replaces ``data_dir`` for the archive, staging and
+            Prefect results. S3 credentials and endpoint come from the standard AWS variables
+            (``AWS_ACCESS_KEY_ID``, ``AWS_SECRET_ACCESS_KEY``, ``AWS_ENDPOINT_URL``), read by botocore,
+            never copied into the settings (which Prefect records as task inputs).
+        workers: Dask worker processes that run the fetch and parse tasks; 1 runs them in the flow's
+            process, as before (no Dask).
+        dask_address: an existing Dask scheduler (``tcp://HOST:8786``) to run the tasks on instead of a
+            local cluster of ``workers`` processes.
         allowed_hosts: hosts a request or redirect may go to (the host of ``source`` is added).
         full: backfill: ignore the watermark and refetch every detail page.
         browser: solve JavaScript challenges with headless Chromium.
@@ -88,6 +97,9 @@ class Settings:
     live: bool = False
     warehouse_path: Path = PROJECT_ROOT / "warehouse" / "briefings.duckdb"
     data_dir: Path = PROJECT_ROOT / "data"
+    data_url: str | None = None
+    workers: int = 1
+    dask_address: str | None = None
     allowed_hosts: tuple[str, ...] = DEFAULT_ALLOWED_HOSTS
     full: bool = False
     browser: bool = False
@@ -106,14 +118,33 @@ class Settings:
     user_agent: str = field(default=f"{PRODUCT}/{VERSION} (+{HOMEPAGE})")
 
     @property
+    def data_root(self) -> Path:
+        """Where the archive, staging and Prefect results live: ``data_dir``, or ``data_url`` when set.
+
+        A local folder is a ``pathlib.Path``; a remote URL is a ``upath.UPath`` (pathlib's API over
+        fsspec: ``/``, ``exists``, ``read_bytes``, ``write_bytes``).
+        """
+        return data_location(self.data_url) if self.data_url else self.data_dir
+
+    @property
+    def is_remote_data(self) -> bool:
+        """True when the data root is not on the local file system (``s3://…``)."""
+        return not isinstance(self.data_root, Path)
+
+    @property
     def raw_dir(self) -> Path:
         """Content-addressed archive of response bodies (raw layer)."""
-        return self.data_dir / "raw"
+        return self.data_root / "raw"
 
     @property
     def staging_dir(self) -> Path:
         """Parsed pages waiting to be loaded (staging layer)."""
-        return self.data_dir / "staging"
+        return self.data_root / "staging"
+
+    @property
+    def results_dir(self) -> Path:
+        """Prefect's persisted task and flow results (what the UI's Retry reuses)."""
+        return self.data_root / "prefect-results"
 
     def as_config(self) -> dict[str, Any]:
         """The settings as a dict of primitives (paths as str, tuples as lists), for Prefect task inputs."""
@@ -166,12 +197,45 @@ class Settings:
         except re.error as exc:
             raise ConfigError(f"series pattern {self.series_pattern!r} is not a valid regular expression: {exc}") from exc
         hosts = self.allowed_hosts if host in self.allowed_hosts else (*self.allowed_hosts, host)
+        if self.workers < 1:
+            raise ConfigError(f"workers must be at least 1, not {self.workers}")
+        if self.dask_address is not None and not re.match(r"^(tcp|tls|inproc|ucx)://", self.dask_address):
+            raise ConfigError(f"dask address {self.dask_address!r} is not a scheduler URL such as tcp://HOST:8786")
+        data_url = self.data_url
+        if data_url is not None:
+            location = data_location(data_url)  # raises ConfigError for an unknown protocol
+            if isinstance(location, Path):
+                data_url = str(location)
         return replace(
             self,
             warehouse_path=Path(self.warehouse_path).expanduser().absolute(),
             data_dir=Path(self.data_dir).expanduser().absolute(),
+            data_url=data_url,
             allowed_hosts=tuple(hosts),
         )
+
+
+def data_location(url: str) -> Any:
+    """A data location as a path: a local folder (plain path or ``file://``) as an absolute ``Path``,
+    anything else as a ``upath.UPath`` on its fsspec file system.
+
+    Raises:
+        ConfigError: fsspec knows no file system for the URL's protocol (or its package is missing).
+    """
+    from urllib.parse import urlsplit
+
+    scheme = urlsplit(url).scheme
+    if scheme in ("", "file"):
+        local = urlsplit(url).path if scheme == "file" else url
+        return Path(local).expanduser().absolute()
+    import fsspec
+    from upath import UPath
+
+    try:
+        fsspec.get_filesystem_class(scheme)
+    except (ImportError, ValueError) as exc:
+        raise ConfigError(f"BRIEFINGS_DATA_URL={url!r}: no file system for {scheme!r}: {exc}") from exc
+    return UPath(url.rstrip("/"))
 
 
 def _convert(name: str, raw: str, default: Any) -> Any:

@@ -131,9 +131,15 @@ def load_parsed(data: bytes) -> ParsedBriefing:
 
 
 def write_staged(staging_dir: Path, key: str, parsed: ParsedBriefing) -> Path:
-    """Write ``parsed`` atomically to ``staging_dir/<key>.json`` and return the path."""
-    staging_dir.mkdir(parents=True, exist_ok=True)
+    """Write ``parsed`` atomically to ``staging_dir/<key>.json`` and return the path.
+
+    ``staging_dir`` is a local ``Path`` (temp file + rename) or a remote ``upath.UPath`` (one PUT).
+    """
     path = staging_dir / f"{key}.json"
+    if not isinstance(staging_dir, Path):
+        path.write_bytes(dump_parsed(parsed))
+        return path
+    staging_dir.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
     tmp.write_bytes(dump_parsed(parsed))
     os.replace(tmp, path)

@@ -2,14 +2,55 @@
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
 from typing import Any
 
 from briefings.settings import Settings
 
-__all__ = ["RESULTS_DIR", "task_exception"]
+__all__ = ["RESULTS_DIR", "result_storage", "result_storage_slug", "task_exception", "with_result_storage"]
+
+
+def result_storage_slug(settings: Settings) -> str:
+    """The Prefect block that holds a remote results location: ``remote-file-system/briefings-<hash>``."""
+    digest = hashlib.sha256(str(settings.results_dir).encode()).hexdigest()[:12]
+    return f"remote-file-system/briefings-{digest}"
+
+
+def result_storage(settings: Settings) -> Any:
+    """Where Prefect persists task and flow results: ``settings.results_dir``.
+
+    Prefect keeps a remote result storage as a block on its server, so for a remote data URL
+    (``s3://…``) this saves a ``RemoteFileSystem`` block on it (fsspec; credentials stay in the AWS
+    variables) under :func:`result_storage_slug`, overwriting an older one. It needs the Prefect
+    API (ephemeral or a server). Run ``python -m flows.common`` once where deployments run.
+
+    Returns:
+        The local folder as a ``Path``, or the saved ``RemoteFileSystem`` block, so that a worker
+        on another machine and the UI's Retry read what a worker wrote.
+    """
+    root = settings.results_dir
+    if isinstance(root, Path):
+        return root
+    from prefect.filesystems import RemoteFileSystem
+
+    block = RemoteFileSystem(basepath=str(root))
+    block.save(result_storage_slug(settings).split("/", 1)[1], overwrite=True)
+    return block
+
+
+def with_result_storage(flow: Any, settings: Settings) -> Any:
+    """``flow`` with its results under ``settings.results_dir`` (the module default was read at import)."""
+    return flow.with_options(result_storage=result_storage(settings))
+
+
+def _default_storage(settings: Settings) -> Any:
+    """The flows' default: the local folder, or the slug of the remote block (loaded when a run starts)."""
+    return settings.results_dir if isinstance(settings.results_dir, Path) else result_storage_slug(settings)
+
 
 # Task and flow results persist here, so the UI's Retry on a failed run skips completed tasks.
-RESULTS_DIR = Settings.from_env().data_dir / "prefect-results"
+RESULTS_DIR = _default_storage(Settings.from_env())
 
 
 def task_exception(future: Any) -> BaseException | None:
@@ -20,3 +61,9 @@ def task_exception(future: Any) -> BaseException | None:
         return None
     result = state.result(raise_on_failure=False)
     return result if isinstance(result, BaseException) else RuntimeError(str(state.message))
+
+
+if __name__ == "__main__":  # save the remote result storage block for deployments (see README)
+    _settings = Settings.from_env()
+    _storage = result_storage(_settings)
+    print(_storage if isinstance(_storage, Path) else f"saved {result_storage_slug(_settings)} -> {_settings.results_dir}")

@@ -6,7 +6,14 @@ Layout below ``root`` (``Settings.raw_dir``)::
     warc/<run_id or date>.warc.gz   one WARC/1.0 ``response`` record per exchange, appended
 
 The object store is what the parser reads again (``reparse``); the WARC file is the faithful log
-for other tools (``warcio index``, pywb). Writes are atomic (temp file + rename) and thread-safe.
+for other tools (``warcio index``, pywb). Writes are atomic (temp file + rename) and thread-safe;
+a WARC record is appended with one ``write`` of a whole gzip member (``O_APPEND``), so the worker
+processes of one run can share a run's file.
+
+``root`` may also be remote (a ``upath.UPath`` such as ``s3://bucket/prefix/raw``, see
+``Settings.data_root``), so that workers on other machines read what another wrote. Objects keep
+the same layout (an object PUT is atomic); object stores cannot append, so there each exchange is
+its own one-record WARC file, ``warc/<run_id or date>/<UTC time>-<random>.warc.gz``.
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ from __future__ import annotations
 import os
 import tempfile
 import threading
+import uuid
 from datetime import datetime, timezone
 from io import BytesIO
 from pathlib import Path
@@ -38,11 +46,13 @@ class RawArchive:
     """Content-addressed store of response bodies, with a WARC file per run.
 
     Args:
-        root: folder of the archive (created on first write), usually ``Settings.raw_dir``.
+        root: folder of the archive (created on first write), usually ``Settings.raw_dir``: a
+            ``Path`` or a remote ``upath.UPath``.
     """
 
     def __init__(self, root: Path) -> None:
-        self.root = Path(root)
+        self.root = Path(root) if isinstance(root, str) else root
+        self.is_local = isinstance(self.root, Path)
 
     def _object_path(self, sha256: str) -> Path:
         return self.root / "objects" / sha256[:2] / sha256
@@ -58,6 +68,9 @@ class RawArchive:
         digest = sha256_hex(body)
         path = self._object_path(digest)
         if path.exists():
+            return digest
+        if not self.is_local:
+            path.write_bytes(body)  # one PUT: readers see the whole object or none
             return digest
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
@@ -114,18 +127,30 @@ class RawArchive:
             The WARC file written to.
         """
         path = self.warc_path(run_id, at=fetched_at)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if not self.is_local:  # no append on an object store: one record per object
+            stamp = fetched_at.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+            path = path.parent / path.name.removesuffix(".warc.gz") / f"{stamp}-{uuid.uuid4().hex[:12]}.warc.gz"
         kept = [(k, v) for k, v in headers if k.lower() not in _DROP_HEADERS]
         status_line = f"{status} {_REASONS.get(status, 'Unknown')}"
         http_headers = StatusAndHeaders(status_line, kept, protocol="HTTP/1.1")
         warc_headers = {"WARC-Date": fetched_at.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")}
         if truncated:
             warc_headers["WARC-Truncated"] = truncated
-        with _WARC_LOCK, path.open("ab") as handle:
-            writer = WARCWriter(handle, gzip=True)
-            record = writer.create_warc_record(
-                url, "response", payload=BytesIO(body), length=len(body),
-                http_headers=http_headers, warc_headers_dict=warc_headers,
-            )
-            writer.write_record(record)
+        member = BytesIO()
+        writer = WARCWriter(member, gzip=True)
+        record = writer.create_warc_record(
+            url, "response", payload=BytesIO(body), length=len(body),
+            http_headers=http_headers, warc_headers_dict=warc_headers,
+        )
+        writer.write_record(record)
+        if not self.is_local:
+            path.write_bytes(member.getvalue())
+            return path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with _WARC_LOCK:
+            fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            try:
+                os.write(fd, member.getvalue())  # one write: records of concurrent processes never interleave
+            finally:
+                os.close(fd)
         return path

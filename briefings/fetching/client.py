@@ -1,8 +1,9 @@
 """One polite HTTP client for the portal: the I/O edge of the pipeline.
 
 Per ``fetch``: the host must be allowed (``Settings.allowed_hosts``); redirects are followed here,
-hop by hop, so every hop is checked; each request waits its turn in a process-wide, thread-safe
-per-host rate limiter (``Settings.min_interval_s``); the body is streamed under a size cap
+hop by hop, so every hop is checked; each request waits its turn in a per-host rate limiter
+(``Settings.min_interval_s``): the process-wide, thread-safe ``RATE_LIMITER`` by default, or one
+that holds across processes (``tasks.politeness``, on Prefect's server) when workers run the tasks; the body is streamed under a size cap
 (``max_body_bytes``) and an overall deadline (``deadline_s``, one request including its body);
 connect/read errors, timeouts, truncated bodies, 5xx and 429 are retried with exponential backoff
 and jitter (tenacity), honouring Retry-After. Other 4xx, challenge pages, offsite redirects, size
@@ -150,13 +151,16 @@ class Fetcher:
         transport: httpx transport to use (``SnapshotTransport``, a test transport); None -> network.
         archive: where every received body goes (and its WARC record); None -> not archived.
         run_id: names the WARC file of this run; None -> the UTC date.
+        limiter: what spaces requests to one host: anything with ``wait(host, min_interval_s)``
+            that blocks until the host may be contacted; None -> the process's ``RATE_LIMITER``.
     """
 
     def __init__(self, settings: Settings, *, transport: httpx.BaseTransport | None = None,
-                 archive: RawArchive | None = None, run_id: str | None = None) -> None:
+                 archive: RawArchive | None = None, run_id: str | None = None, limiter: Any = None) -> None:
         self.settings = settings
         self.archive = archive
         self.run_id = run_id
+        self.limiter = limiter if limiter is not None else RATE_LIMITER
         self._allowed = frozenset(h.lower() for h in settings.allowed_hosts)
         self._client = httpx.Client(
             transport=transport,
@@ -266,7 +270,7 @@ class Fetcher:
             # a fresh exchange per hop; url stays the one asked for, final_url follows the hops
             exchange = _Exchange(url=url, final_url=current, status=exchange.status, headers=exchange.headers)
             host = self._check_host(current, exchange)  # hops after the first were checked below
-            RATE_LIMITER.wait(host, self.settings.min_interval_s)
+            self.limiter.wait(host, self.settings.min_interval_s)
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise self._deadline_failure(exchange)
@@ -513,7 +517,8 @@ def _raw_chunks(response: httpx.Response) -> Iterable[bytes]:
     yield from response.iter_raw()
 
 
-def make_fetcher(settings: Settings, *, archive: RawArchive | None = None, run_id: str | None = None) -> Fetcher:
+def make_fetcher(settings: Settings, *, archive: RawArchive | None = None, run_id: str | None = None,
+                 limiter: Any = None) -> Fetcher:
     """A Fetcher on the bundled snapshot, or on the network.
 
     Uses ``SnapshotTransport`` when ``settings.live`` is False and the snapshot holds a folder for
@@ -526,4 +531,4 @@ def make_fetcher(settings: Settings, *, archive: RawArchive | None = None, run_i
     if not host:
         raise ConfigError(f"source is not an absolute URL: {settings.source!r}")
     transport = SnapshotTransport(SNAPSHOT_SITE_DIR) if not settings.live and has_snapshot_host(host) else None
-    return Fetcher(settings, transport=transport, archive=archive, run_id=run_id)
+    return Fetcher(settings, transport=transport, archive=archive, run_id=run_id, limiter=limiter)
