@@ -143,6 +143,14 @@ class ParseFormat(str, Enum):
 
 DEFAULT_WAREHOUSE_SHOWN = "warehouse/briefings.duckdb"
 
+WorkersOption = typer.Option(
+    None, "--workers", min=1, help="Dask worker processes for the fetch and parse tasks [default: 1, no Dask].",
+    envvar="BRIEFINGS_WORKERS",
+)
+DaskAddressOption = typer.Option(
+    None, "--dask-address", help="Run the tasks on this Dask scheduler (tcp://HOST:8786) instead of local workers.",
+    envvar="BRIEFINGS_DASK_ADDRESS",
+)
 WarehouseOption = typer.Option(
     None, "--warehouse", help="DuckDB file of the warehouse.", show_default=DEFAULT_WAREHOUSE_SHOWN,
     envvar="BRIEFINGS_WAREHOUSE_PATH", metavar="FILE",
@@ -243,6 +251,8 @@ def collect(
     series: Optional[str] = typer.Option(None, "--series", help="Regex a list title must match.",
                                          show_default=SERIES_PATTERN, metavar="REGEX"),
     fmt: ParseFormat = typer.Option(ParseFormat.text, "--format", help="Summary as text or json."),
+    workers: Optional[int] = WorkersOption,
+    dask_address: Optional[str] = DaskAddressOption,
 ) -> None:
     """Run the collect flow: discover the series on the list pages, fetch, parse and load into DuckDB.
 
@@ -251,7 +261,7 @@ def collect(
     """
     settings = Settings.from_env(
         source=source, warehouse_path=warehouse, full=full or None, browser=browser or None,
-        live=live or None, series_pattern=series,
+        live=live or None, series_pattern=series, workers=workers, dask_address=dask_address,
     )
     _prepare_prefect_env(settings)
     from flows.collect import collect as collect_flow
@@ -260,7 +270,7 @@ def collect(
     state = with_result_storage(collect_flow, settings)(
         source=settings.source, warehouse=str(settings.warehouse_path), full=settings.full,
         browser=settings.browser, live=settings.live, series_pattern=settings.series_pattern,
-        return_state=True,
+        workers=settings.workers, dask_address=settings.dask_address, return_state=True,
     )
     result = state.result(raise_on_failure=False)
     if isinstance(result, RunFailedError):
@@ -285,14 +295,24 @@ def collect(
 
 
 @app.command()
-def reparse(warehouse: Optional[Path] = WarehouseOption) -> None:
+def reparse(
+    warehouse: Optional[Path] = WarehouseOption,
+    workers: Optional[int] = WorkersOption,
+    dask_address: Optional[str] = DaskAddressOption,
+) -> None:
     """Rebuild every parsed table from the raw archive, with no network (e.g. after a parser change)."""
-    settings = Settings.from_env(warehouse_path=warehouse)
+    try:
+        settings = Settings.from_env(warehouse_path=warehouse, workers=workers, dask_address=dask_address)
+    except ConfigError as exc:
+        raise _fail(str(exc), EXIT_CONFIG) from exc
     _prepare_prefect_env(settings)
     from flows.common import with_result_storage
     from flows.reparse import reparse as reparse_flow
 
-    state = with_result_storage(reparse_flow, settings)(warehouse=str(settings.warehouse_path), return_state=True)
+    state = with_result_storage(reparse_flow, settings)(
+        warehouse=str(settings.warehouse_path), workers=settings.workers, dask_address=settings.dask_address,
+        return_state=True,
+    )
     result = state.result(raise_on_failure=False)
     if isinstance(result, RunFailedError):
         _print_summary(result.summary)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from datetime import datetime, timezone
 from typing import Any, Literal
 
@@ -25,6 +26,7 @@ from briefings.progress import progress
 from briefings.settings import Settings
 from flows.artifacts import failure_details, publish_report_artifact, publish_run_artifacts
 from flows.common import RESULTS_DIR, task_exception
+from flows.workers import submit, task_runner
 from tasks.checks import check
 from tasks.discover import discover, read_incremental_state
 from tasks.fetch import fetch
@@ -39,13 +41,17 @@ def collect(
     browser: Literal["auto"] | bool = False,
     live: bool = False,
     series_pattern: str | None = None,
+    workers: int | None = None,
+    dask_address: str | None = None,
 ) -> dict[str, Any]:
     """Collect the series' briefings from the portal (or the bundled snapshot) into the warehouse.
 
     Parameters mirror ``briefings collect``: ``source`` (first list page URL), ``warehouse`` (DuckDB
     file), ``full`` (backfill: ignore the watermark), ``browser`` (solve challenges with Chromium;
     ``"auto"``: when Chromium and Playwright are present, and the summary says which),
-    ``live`` (network instead of the snapshot), ``series_pattern`` (regex on list titles).
+    ``live`` (network instead of the snapshot), ``series_pattern`` (regex on list titles),
+    ``workers`` (Dask worker processes for fetch and parse; 1 = in this process, no Dask),
+    ``dask_address`` (an existing Dask scheduler, ``tcp://HOST:8786``; see ``flows.workers``).
 
     Returns:
         The run summary (``RunSummary.as_dict()``) plus ``browser_mode``, the sentence saying whether
@@ -57,7 +63,7 @@ def collect(
     use_browser, browser_mode = resolve_browser(browser, Settings.from_env())
     settings = Settings.from_env(
         source=source, warehouse_path=warehouse, full=full, browser=use_browser, live=live,
-        series_pattern=series_pattern,
+        series_pattern=series_pattern, workers=workers, dask_address=dask_address or None,
     )
     config = settings.as_config()
     run_id = flow_run.id or new_run_id()
@@ -72,6 +78,7 @@ def collect(
     outcomes: list[PageOutcome] = []
     records = []
     staged = []
+    stack = ExitStack()
     try:
         found = discover(config, run_id, validators)
         records += found.records
@@ -85,7 +92,8 @@ def collect(
                 todo.append(entry)
         logger.info("discovered %d series pages, %d to fetch", len(entries), len(todo))
 
-        fetched = [fetch.submit(config, run_id, e.url) for e in todo]
+        runner = stack.enter_context(task_runner(settings))
+        fetched = [submit(runner, fetch, config=config, run_id=run_id, url=e.url) for e in todo]
         parsed = []
         with progress(len(todo), "fetch", unit="pages") as bar:
             for entry, future in zip(todo, fetched):
@@ -98,7 +106,8 @@ def collect(
                     continue
                 record = future.result()
                 records.append(record)
-                parsed.append((entry, parse.submit(config, entry.url, record.sha256, content_type_of(record))))
+                parsed.append((entry, submit(runner, parse, config=config, url=entry.url, sha256=record.sha256,
+                                             content_type=content_type_of(record))))
         with progress(len(parsed), "parse", unit="pages") as bar:
             for entry, future in parsed:
                 error = task_exception(future)
@@ -110,6 +119,7 @@ def collect(
                 list_date = entry.list_date.isoformat() if entry.list_date else None
                 staged.append(Staged(item.url, item.key, item.sha256, list_date))
     finally:
+        stack.close()  # shuts the Dask cluster down, if one was started
         close_fetchers()
 
     summary: RunSummary = load(config, run_id, staged, records, outcomes)

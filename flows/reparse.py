@@ -18,6 +18,7 @@ from briefings.settings import Settings
 from briefings.progress import progress
 from flows.artifacts import failure_details, publish_report_artifact, publish_run_artifacts
 from flows.common import RESULTS_DIR, task_exception
+from flows.workers import submit, task_runner
 from tasks.checks import check
 from tasks.load import load
 from tasks.parse import parse
@@ -30,31 +31,34 @@ def list_archived(config: dict[str, Any]) -> list[tuple[str, str, str | None, st
 
 
 @flow(name="reparse", persist_result=True, result_storage=RESULTS_DIR)
-def reparse(warehouse: str | None = None) -> dict[str, Any]:
+def reparse(warehouse: str | None = None, workers: int | None = None, dask_address: str | None = None) -> dict[str, Any]:
     """Re-parse every archived briefing page and load the result; reads no network.
+
+    ``workers`` / ``dask_address``: where the parse tasks run, as for ``collect`` (``flows.workers``).
 
     Returns:
         The run summary (``RunSummary.as_dict()``).
     Raises:
         RunFailedError: a page failed to parse or load, or an error-severity check failed.
     """
-    settings = Settings.from_env(warehouse_path=warehouse)
+    settings = Settings.from_env(warehouse_path=warehouse, workers=workers, dask_address=dask_address or None)
     config = settings.as_config()
     run_id = flow_run.id or new_run_id()
     started_at = datetime.now(timezone.utc)
     pages = list_archived(config)
-    futures = [(p, parse.submit(config, p[0], p[1], p[2])) for p in pages]
     staged: list[Staged] = []
     outcomes: list[PageOutcome] = []
-    with progress(len(futures), "reparse", unit="pages") as bar:
-        for (url, _sha, _ct, list_date), future in futures:
-            error = task_exception(future)
-            bar.advance()
-            if error is not None:
-                outcomes.append(failure_outcome(url, "parse", error))
-                continue
-            item = future.result()
-            staged.append(Staged(item.url, item.key, item.sha256, list_date))
+    with task_runner(settings) as runner:
+        futures = [(p, submit(runner, parse, config=config, url=p[0], sha256=p[1], content_type=p[2])) for p in pages]
+        with progress(len(futures), "reparse", unit="pages") as bar:
+            for (url, _sha, _ct, list_date), future in futures:
+                error = task_exception(future)
+                bar.advance()
+                if error is not None:
+                    outcomes.append(failure_outcome(url, "parse", error))
+                    continue
+                item = future.result()
+                staged.append(Staged(item.url, item.key, item.sha256, list_date))
     get_run_logger().info("reparsed %d of %d archived pages", len(staged), len(pages))
     summary = load(config, run_id, staged, [], outcomes)
     summary = check(config, summary, "reparse", started_at)

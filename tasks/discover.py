@@ -9,6 +9,7 @@ from prefect import task
 from briefings.pipeline import Discovery, discover_series, read_state
 from briefings.settings import Settings
 from tasks.common import TASK_DEFAULTS
+from tasks.politeness import host_limiter
 
 
 @task(name="read-state", **TASK_DEFAULTS)
@@ -24,4 +25,5 @@ def discover(config: dict[str, Any], run_id: str, validators: dict[str, Any]) ->
     No Prefect retries: the fetcher already retries each request with backoff, within the
     politeness limits (``BRIEFINGS_MAX_ATTEMPTS`` tries in all).
     """
-    return discover_series(Settings.from_config(config), run_id, validators)
+    settings = Settings.from_config(config)
+    return discover_series(settings, run_id, validators, host_limiter(settings))

@@ -10,6 +10,7 @@ from briefings.models import FetchRecord
 from briefings.pipeline import fetch_detail
 from briefings.settings import Settings
 from tasks.common import TASK_DEFAULTS
+from tasks.politeness import host_limiter
 
 
 @task(name="fetch", task_run_name="fetch {url}", **TASK_DEFAULTS)
@@ -18,9 +19,11 @@ def fetch(config: dict[str, Any], run_id: str, url: str) -> FetchRecord:
 
     No Prefect retries: the fetcher already retries each request with backoff, within the
     politeness limits (``BRIEFINGS_MAX_ATTEMPTS`` tries in all). A page that still fails is
-    reported; the UI's Retry on the failed flow run fetches it again.
+    reported; the UI's Retry on the failed flow run fetches it again. On Dask workers the per-host
+    interval is held by Prefect's server (``tasks.politeness``), across every worker.
 
     Raises:
         FetchError: as ``Fetcher.fetch``; the record of the failure is on ``exc.record``.
     """
-    return fetch_detail(Settings.from_config(config), run_id, url)
+    settings = Settings.from_config(config)
+    return fetch_detail(settings, run_id, url, host_limiter(settings))

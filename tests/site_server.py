@@ -12,6 +12,7 @@ import hashlib
 import sys
 import threading
 import time
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -65,6 +66,7 @@ class Hit:
     status: int
     if_none_match: str | None
     headers: dict[str, str] = field(default_factory=dict)
+    at: float = 0.0  # time.monotonic() when the request arrived, seconds
 
     @property
     def by_httpx(self) -> bool:
@@ -115,6 +117,7 @@ class SiteServer:
                 pass
 
             def do_GET(self) -> None:
+                arrived = time.monotonic()
                 path = self.path.split("?", 1)[0]
                 inm = self.headers.get("If-None-Match")
                 if path in server.delay_s:
@@ -134,7 +137,7 @@ class SiteServer:
                     else:
                         etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
                         status = 304 if inm == etag else 200
-                    server.log.append(Hit(path, status, inm, {k.lower(): v for k, v in self.headers.items()}))
+                    server.log.append(Hit(path, status, inm, {k.lower(): v for k, v in self.headers.items()}, arrived))
                 self.send_response(status)
                 if status == 200:
                     self.send_header("Content-Type", "text/html")

@@ -1,0 +1,86 @@
+"""Scale-out: collect on a Dask cluster of 2 worker processes, politeness held across them.
+
+A loopback column of 40 synthetic pages (``bench.synth``, derived from the real session-12 page) at
+a 0.2 s per-host interval: 2 workers load tables with the same checksums as 1 worker, and the
+server's request log never has two requests closer than the interval, whichever process sent them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bench.synth import write_site
+from tests.site_server import SiteServer
+from warehouse.connect import open_reader
+from warehouse.load import table_checksums
+
+pytestmark = pytest.mark.slow
+
+INTERVAL_S = 0.2
+PAGES = 40
+
+
+@pytest.fixture(scope="module")
+def prefect_harness():
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=180):
+        yield
+
+
+@pytest.fixture(scope="module")
+def column(tmp_path_factory):
+    """The 40-page column (two list pages) served on 127.0.0.1 at the portal's paths."""
+    root = tmp_path_factory.mktemp("site")
+    site = write_site(root, PAGES, per_page=20)
+    base = root / site.host
+    pages = {"/" + str(p.relative_to(base)): p.read_bytes() for p in base.rglob("*.shtml")}
+    server = SiteServer(pages).start()
+    yield server
+    server.stop()
+
+
+def _checksums(path: Path) -> dict[str, str]:
+    con = open_reader(path)
+    try:
+        return table_checksums(con)
+    finally:
+        con.close()
+
+
+def _gaps(times: list[float]) -> list[float]:
+    ordered = sorted(times)
+    return [b - a for a, b in zip(ordered, ordered[1:])]
+
+
+def test_two_workers_load_what_one_loads_and_keep_the_interval_across_processes(
+    prefect_harness, column, monkeypatch, tmp_path
+):
+    from flows.collect import collect
+    from prefect.client.orchestration import get_client
+    from tasks.politeness import GRANT_SLACK_S, limit_name
+
+    monkeypatch.setenv("BRIEFINGS_MIN_INTERVAL_S", str(INTERVAL_S))
+    results, gaps = {}, {}
+    for workers in (1, 2):
+        monkeypatch.setenv("BRIEFINGS_DATA_DIR", str(tmp_path / f"data{workers}"))
+        column.log.clear()
+        warehouse = tmp_path / f"w{workers}" / "briefings.duckdb"
+        summary = collect(source=column.source, warehouse=str(warehouse), workers=workers)
+        assert (summary["loaded"], summary["failed"], summary["blocked"]) == (PAGES, 0, 0)
+        hits = list(column.log)
+        assert sorted(h.path for h in hits if "/t2024" in h.path) == sorted(
+            p for p in column.pages if "/t2024" in p)  # every detail page fetched once
+        results[workers] = _checksums(warehouse)
+        gaps[workers] = _gaps([h.at for h in hits])
+    # Across both worker processes and the flow's (list pages), never closer than the interval.
+    assert min(gaps[2]) >= INTERVAL_S, sorted(gaps[2])[:5]
+    assert results[2] == results[1]
+    assert {"briefings", "turns", "indicators"} <= set(results[2])
+
+    with get_client(sync_client=True) as client:  # the 2-worker run spaced them on Prefect's server
+        limit = client.read_global_concurrency_limit_by_name(limit_name("127.0.0.1"))
+    assert (limit.limit, limit.active) == (1, True)
+    assert limit.slot_decay_per_second == pytest.approx(1 / (INTERVAL_S + GRANT_SLACK_S))
