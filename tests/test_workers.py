@@ -2,11 +2,13 @@
 
 A loopback column of 40 synthetic pages (``bench.synth``, derived from the real session-12 page) at
 a 0.2 s per-host interval: 2 workers load tables with the same checksums as 1 worker, and the
-server's request log never has two requests closer than the interval, whichever process sent them.
+server's request log never has two requests closer than the interval, whichever process sent them;
+a reparse on 2 workers leaves the tables as they were.
 """
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -59,6 +61,7 @@ def test_two_workers_load_what_one_loads_and_keep_the_interval_across_processes(
     prefect_harness, column, monkeypatch, tmp_path
 ):
     from flows.collect import collect
+    from flows.reparse import reparse
     from prefect.client.orchestration import get_client
     from tasks.politeness import GRANT_SLACK_S, limit_name
 
@@ -79,6 +82,12 @@ def test_two_workers_load_what_one_loads_and_keep_the_interval_across_processes(
     assert min(gaps[2]) >= INTERVAL_S, sorted(gaps[2])[:5]
     assert results[2] == results[1]
     assert {"briefings", "turns", "indicators"} <= set(results[2])
+
+    shutil.rmtree(tmp_path / "data2" / "staging")  # so that the workers parse every page again
+    again = reparse(warehouse=str(tmp_path / "w2" / "briefings.duckdb"), workers=2)
+    assert (again["unchanged"], again["failed"]) == (PAGES, 0)
+    assert _checksums(tmp_path / "w2" / "briefings.duckdb") == results[1]
+    assert len(list((tmp_path / "data2" / "staging").glob("*.json"))) == PAGES
 
     with get_client(sync_client=True) as client:  # the 2-worker run spaced them on Prefect's server
         limit = client.read_global_concurrency_limit_by_name(limit_name("127.0.0.1"))
