@@ -310,3 +310,41 @@ def test_without_items_or_roster_genders_come_from_mentions():
     _check(parsed, REAL_EXPECTED, guests=[])
     assert parsed.turns[1].gender == "female"  # 首先，请肖敏女士介绍…
     assert parsed.turns[4].gender is None  # 夏齐飞 is never called 先生 without the roster
+
+
+def test_items_after_a_title_line_in_the_body_and_the_host_named_among_them():
+    when, guest_line, _ = v._int_list_items(v.real_page())
+    preamble = [v.TITLE_LINE, f"时间：{when}", "主持人：湖北省委宣传部二级巡视员黄勤", f"嘉宾：{guest_line}"]
+    groups = _relabel(_groups(), {i: "主持人" for i in HOST_TURNS})
+    parsed = parse_html(v.shaped_page([*preamble, *v.from_groups(groups)], items=False), v.PAGE_URL)
+    _check(parsed, REAL_EXPECTED)
+    assert parsed.briefing.lead == "\n".join(preamble)
+    assert parsed.briefing.event_date == date(2024, 3, 25)
+    assert {parsed.turns[i].speaker_id for i in HOST_TURNS} == {"黄勤@湖北"}
+
+
+def test_host_label_with_the_name_after_the_colon_then_the_speech():
+    groups = _relabel(_groups(), {i: "主持人" for i in HOST_TURNS})
+    paragraphs = v.from_groups(groups)
+    paragraphs[0] = "主持人：黄勤"
+    parsed = parse_html(v.shaped_page(paragraphs), v.PAGE_URL)
+    _check(parsed, REAL_EXPECTED)
+    assert parsed.turns[0].label == "主持人：黄勤"
+    assert {parsed.turns[i].speaker for i in HOST_TURNS} == {"黄勤"}
+
+
+def test_session_12_in_every_form_has_no_lead_and_no_extra_spans():
+    from briefings.fetching.decode import decode_body
+    from tests.loopback import page_in
+
+    gbk, _ = decode_body(page_in("gbk", '<meta http-equiv="Content-Type" content="text/html; charset=gbk">'), None)
+    forms = [
+        parse_html(v.real_page(), v.PAGE_URL),
+        parse_html(v.tianmen_page(), v.TIANMEN_URL),
+        parse_html(v.article_template(v.real_page()), v.PAGE_URL),
+        parse_html(gbk, v.PAGE_URL),
+        parse_text(v.seed_text()),
+    ]
+    for parsed in forms:
+        assert (parsed.briefing.lead, parsed.extras, len(parsed.turns)) == (None, (), 16)
+        assert parsed.transcript.startswith(v.HOST_LABEL) and shapes.coverage_problems(parsed) == []

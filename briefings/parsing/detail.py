@@ -262,10 +262,36 @@ _PAGE_META_LINE = re.compile(r"^(?:发布时间|发布日期|日期|时间|浏�
 _SOURCE_LINE = re.compile(r"^(?:文章|信息)?来源\s*[：:]\s*(?P<source>[^\s\d][^\s]*)?")
 
 
+def _read_items_in_preamble(front: _Front, transcript_lines: list[str]) -> None:
+    """Read 时间/嘉宾/内容 items that follow a title or lead line before the first label.
+
+    They stay in the transcript (the lead holds them); only facts still missing are taken.
+    """
+    if front.guest_line is not None and front.times:
+        return
+    for line in (line for paragraph in transcript_lines for line in split_lines(paragraph)):
+        match = _ITEM.match(line)
+        if not match and _starts_with_label(line, []):
+            if len(line) <= 40 and re.match(r"^主持人?\s*[：:]\s*\S", line):
+                continue  # 主持人：张竞怡 among the items
+            return
+        if not match:
+            continue
+        key = re.sub(r"\s", "", match.group("key"))
+        value = clean_line(match.group("value"))
+        if key == "时间" and not front.times:
+            front.times.append(value)
+        elif key == "嘉宾" and front.guest_line is None:
+            front.guest_line = value
+        elif key == "内容" and not front.summary:
+            front.summary = value
+
+
 def _assemble(
     front: _Front, transcript_lines: list[str], url: str | None, template: Template
 ) -> ParsedBriefing:
     """Segment the transcript and build the ParsedBriefing from the collected facts."""
+    _read_items_in_preamble(front, transcript_lines)
     guests = _guests_from_text(front, "\n".join(split_lines("\n".join(transcript_lines))))
     segmented = segment_transcript(transcript_lines, guests, url=url, title=front.title or None)
     transcript, turns, qa_pairs = segmented.transcript, segmented.turns, segmented.qa_pairs

@@ -16,6 +16,7 @@ from briefings.models import Extra, ExtraKind, Guest, Position, QAPair, Role, Sp
 from briefings.parsing.speakers import (
     LabelRead,
     genders_in_text,
+    is_person_name,
     host_from_text,
     intro_labels,
     invitation_labels,
@@ -156,6 +157,13 @@ def _find_label(line_no: int, line: str, names: Sequence[str], text: str) -> _Hi
         return None
     label_end, body = offset + head_end, offset + body_start
     if read.kind == "host" and not read.name and not alone:
+        rest = line[body:]
+        whole = read_label(rest, names, alone=True, text=text) if len(rest) <= 40 else None
+        if whole is None and is_person_name(rest):
+            whole = LabelRead("person", rest, rest)  # 主持人：李伦
+        if whole is not None and whole.kind == "person" and whole.name:
+            # 主持人：省政府新闻办副主任张竞怡 — the whole line names the host; the speech follows
+            return _Hit(line_no, line[offset:], offset, len(line), len(line), LabelRead("host", whole.name, rest))
         # 主持人：福建省委宣传部对外新闻处处长柯宜达 女士们、先生们… (the host's office inline)
         office = re.match(rf"^([^\s，,。！？!?；;：:“”\"]{{3,40}})[{_SPACE}]+(?=\S)", line[body:])
         if office and looks_like_official_label(office.group(1)):
@@ -164,6 +172,22 @@ def _find_label(line_no: int, line: str, names: Sequence[str], text: str) -> _Hi
             label_end = body + len(office.group(1))
             body += office.end()
     return _Hit(line_no, line[offset:label_end], offset, label_end, body, read)
+
+
+def _is_preamble_item(line: str) -> bool:
+    """Whether ``line`` is a ``时间：…`` / ``嘉宾：…`` / ``地点：…`` item of a preamble."""
+    found = label_head(line)
+    return found is not None and re.sub(r"\s", "", found[0]) in _PREAMBLE_KEYS
+
+
+def _is_host_item(hit: _Hit, lines: Sequence[str]) -> bool:
+    """Whether a ``主持人：<name>`` line stands among preamble items rather than opening speech."""
+    line_no = hit.line_no
+    names_host = hit.read.kind == "host" and hit.label_end == len(lines[line_no]) and hit.label != "主持人"
+    if not names_host or ":" not in hit.label and "：" not in hit.label:
+        return False
+    around = [lines[n] for n in (line_no - 1, line_no + 1) if 0 <= n < len(lines)]
+    return any(_is_preamble_item(line) for line in around)
 
 
 def _lead_line_refused(line: str, title: str | None) -> str | None:
@@ -256,8 +280,18 @@ def segment_transcript(
             url=url,
             missing="speaker label before the first paragraph",
         )
-    genders = genders_in_text(transcript, known)
     first = min(hits)
+    while _is_host_item(hits[first], lines):
+        # 主持人：张竞怡 among the 时间/嘉宾/地点 items: it names the host, the lead keeps it
+        hosted_by = hosted_by or hits.pop(first).read.office_label
+        if not hits:
+            raise ParseError(
+                f"no speaker label before the first paragraph: {lines[0][:40]!r}",
+                url=url,
+                missing="speaker label before the first paragraph",
+            )
+        first = min(hits)
+    genders = genders_in_text(transcript, known)
     for line_no in range(first):
         refused = None if line_no in narration else _lead_line_refused(lines[line_no], title)
         if refused is not None:
