@@ -348,3 +348,24 @@ def test_session_12_in_every_form_has_no_lead_and_no_extra_spans():
     for parsed in forms:
         assert (parsed.briefing.lead, parsed.extras, len(parsed.turns)) == (None, (), 16)
         assert parsed.transcript.startswith(v.HOST_LABEL) and shapes.coverage_problems(parsed) == []
+
+
+def test_labels_in_brackets_without_a_colon_and_numbered_questions():
+    paragraphs: list[str] = []
+    for index, (label, texts) in enumerate(_groups()):
+        if index in HOST_TURNS:
+            paragraphs.extend([f"【主持人】{texts[0]}", *texts[1:]])
+        elif index in JOURNALIST_TURNS:
+            paragraphs.extend([f"【{label}】{texts[0]}", *texts[1:]])
+        elif index == 8:
+            paragraphs.extend(["【肖敏】", *texts])
+        else:
+            paragraphs.extend([f"{label}：", *texts])
+    parsed = parse_html(v.shaped_page(paragraphs), v.PAGE_URL)
+    _check(parsed, [(("主持人",) + e[1:]) if i in HOST_TURNS else e for i, e in enumerate(REAL_EXPECTED)])
+    assert [parsed.turns[i].label for i in (0, 3, 8)] == ["【主持人】", "【湖北日报记者】", "【肖敏】"]
+    assert parsed.turns[8].speaker_id == "肖敏@天门"
+    numbered = [f"问{n}：{p.split('：', 1)[1]}" if p.startswith(tuple(f"{o}记者：" for o in v.OUTLETS)) else p
+                for n, p in enumerate(v.from_groups(_groups()))]
+    parsed = parse_html(v.shaped_page(numbered), v.PAGE_URL)
+    assert [(t.role, t.outlet) for t in parsed.turns if t.label.startswith("问")] == [("journalist", None)] * 6

@@ -69,6 +69,12 @@ class _Hit:
     label_end: int
     body_start: int  # first character after the colon and its spaces
     read: LabelRead
+    head: str = ""  # the label's words (``主持人`` of ``【主持人】``); '' = the label itself
+
+    @property
+    def words(self) -> str:
+        """What the label says, brackets removed: the speaker of journalists and unnamed speakers."""
+        return self.head or self.label
 
 
 @dataclass
@@ -190,6 +196,29 @@ def _is_host_item(hit: _Hit, lines: Sequence[str]) -> bool:
     return any(_is_preamble_item(line) for line in around)
 
 
+_BRACKET_LABEL = re.compile(r"^[【\[［〔](?P<inner>[^【】\[\]［］〔〕]{1,24})[】\]］〕][ \t\u3000]*(?:[：:][ \t\u3000]*)?")
+
+
+def _bracket_label(line_no: int, line: str, names: Sequence[str], text: str) -> _Hit | None:
+    """A label written in brackets without a colon: ``【主持人】各位记者…``, ``[问]…``, ``【许静】``.
+
+    Only the host, 问/答, a journalist with an outlet and a known name are read this way; any
+    other bracketed line is narration (``【现场提问】``).
+    """
+    match = _BRACKET_LABEL.match(line)
+    if not match:
+        return None
+    inner = clean_line(match.group("inner"))
+    read = read_label(inner, names, alone=match.end() >= len(line), text=text)
+    if read is None or (read.kind == "journalist" and not read.outlet):
+        return None
+    if read.kind == "person" and read.name not in names:
+        return None
+    end = len(line[: match.end()].rstrip(_SPACE + "：:")) if match.end() < len(line) else len(line)
+    label_end = match.start("inner") + len(match.group("inner")) + 1  # through the closing bracket
+    return _Hit(line_no, line[:label_end], 0, label_end, max(match.end(), end), read, inner)
+
+
 def _lead_line_refused(line: str, title: str | None) -> str | None:
     """The head of a preamble line that opens like a speaker label we cannot read, else None.
 
@@ -266,10 +295,11 @@ def segment_transcript(
     hits: dict[int, _Hit] = {}
     narration: set[int] = set()
     for line_no, line in enumerate(lines):
-        if _is_narration(line):
+        hit = _bracket_label(line_no, line, known, transcript)
+        if hit is None and _is_narration(line):
             narration.add(line_no)
             continue
-        hit = _find_label(line_no, line, known, transcript)
+        hit = hit or _find_label(line_no, line, known, transcript)
         if hit is not None:
             hits[line_no] = hit
             if hit.read.name and hit.read.name not in known and hit.read.kind in ("person", "host"):
@@ -473,23 +503,23 @@ class _Identifier:
         read = hit.read
         if read.kind in ("journalist", "question"):
             outlet = read.outlet
-            speaker = read.name or hit.label
+            speaker = read.name or hit.words
             sid = f"journalist@{outlet}" if outlet else UNKNOWN_JOURNALIST_ID
             return _Identity("journalist", speaker, read.name, outlet, (), sid)
         if read.kind == "answer":
             if not read.name:
-                return _Identity("guest", hit.label, "", None, (), UNKNOWN_GUEST_ID)
+                return _Identity("guest", hit.words, "", None, (), UNKNOWN_GUEST_ID)
             return self._guest(read.name, read.office_label)
         is_host = read.kind == "host" or (self.host_name is not None and read.name == self.host_name)
         if is_host:
             name = read.name or self.host_name or ""
             positions = parse_label(read.office_label, self.known)[1] if read.office_label else ()
             positions = positions or (self.host_positions if name == self.host_name else ())
-            speaker = name or hit.label
+            speaker = name or hit.words
             sid = speaker_id_for(speaker, positions, "host", None)
             self.host_id = self.host_id or sid
             return _Identity("host", speaker, name, None, positions, self.host_id)
-        return self._guest(read.name, read.office_label or hit.label)
+        return self._guest(read.name, read.office_label or hit.words)
 
     def _guest(self, name: str, label: str) -> _Identity:
         _, positions = parse_label(label, self.known)

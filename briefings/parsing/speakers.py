@@ -292,8 +292,10 @@ _HOST_LABEL = re.compile(
 )
 # ``张三（省发展改革委主任）``: the name, then the office in brackets
 _NAME_THEN_OFFICE = re.compile(rf"^(?P<name>[{_CJK}]{{2,4}})[\s\u3000]*[(（](?P<office>[^()（）]{{2,40}})[)）]$")
-_QUESTION_LABELS = frozenset({"问", "提问", "记者提问", "记者问"})
-_ANSWER_LABEL = re.compile(r"^(?:答|回答)(?:[\s\u3000]*[(（](?P<inner>[^()（）]{1,40})[)）])?$")
+_QUESTION_LABEL = re.compile(r"^(?:问|提问|记者提问|记者问)[\s\u3000]*[0-9０-９一二三四五六七八九十]*$")
+_ANSWER_LABEL = re.compile(
+    r"^(?:答|回答)[\s\u3000]*[0-9０-９一二三四五六七八九十]*(?:[\s\u3000]*[(（](?P<inner>[^()（）]{1,40})[)）])?$"
+)
 _JOURNALIST_PARTS = re.compile(
     rf"^(?P<outlet>[^\s，,。！？!?；;：:、“”\"（）()]{{0,24}}?)(?:全媒体|融媒体|首席|特约|见习)?记者"
     rf"(?:提问)?(?:[\s\u3000]*(?P<name>[{_CJK}]{{2,4}}))?$"
@@ -408,7 +410,7 @@ def read_label(head: str, names: Sequence[str] = (), *, alone: bool = False, tex
         if joined is not None:
             return LabelRead("host", joined) if (joined in names or is_person_name(joined)) else None
         return LabelRead("host")
-    if head in _QUESTION_LABELS:
+    if _QUESTION_LABEL.match(head):
         return LabelRead("question")
     answer = _ANSWER_LABEL.match(head)
     if answer:
