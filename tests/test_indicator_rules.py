@@ -240,3 +240,26 @@ def test_realised_after_the_region_is_not_part_of_the_metric() -> None:
     level, rate = _extract("全年全市实现地区生产总值2345.67亿元，按可比价格计算，比上年增长6.5%。")
     assert (level.subject, level.metric, level.metric_code) == ("全市", "地区生产总值", "gdp")
     assert rate.metric_code == "gdp"
+
+
+@pytest.mark.parametrize(
+    ("expression", "period"),
+    [
+        ("一季度", (date(2024, 1, 1), date(2024, 3, 31))),
+        ("2023年上半年", (date(2023, 1, 1), date(2023, 6, 30))),
+        ("去年前三季度", (date(2023, 1, 1), date(2023, 9, 30))),
+        ("第四季度", (date(2024, 10, 1), date(2024, 12, 31))),
+    ],
+)
+def test_quarters_and_halves_are_periods(expression: str, period: tuple) -> None:
+    from briefings.parsing.indicators import resolve_period
+
+    assert resolve_period(expression, EVENT) == period
+
+
+def test_a_comparison_with_the_whole_year_is_no_period() -> None:
+    rate, faster, slower = _extract("一季度，全市GDP同比增长5.2%，增速比上年同期加快0.4个百分点，比全年放缓0.1个百分点。")
+    quarter = (date(2024, 1, 1), date(2024, 3, 31))
+    assert [(m.period_start, m.period_end) for m in (rate, faster, slower)] == [quarter] * 3
+    assert [(m.value, m.comparison, m.metric_code) for m in (rate, faster, slower)] == [
+        (Decimal("5.2"), "同比", "gdp"), (Decimal("0.4"), "比上年同期", "gdp"), (Decimal("-0.1"), "比全年", "gdp")]

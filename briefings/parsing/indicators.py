@@ -59,9 +59,14 @@ _PERIOD = re.compile(
     r"|(?P<rel_since>(?P<rs_y>去年|今年|年初)以来)"
     r"|(?P<upto>截至(?P<u_y>去年|今年|20\d{2}年)?(?P<u_m>\d{1,2})月(?:底|末|(?P<u_d>\d{1,2})日)?)"
     r"|(?P<months>(?P<m_y>今年|去年|20\d{2}年)?(?P<m_a>\d{1,2}|元)月?[-－—~至到](?P<m_b>\d{1,2})月)"
+    r"|(?P<quarter>(?P<q_y>今年|去年|20\d{2}年)?(?P<q>前三季度|第?[一二三四1-4]季度|上半年|下半年))"
     r"|(?P<past_year>过去一年)"
     r"|(?P<year>(?P<y_abs>20\d{2})年(?![0-9-－])|(?P<y_rel>今年|去年|全年|本年|明年))"
 )
+_QUARTERS = {
+    "一季度": (1, 3), "1季度": (1, 3), "二季度": (4, 6), "2季度": (4, 6), "三季度": (7, 9), "3季度": (7, 9),
+    "四季度": (10, 12), "4季度": (10, 12), "上半年": (1, 6), "下半年": (7, 12), "前三季度": (1, 9),
+}
 # A sentence opening with one of these sets the period of later sentences of the turn.
 _FRAME = re.compile(r"^(?:过去一年|去年以来|今年以来|今年年初|今年|去年|20\d{2}年|近年来|下一步)(?=[，,])")
 
@@ -85,7 +90,7 @@ _COMPARISON = re.compile(
     r"按可比价格计算|按可比价计算|按可比口径计算|按现价计算"
     r"|比上年同期|较上年同期|比去年同期|较去年同期|与上年同期相比|与上年相比|与去年相比"
     r"|比上年末|较上年末|比去年末|较去年末|比上年底|较上年底"
-    r"|[比较](?:一季度|上半年|前三季度|上季度|(?:\d{1,2}[-－—~])?\d{1,2}月(?:份)?)"
+    r"|[比较](?:上年|去年)?(?:全年|一季度|上半年|前三季度|上季度|(?:\d{1,2}[-－—~])?\d{1,2}月(?:份)?)"
     r"|(?:高于|低于|快于|慢于)(?:全国|全省|全市)(?:平均水平|平均|水平)?"
     r"|同比|环比|比上年|较上年|比去年|较去年|比上月|较上月|比年初|较年初"
 )
@@ -271,6 +276,12 @@ def _dates_of(match: re.Match[str], event_date: date | None) -> tuple[date | Non
             return (None, None)
         first = 1 if g("m_a") == "元" else int(g("m_a"))
         return (date(year, first, 1), _month_end(year, int(g("m_b"))))
+    if g("quarter"):
+        year = _year_of(g("q_y"), event_date)
+        if year is None:
+            return (None, None)
+        first, last = _QUARTERS[g("q").lstrip("第")]
+        return (date(year, first, 1), _month_end(year, last))
     if g("past_year"):
         return (date(event_date.year - 1, 1, 1), date(event_date.year - 1, 12, 31)) if event_date else (None, None)
     year = _year_of(g("y_abs") or g("y_rel"), event_date)
