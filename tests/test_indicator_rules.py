@@ -263,3 +263,15 @@ def test_a_comparison_with_the_whole_year_is_no_period() -> None:
     assert [(m.period_start, m.period_end) for m in (rate, faster, slower)] == [quarter] * 3
     assert [(m.value, m.comparison, m.metric_code) for m in (rate, faster, slower)] == [
         (Decimal("5.2"), "同比", "gdp"), (Decimal("0.4"), "比上年同期", "gdp"), (Decimal("-0.1"), "比全年", "gdp")]
+
+
+def test_respectively_over_a_list_of_metrics() -> None:
+    urban, rural = _extract("城镇和农村居民人均可支配收入分别增长5.1%和6.2%。")
+    assert [(m.metric_code, m.value) for m in (urban, rural)] == [
+        ("urban_disposable_income", Decimal("5.1")), ("rural_disposable_income", Decimal("6.2"))]
+    exports, imports = _extract("出口和进口分别下降3%和5%。")
+    assert [(m.value_text, m.value, m.metric_code) for m in (exports, imports)] == [
+        ("下降3%", Decimal(-3), "exports"), ("5%", Decimal(-5), "imports")]
+    industry, renovation = _extract("全市工业投资、技改投资分别增长10%、15%。")
+    assert [(m.subject, m.metric_code, m.value) for m in (industry, renovation)] == [
+        ("全市", "industrial_investment", Decimal(10)), ("全市", "technical_renovation_investment", Decimal(15))]

@@ -91,7 +91,7 @@ _COMPARISON = re.compile(
     r"|比上年同期|较上年同期|比去年同期|较去年同期|与上年同期相比|与上年相比|与去年相比"
     r"|比上年末|较上年末|比去年末|较去年末|比上年底|较上年底"
     r"|[比较](?:上年|去年)?(?:全年|一季度|上半年|前三季度|上季度|(?:\d{1,2}[-－—~])?\d{1,2}月(?:份)?)"
-    r"|(?:高于|低于|快于|慢于)(?:全国|全省|全市)(?:平均水平|平均|水平)?"
+    r"|(?:高于|低于|快于|慢于)(?:全国|全省|全市)(?:平均水平|平均|水平)?|按同口径计算|同口径|可比口径"
     r"|同比|环比|比上年|较上年|比去年|较去年|比上月|较上月|比年初|较年初"
 )
 # A note in brackets ((下同), (初步核算数), [注1], ①) is no part of a metric.
@@ -126,7 +126,8 @@ _TAIL_WORDS = re.compile(
 _SUFFIX_CUT = re.compile(r"[，,。；;、“”]|完成|获评|实现|通过|召开|建设|前期|对|在|的")
 _LIST_WITH_DENG = re.compile(r"((?:[^、，,；;。]+、)+[^、，,；;。]+?)等")
 _VERB_PREFIX = re.compile(r"^.*?(?:引进|包括|培育|打造|建设|推动|支持|其中|对|在)")
-_CONTINUATION = re.compile(r"(?:、[^、，,。；;]{1,12}?(?:元|%|％|家|个|项|件|亩))*")
+_CONTINUATION = re.compile(r"(?:(?:、和|、|和|与|及)[^、，,。；;和与及]{1,12}?(?:元|%|％|家|个|项|件|亩))*")
+_CONTINUATION_SEP = re.compile(r"、和|、|和|与|及")
 _N_ITEMS = re.compile(r"([两二三四五六七八九十]|\d+)(?:项|个|类)")
 
 
@@ -151,6 +152,7 @@ class _Row:
     value_m2: Decimal | None = None
     parse_flag: str | None = None
     pending_subjects: tuple[str, ...] = ()  # 分别: subjects still to pair with the next 、 values
+    pending_metrics: tuple[str, ...] = ()  # 分别 over a list of metrics (出口和进口分别…): the metrics still to pair
 
 
 def extract_mentions(transcript: str, turns: Sequence[Turn], event_date: date | None) -> list[Mention]:
@@ -386,15 +388,18 @@ def _row_of(
     suffix_clause = _QUAL_AFTER.sub("", re.split(r"[，,。；;、！？!?]", sentence[end:], maxsplit=1)[0])
     previous = rows[-1] if rows else None
 
-    # A bare continuation (10亿元、15亿元、20亿元) repeats the first value's context.
-    if previous is not None and gap.strip() in ("、", "") and unit == previous.unit and unit != "rank":
+    # A bare continuation (10亿元、15亿元、20亿元; 5.1%和6.2%) repeats the first value's context.
+    if previous is not None and gap.strip() in ("、", "", "和", "与", "及", "、和") and unit == previous.unit \
+            and unit != "rank":
         pending = previous.pending_subjects
         if previous.kind in ("growth_rate", "change_pp", "change") and _DECLINE.match(previous.value_text) \
                 and value is not None:
             value = -abs(value)  # 分别下降3%、5%: the list shares its decline word
         row = replace(previous, start=start, end=end, value_text=value_text, value=value, unit_text=unit_text,
                       parse_flag=flag, value_m2=_to_m2(value) if unit == "mu" else None,
-                      subject=pending[0] if pending else previous.subject, pending_subjects=pending[1:])
+                      subject=pending[0] if pending else previous.subject, pending_subjects=pending[1:],
+                      metric=previous.pending_metrics[0] if previous.pending_metrics else previous.metric,
+                      pending_metrics=previous.pending_metrics[1:])
         return [row]
 
     qualifier = _qualifier(raw_prefix, suffix_full, more)
@@ -591,12 +596,38 @@ def _spread_respectively(row: _Row, plain: str, head: int, suffix: str) -> list[
     The remaining items wait in ``pending_subjects``; each continuation value (、15亿元) takes the next
     one in ``_row_of``.
     """
-    n = 1 + _CONTINUATION.match(suffix).group(0).count("、")
+    n = 1 + len(_CONTINUATION_SEP.findall(_CONTINUATION.match(suffix).group(0)))
     lists = [m for m in _LIST_WITH_DENG.finditer(plain[:head]) if m.group(1).count("、") + 1 >= n]
     subjects: list[str] = []
     if lists:
         items = lists[-1].group(1).split("、")[-n:]
         subjects = [_VERB_PREFIX.sub("", item).strip() for item in items]
+    elif n > 1:
+        wide_from = max((m.end() for m in re.finditer(r"[，,；;：:]", plain[:head])), default=0)
+        region = _REGION.match(_clean(plain[wide_from:head]))
+        wide = _clean(_REGION.sub("", _clean(plain[wide_from:head])))
+        metrics = _metric_list(wide, n)
+        if metrics:
+            row.metric, row.pending_metrics = metrics[0], tuple(metrics[1:])
+            row.subject = row.subject or (region.group(0) if region else "")
     row.subject = subjects[0] if subjects else row.subject
     row.pending_subjects = tuple(subjects[1:])
     return [row]
+
+
+def _metric_list(metric: str, n: int) -> list[str] | None:
+    """The n metrics of a coordinated metric (出口和进口; 城镇和农村居民人均可支配收入 -> 城镇居民…, 农村居民…), else None.
+
+    An item shorter than the last one that the vocabulary does not know takes the last item's head:
+    城镇 + (农村)居民人均可支配收入, the modifier being as long as the item.
+    """
+    parts = [p for p in re.split(r"和|与|及|、", metric) if p]
+    if len(parts) != n:
+        return None
+    last = parts[-1]
+    out = []
+    for part in parts[:-1]:
+        if metric_code_for(part) is None and len(part) < len(last) and metric_code_for(part + last[len(part):]):
+            part = part + last[len(part):]
+        out.append(part)
+    return out + [last]
