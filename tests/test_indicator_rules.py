@@ -183,3 +183,95 @@ def test_money_in_us_dollars() -> None:
     assert (level.value_text, level.value, level.unit, level.unit_text, level.metric_code) == (
         "3.5亿美元", Decimal("350000000"), "USD", "亿美元", "actual_fdi")
     assert (rate.value, rate.metric_code) == (Decimal(12), "actual_fdi")
+
+
+def test_a_change_of_a_level_is_signed_and_keeps_the_level_metric() -> None:
+    level, change, share, points = _extract(
+        "年末全市常住人口156.78万人，比上年末减少0.52万人。常住人口城镇化率为58.9%，比上年末提高0.8个百分点。")
+    assert (level.value, level.unit, level.kind, level.metric_code) == (
+        Decimal("1567800"), "count", "level", "resident_population")
+    assert (change.value_text, change.value, change.kind, change.comparison, change.metric) == (
+        "减少0.52万人", Decimal("-5200"), "change", "比上年末", "常住人口")
+    assert (share.kind, share.metric_code) == ("share", "urbanisation_rate")
+    assert (points.value, points.kind, points.comparison, points.metric_code) == (
+        Decimal("0.8"), "change_pp", "比上年末", "urbanisation_rate")
+    deposits, added, rate = _extract("年末金融机构本外币各项存款余额3456.7亿元，比年初增加234.5亿元，增长7.3%。")
+    assert (added.value, added.kind, added.comparison, added.metric_code) == (
+        Decimal("23450000000"), "change", "比年初", "deposits")
+    assert (rate.kind, rate.metric_code) == ("growth_rate", "deposits")
+
+
+def test_physical_measures_and_person_times() -> None:
+    power, rate = _extract("全年全社会用电量123.45亿千瓦时，比上年增长6.7%。")
+    assert (power.value_text, power.value, power.unit, power.unit_text, power.metric_code) == (
+        "123.45亿千瓦时", Decimal("12345000000"), "kWh", "千瓦时", "electricity_consumption")
+    assert (rate.value, rate.metric_code) == (Decimal("6.7"), "electricity_consumption")
+    grain, more = _extract("全年粮食总产量123.4万吨，比上年增产1.2%。")
+    assert (grain.value, grain.unit, more.kind, more.value, more.metric_code) == (
+        Decimal("1234000"), "tonne", "growth_rate", Decimal("1.2"), "grain_output")
+    visitors, _ = _extract("接待游客5678.9万人次，增长30.1%。")
+    assert (visitors.value, visitors.unit, visitors.unit_text, visitors.metric_code) == (
+        Decimal("56789000"), "count", "人次", "tourist_arrivals")
+
+
+def test_generic_words_take_the_metric_before_them() -> None:
+    rate, rank = _extract("全市地区生产总值同比增长5.5%，总量居全省第3位。")
+    assert (rank.metric, rank.metric_code, rank.value) == ("地区生产总值", "gdp", Decimal(3))
+    rate, points = _extract("1-2月，全市规上工业增加值同比增长9.9%，增幅高于全省平均水平1.2个百分点。")
+    assert (points.metric_code, points.comparison, points.kind) == (
+        "industrial_value_added_above_scale", "高于全省平均水平", "change_pp")
+
+
+def test_comparison_with_an_earlier_part_of_the_year_is_no_period() -> None:
+    rate, faster, slower = _extract("全市GDP增长4.5%，增速比一季度加快0.3个百分点，比上半年放缓0.2个百分点。")
+    assert (faster.value, faster.comparison) == (Decimal("0.3"), "比一季度")
+    assert (slower.value_text, slower.value, slower.comparison) == ("放缓0.2个百分点", Decimal("-0.2"), "比上半年")
+    _, narrower = _extract("工业投资增长-2.1%，降幅比1-11月收窄1.5个百分点。")
+    assert (narrower.comparison, narrower.period_start, narrower.period_end) == ("比1-11月", None, None)
+    assert narrower.metric_code == "industrial_investment"
+
+
+def test_growth_in_times_is_a_growth_rate_in_percent() -> None:
+    (m,) = _extract("全年新能源汽车产量同比增长1.5倍，出口额是上年的2倍。")  # 是上年的2倍 is a ratio, no mention
+    assert (m.value_text, m.value, m.unit, m.unit_text, m.kind) == ("1.5倍", Decimal(150), "percent", "倍", "growth_rate")
+
+
+def test_realised_after_the_region_is_not_part_of_the_metric() -> None:
+    level, rate = _extract("全年全市实现地区生产总值2345.67亿元，按可比价格计算，比上年增长6.5%。")
+    assert (level.subject, level.metric, level.metric_code) == ("全市", "地区生产总值", "gdp")
+    assert rate.metric_code == "gdp"
+
+
+@pytest.mark.parametrize(
+    ("expression", "period"),
+    [
+        ("一季度", (date(2024, 1, 1), date(2024, 3, 31))),
+        ("2023年上半年", (date(2023, 1, 1), date(2023, 6, 30))),
+        ("去年前三季度", (date(2023, 1, 1), date(2023, 9, 30))),
+        ("第四季度", (date(2024, 10, 1), date(2024, 12, 31))),
+    ],
+)
+def test_quarters_and_halves_are_periods(expression: str, period: tuple) -> None:
+    from briefings.parsing.indicators import resolve_period
+
+    assert resolve_period(expression, EVENT) == period
+
+
+def test_a_comparison_with_the_whole_year_is_no_period() -> None:
+    rate, faster, slower = _extract("一季度，全市GDP同比增长5.2%，增速比上年同期加快0.4个百分点，比全年放缓0.1个百分点。")
+    quarter = (date(2024, 1, 1), date(2024, 3, 31))
+    assert [(m.period_start, m.period_end) for m in (rate, faster, slower)] == [quarter] * 3
+    assert [(m.value, m.comparison, m.metric_code) for m in (rate, faster, slower)] == [
+        (Decimal("5.2"), "同比", "gdp"), (Decimal("0.4"), "比上年同期", "gdp"), (Decimal("-0.1"), "比全年", "gdp")]
+
+
+def test_respectively_over_a_list_of_metrics() -> None:
+    urban, rural = _extract("城镇和农村居民人均可支配收入分别增长5.1%和6.2%。")
+    assert [(m.metric_code, m.value) for m in (urban, rural)] == [
+        ("urban_disposable_income", Decimal("5.1")), ("rural_disposable_income", Decimal("6.2"))]
+    exports, imports = _extract("出口和进口分别下降3%和5%。")
+    assert [(m.value_text, m.value, m.metric_code) for m in (exports, imports)] == [
+        ("下降3%", Decimal(-3), "exports"), ("5%", Decimal(-5), "imports")]
+    industry, renovation = _extract("全市工业投资、技改投资分别增长10%、15%。")
+    assert [(m.subject, m.metric_code, m.value) for m in (industry, renovation)] == [
+        ("全市", "industrial_investment", Decimal(10)), ("全市", "technical_renovation_investment", Decimal(15))]

@@ -244,7 +244,7 @@ def test_any_text_gives_consistent_rows_and_never_raises(text: str) -> None:
         assert m.span.cut(transcript) == m.value_text
         assert (m.value is None) == (m.parse_flag is not None)
         assert m.qualifier in {"exact", "approx", "at_least", "at_most"}
-        assert m.kind in {"level", "growth_rate", "change_pp", "rank", "share"}
+        assert m.kind in {"level", "change", "growth_rate", "change_pp", "rank", "share"}
         assert m.status in {"achieved", "target", "forecast", "plan"}
 
 

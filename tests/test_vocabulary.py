@@ -20,7 +20,7 @@ def test_at_least_forty_metrics_with_names_units_and_versions() -> None:
     assert len(metrics) >= 40
     assert len({m.metric_code for m in metrics}) == len(metrics)
     assert all(m.name_zh and m.name_en and m.base_unit for m in metrics)
-    assert vocabulary_version() == 1
+    assert vocabulary_version() == 2
 
 
 @pytest.mark.parametrize(
@@ -28,7 +28,7 @@ def test_at_least_forty_metrics_with_names_units_and_versions() -> None:
     [
         (["地区生产总值", "GDP", "ＧＤＰ", "gdp", "全市地区生产总值"], "gdp"),
         (["规模以上工业增加值", "规上工业增加值"], "industrial_value_added_above_scale"),
-        (["社会消费品零售总额", "社零额", "社零"], "retail_sales"),
+        (["社会消费品零售总额", "社零额", "社零", "社会消费品零售额"], "retail_sales"),
         (["固定资产投资", "全社会固定资产投资"], "fixed_asset_investment"),
         (["工业投资"], "industrial_investment"),
         (["技改投资", "工业技改投资", "技术改造投资"], "technical_renovation_investment"),
@@ -40,7 +40,11 @@ def test_at_least_forty_metrics_with_names_units_and_versions() -> None:
         (["营业收入", "主营业务收入", "规上工业企业实现营业收入"], "operating_revenue"),
         (["利润总额", "利润"], "total_profit"),
         (["利税总额", "利税"], "profits_and_taxes"),
-        (["居民消费价格", "居民消费价格指数", "CPI"], "cpi"),
+        (["居民消费价格", "居民消费价格指数", "CPI", "居民消费价格总水平"], "cpi"),
+        (["建筑业增加值"], "construction_value_added"),
+        (["农林牧渔业总产值"], "agricultural_output"),
+        (["规模以上服务业营业收入", "规上服务业营业收入"], "services_revenue_above_scale"),
+        (["实际使用外资金额"], "actual_fdi"),
         (["高企总量", "高新技术企业"], "high_tech_enterprises"),
     ],
 )
@@ -48,7 +52,8 @@ def test_names_synonyms_and_abbreviations_share_one_code(words: list[str], code:
     assert [metric_code_for(w) for w in words] == [code] * len(words)
 
 
-@pytest.mark.parametrize("words", ["出口企业", "签约项目总金额", "总数", "", "完成规上工业企业数字化诊断", "占比"])
+@pytest.mark.parametrize("words", ["出口企业", "签约项目总金额", "总数", "", "完成规上工业企业数字化诊断", "占比",
+                                   "装备制造业增加值", "机电产品出口额", "制造业技改投资"])
 def test_unknown_metrics_have_no_code(words: str) -> None:
     assert metric_code_for(words) is None
 

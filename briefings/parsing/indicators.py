@@ -33,7 +33,10 @@ _ARABIC = r"[0-9０-９]+(?:,[0-9]{3}(?![0-9]))*(?:[.．][0-9０-９]+)?"
 _AR_NUM = rf"(?<![0-9０-９.．A-Za-z第]){_ARABIC}(?:[十百千]?[万亿]+|[十百千](?=元))?"
 # Chinese numerals need a magnitude (十百千万亿): 百亿元 yes, 统一元 no.
 _CN_NUM = rf"(?<![{_CN}万亿第])(?=[{_CN}]*[十百千万亿])[{_CN}]+[万亿]*"
-_COUNT_CLASSIFIERS = r"家|件|项(?!目)|个(?!月|百分点|人)|人(?!民|才|员)|份|名|套|场|次|台|辆|户|座|所"
+_COUNT_CLASSIFIERS = r"家|件|项(?!目)|个(?!月|百分点|人)|人次|人(?!民|才|员)|份|名|套|场|次|台|辆|户|座|所"
+# Physical measures, read like counts (Arabic digits only) but with a base unit of their own.
+_MEASURES = {"千瓦时": "kWh", "千瓦": "kW", "平方公里": "km2", "平方米": "m2", "立方米": "m3", "公里": "km", "吨": "tonne"}
+_MEASURE_UNITS = "千瓦时|千瓦(?!时)|平方公里|平方米|立方米|公里|吨"
 
 # A minus sign counts only after a word, never after a digit or % (10%-15% is a range, 2023-2025 years).
 _SIGN = r"(?:(?<![0-9０-９%％.．A-Za-z\-－−])[-－−])?"
@@ -44,8 +47,8 @@ _SCAN = re.compile(
     r"(?P<rank>(?P<rverb>排名|位列|位居|居|排)(?P<scope>全省|全国|全市|全区|省内|国内)?"
     r"(?P<rnum>第(?:[0-9０-９]+|[一二三四五六七八九十]+))(?P<runit>位|名)?(?![0-9一二三四五六七八九十]|方阵|梯队|阵营|方队|批|档))"
     rf"|(?P<num>{_SIGN}{_AR_NUM}|{_CN_NUM}){_UNIT_NOTE}(?P<more>多|余)?"
-    r"(?P<unit>美元|元|%|％|个百分点|亩)"
-    rf"|(?P<cnum>{_AR_NUM})(?P<cmore>多|余)?(?P<classifier>{_COUNT_CLASSIFIERS})"
+    r"(?P<unit>美元|元|%|％|个百分点|亩|倍)"
+    rf"|(?P<cnum>{_AR_NUM})(?P<cmore>多|余)?(?P<classifier>{_MEASURE_UNITS}|{_COUNT_CLASSIFIERS})"
 )
 _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]*")
 _QUOTED = re.compile(r"“[^”]*”|《[^》]*》|\"[^\"]*\"|「[^」]*」")
@@ -56,9 +59,14 @@ _PERIOD = re.compile(
     r"|(?P<rel_since>(?P<rs_y>去年|今年|年初)以来)"
     r"|(?P<upto>截至(?P<u_y>去年|今年|20\d{2}年)?(?P<u_m>\d{1,2})月(?:底|末|(?P<u_d>\d{1,2})日)?)"
     r"|(?P<months>(?P<m_y>今年|去年|20\d{2}年)?(?P<m_a>\d{1,2}|元)月?[-－—~至到](?P<m_b>\d{1,2})月)"
+    r"|(?P<quarter>(?P<q_y>今年|去年|20\d{2}年)?(?P<q>前三季度|第?[一二三四1-4]季度|上半年|下半年))"
     r"|(?P<past_year>过去一年)"
     r"|(?P<year>(?P<y_abs>20\d{2})年(?![0-9-－])|(?P<y_rel>今年|去年|全年|本年|明年))"
 )
+_QUARTERS = {
+    "一季度": (1, 3), "1季度": (1, 3), "二季度": (4, 6), "2季度": (4, 6), "三季度": (7, 9), "3季度": (7, 9),
+    "四季度": (10, 12), "4季度": (10, 12), "上半年": (1, 6), "下半年": (7, 12), "前三季度": (1, 9),
+}
 # A sentence opening with one of these sets the period of later sentences of the turn.
 _FRAME = re.compile(r"^(?:过去一年|去年以来|今年以来|今年年初|今年|去年|20\d{2}年|近年来|下一步)(?=[，,])")
 
@@ -72,8 +80,8 @@ _QUALIFIER = {
 }
 # Words of change before a percentage (or percentage points). The last one before the value decides
 # the sign: a decline word gives a negative value, unless 至/到 follows it (回落至3.5% is a level reached).
-_DECLINE = re.compile(r"负增长|下降|减少|回落|下滑|降低|下跌")
-_RISE = re.compile(r"增长|上升|提高|提升|增加|上涨")
+_DECLINE = re.compile(r"负增长|下降|减少|回落|下滑|降低|下跌|减产|放缓")
+_RISE = re.compile(r"增长|上升|提高|提升|增加|上涨|增产|加快|回升")
 _GROWTH = re.compile(rf"增速|增幅|{_DECLINE.pattern}|{_RISE.pattern}")
 _SHARE = re.compile(r"占比|占|比例|比重|率")
 # Words of comparison: the base (比上年, 同比 ...) and the price basis (按可比价格计算). They go to
@@ -81,6 +89,9 @@ _SHARE = re.compile(r"占比|占|比例|比重|率")
 _COMPARISON = re.compile(
     r"按可比价格计算|按可比价计算|按可比口径计算|按现价计算"
     r"|比上年同期|较上年同期|比去年同期|较去年同期|与上年同期相比|与上年相比|与去年相比"
+    r"|比上年末|较上年末|比去年末|较去年末|比上年底|较上年底"
+    r"|[比较](?:上年|去年)?(?:全年|一季度|上半年|前三季度|上季度|(?:\d{1,2}[-－—~])?\d{1,2}月(?:份)?)"
+    r"|(?:高于|低于|快于|慢于)(?:全国|全省|全市)(?:平均水平|平均|水平)?|按同口径计算|同口径|可比口径"
     r"|同比|环比|比上年|较上年|比去年|较去年|比上月|较上月|比年初|较年初"
 )
 # A note in brackets ((下同), (初步核算数), [注1], ①) is no part of a metric.
@@ -101,16 +112,22 @@ _NOISE = re.compile(
 _EACH = re.compile(r"(?<![人平])均(?![衡匀价])")
 # Nouns of measure that a list of subjects can share at its end (A、B销量均…).
 _MEASURE_TAIL = re.compile(r"(?:销量|销售量|销售额|交易额|产值|产量|营收|营业收入|增加值|利润|税收|投资)$")
+# A level right after a word of change, with a comparison in its clause, is a change of that level.
+_LEVEL_CHANGE = re.compile(rf"(?:{_DECLINE.pattern}|{_RISE.pattern})了?$")
+# Words that name no metric of their own: a rank, share or rate worded with them is of the value before.
+_GENERIC_METRIC = frozenset({"总量", "增速", "增幅", "降幅", "规模", "速度", "总额", "比重", "占比"})
+_TIMES_GROWTH = re.compile(r"(?:增长|提高|增加|上升|上涨|增)了?$")
 _NEW_PREFIX = re.compile(r"^(?:新增|新认定|认定|新进|新引进|引进|新)")
 _LEAD_WORDS = re.compile(r"^(?:其中|共计|共|累计|先后|总计|实现)+")
 _TAIL_WORDS = re.compile(
-    r"(?:增长|增速|增幅|负增长|下降|减少|回落|下滑|降低|下跌|上升|提高|提升|增加|上涨|了"
+    r"(?:增长|增速|增幅|负增长|下降|减少|回落|下滑|降低|下跌|减产|放缓|收窄|上升|提高|提升|增加|上涨|增产|加快|回升|扩大|了"
     r"|至|到|达到|达|为|实现|完成|超过|超|突破|近|约|逾|不少于|不低于|最高|以上)+$"
 )
 _SUFFIX_CUT = re.compile(r"[，,。；;、“”]|完成|获评|实现|通过|召开|建设|前期|对|在|的")
 _LIST_WITH_DENG = re.compile(r"((?:[^、，,；;。]+、)+[^、，,；;。]+?)等")
 _VERB_PREFIX = re.compile(r"^.*?(?:引进|包括|培育|打造|建设|推动|支持|其中|对|在)")
-_CONTINUATION = re.compile(r"(?:、[^、，,。；;]{1,12}?(?:元|%|％|家|个|项|件|亩))*")
+_CONTINUATION = re.compile(r"(?:(?:、和|、|和|与|及)[^、，,。；;和与及]{1,12}?(?:元|%|％|家|个|项|件|亩))*")
+_CONTINUATION_SEP = re.compile(r"、和|、|和|与|及")
 _N_ITEMS = re.compile(r"([两二三四五六七八九十]|\d+)(?:项|个|类)")
 
 
@@ -135,6 +152,7 @@ class _Row:
     value_m2: Decimal | None = None
     parse_flag: str | None = None
     pending_subjects: tuple[str, ...] = ()  # 分别: subjects still to pair with the next 、 values
+    pending_metrics: tuple[str, ...] = ()  # 分别 over a list of metrics (出口和进口分别…): the metrics still to pair
 
 
 def extract_mentions(transcript: str, turns: Sequence[Turn], event_date: date | None) -> list[Mention]:
@@ -260,6 +278,12 @@ def _dates_of(match: re.Match[str], event_date: date | None) -> tuple[date | Non
             return (None, None)
         first = 1 if g("m_a") == "元" else int(g("m_a"))
         return (date(year, first, 1), _month_end(year, int(g("m_b"))))
+    if g("quarter"):
+        year = _year_of(g("q_y"), event_date)
+        if year is None:
+            return (None, None)
+        first, last = _QUARTERS[g("q").lstrip("第")]
+        return (date(year, first, 1), _month_end(year, last))
     if g("past_year"):
         return (date(event_date.year - 1, 1, 1), date(event_date.year - 1, 12, 31)) if event_date else (None, None)
     year = _year_of(g("y_abs") or g("y_rel"), event_date)
@@ -320,7 +344,7 @@ def _value_of(match: re.Match[str]) -> tuple[int, int, Decimal | None, str, str,
             unit, unit_text = "CNY", multiplier + "元"
         elif unit_text == "美元":
             unit, unit_text = "USD", multiplier + "美元"
-        elif unit_text in "%％":
+        elif unit_text in ("%", "％", "倍"):
             unit = "percent"
         elif unit_text == "个百分点":
             unit = "percentage_point"
@@ -329,7 +353,7 @@ def _value_of(match: re.Match[str]) -> tuple[int, int, Decimal | None, str, str,
     else:
         num, more, unit_text = g("cnum"), g("cmore"), g("classifier")
         start, end = match.start("cnum"), match.end("classifier")
-        unit = "count"
+        unit = _MEASURES.get(unit_text, "count")
     try:
         value, flag = parse_number(num), None
     except NumeralError as exc:
@@ -348,6 +372,13 @@ def _row_of(
 ) -> list[_Row]:
     """Rows of one scanner match (more than one when 均 / 分别 spreads it)."""
     start, end, value, unit, unit_text, flag, more = _value_of(match)
+    if unit_text == "倍":
+        # 增长1.5倍 is a growth of 150 %; 是上年的2倍 (a ratio) is no mention
+        if not _TIMES_GROWTH.search(plain[:match.start()]):
+            return []
+        if value is not None:
+            value *= 100
+            value = Decimal(int(value)) if value == value.to_integral_value() else value.normalize()
     value_text = sentence[start:end]  # as written (plain has quotes blanked, same offsets)
     head = match.start()  # rank: start of the verb (居), else the number
     clause_from = _clause_start(plain, head, prev_end)
@@ -357,20 +388,25 @@ def _row_of(
     suffix_clause = _QUAL_AFTER.sub("", re.split(r"[，,。；;、！？!?]", sentence[end:], maxsplit=1)[0])
     previous = rows[-1] if rows else None
 
-    # A bare continuation (10亿元、15亿元、20亿元) repeats the first value's context.
-    if previous is not None and gap.strip() in ("、", "") and unit == previous.unit and unit != "rank":
+    # A bare continuation (10亿元、15亿元、20亿元; 5.1%和6.2%) repeats the first value's context.
+    if previous is not None and gap.strip() in ("、", "", "和", "与", "及", "、和") and unit == previous.unit \
+            and unit != "rank":
         pending = previous.pending_subjects
-        if previous.kind in ("growth_rate", "change_pp") and _DECLINE.match(previous.value_text) \
+        if previous.kind in ("growth_rate", "change_pp", "change") and _DECLINE.match(previous.value_text) \
                 and value is not None:
             value = -abs(value)  # 分别下降3%、5%: the list shares its decline word
         row = replace(previous, start=start, end=end, value_text=value_text, value=value, unit_text=unit_text,
                       parse_flag=flag, value_m2=_to_m2(value) if unit == "mu" else None,
-                      subject=pending[0] if pending else previous.subject, pending_subjects=pending[1:])
+                      subject=pending[0] if pending else previous.subject, pending_subjects=pending[1:],
+                      metric=previous.pending_metrics[0] if previous.pending_metrics else previous.metric,
+                      pending_metrics=previous.pending_metrics[1:])
         return [row]
 
     qualifier = _qualifier(raw_prefix, suffix_full, more)
     kind, comparison = _kind(unit, raw_prefix, gap)
-    if kind in ("growth_rate", "change_pp") and value is not None:
+    if kind == "level" and comparison and _LEVEL_CHANGE.search(plain[clause_from:head]):
+        kind = "change"  # 比上年末减少0.52万人: a change of the level, in its unit
+    if kind in ("growth_rate", "change_pp", "change") and value is not None:
         decline, decline_start = _decline_before(plain, clause_from, head)
         if decline or value < 0:
             value = -abs(value)
@@ -383,7 +419,7 @@ def _row_of(
     subject = ""
     region = _REGION.match(cleaned)
     if region and unit != "rank":
-        subject, cleaned = region.group(0), cleaned[region.end():]
+        subject, cleaned = region.group(0), _LEAD_WORDS.sub("", cleaned[region.end():])
     metric = cleaned
     if kind == "share" and metric.startswith("占") and previous is not None and previous.unit != "rank":
         metric = ""  # 560亿元，占地区生产总值的比重为45.6%: the share of that level, taking its metric below
@@ -400,10 +436,13 @@ def _row_of(
     if metric in ("总数", "总量") and previous is not None and previous.unit == unit and previous.metric:
         # 认定高新技术企业71家、总数达到149家: the total of what the previous value counted the new ones of
         metric = _NEW_PREFIX.sub("", previous.metric) + metric
+    elif metric in _GENERIC_METRIC and unit in ("rank", "percent", "percentage_point") and previous is not None:
+        metric = ""  # 地区生产总值增长5.5%，总量居全省第3位: the rank of the GDP, taken below
 
     # period and status come from text before the value (quotes blanked)
     before = plain[:head]
-    periods = list(_PERIOD.finditer(before))
+    # the 1-11月 of 比1-11月 and the 去年 of 比去年 are what the value is compared with, not its period
+    periods = list(_PERIOD.finditer(_COMPARISON.sub(lambda m: "_" * len(m.group(0)), before)))
     period: tuple[date | None, date | None] = frame
     if periods:
         period = _period_of(periods[-1], event_date)
@@ -557,12 +596,38 @@ def _spread_respectively(row: _Row, plain: str, head: int, suffix: str) -> list[
     The remaining items wait in ``pending_subjects``; each continuation value (、15亿元) takes the next
     one in ``_row_of``.
     """
-    n = 1 + _CONTINUATION.match(suffix).group(0).count("、")
+    n = 1 + len(_CONTINUATION_SEP.findall(_CONTINUATION.match(suffix).group(0)))
     lists = [m for m in _LIST_WITH_DENG.finditer(plain[:head]) if m.group(1).count("、") + 1 >= n]
     subjects: list[str] = []
     if lists:
         items = lists[-1].group(1).split("、")[-n:]
         subjects = [_VERB_PREFIX.sub("", item).strip() for item in items]
+    elif n > 1:
+        wide_from = max((m.end() for m in re.finditer(r"[，,；;：:]", plain[:head])), default=0)
+        region = _REGION.match(_clean(plain[wide_from:head]))
+        wide = _clean(_REGION.sub("", _clean(plain[wide_from:head])))
+        metrics = _metric_list(wide, n)
+        if metrics:
+            row.metric, row.pending_metrics = metrics[0], tuple(metrics[1:])
+            row.subject = row.subject or (region.group(0) if region else "")
     row.subject = subjects[0] if subjects else row.subject
     row.pending_subjects = tuple(subjects[1:])
     return [row]
+
+
+def _metric_list(metric: str, n: int) -> list[str] | None:
+    """The n metrics of a coordinated metric (出口和进口; 城镇和农村居民人均可支配收入 -> 城镇居民…, 农村居民…), else None.
+
+    An item shorter than the last one that the vocabulary does not know takes the last item's head:
+    城镇 + (农村)居民人均可支配收入, the modifier being as long as the item.
+    """
+    parts = [p for p in re.split(r"和|与|及|、", metric) if p]
+    if len(parts) != n:
+        return None
+    last = parts[-1]
+    out = []
+    for part in parts[:-1]:
+        if metric_code_for(part) is None and len(part) < len(last) and metric_code_for(part + last[len(part):]):
+            part = part + last[len(part):]
+        out.append(part)
+    return out + [last]

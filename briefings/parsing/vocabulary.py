@@ -14,7 +14,7 @@ The vocabulary is package data, ``briefings/vocabulary/metrics.csv`` (UTF-8, one
 - ``vocabulary_version``: the version of the vocabulary that added or last changed the row; the
   vocabulary's version is the highest of them.
 
-Migration ``005_metric_vocabulary.sql`` loads the same rows into the ``metrics`` table (made by
+Migration ``005_metric_vocabulary.sql`` (version 1) and its successors (``007_metric_vocabulary_v2.sql`` ...) load the same rows into the ``metrics`` table (made by
 ``scripts/metrics_sql.py``; ``tests/test_vocabulary.py`` fails when the two differ). Reading the file is
 the only I/O here: once, on first use, from the installed package.
 """
@@ -35,7 +35,13 @@ VOCABULARY_FILE = "vocabulary/metrics.csv"  # inside the ``briefings`` package
 _COLUMNS = ("metric_code", "name_zh", "name_en", "base_unit", "synonyms", "exact_synonyms", "vocabulary_version")
 _CODE = re.compile(r"^[a-z][a-z0-9_]*$")
 # Generic words at the end of a metric that do not change what is measured (高企总量 = 高企).
-_GENERIC_TAIL = re.compile(r"(?:总量|总数|数量|增速|增幅)$")
+# What may stand before a matched name: nothing, or words that do not narrow the metric (全市, 实现, 新增省级,
+# 规模以上工业企业). Anything else makes it a part of the metric (装备制造业增加值 is not 制造业增加值): no code.
+_OPEN_PREFIX = re.compile(
+    r"(?:实现|完成|累计|共计|合计|达到|入库|新增|全社会|地方|全部|全体|全市|我市|本市|全县|全区|全省|全国|企业|单位|级"
+    r"|年|月|季度|其中|的|外贸|货物)$"
+)
+_GENERIC_TAIL = re.compile(r"(?:总量|总数|数量|增速|增幅|金额)$")
 
 
 @dataclass(frozen=True)
@@ -137,7 +143,9 @@ def metric_code_for(metric: str) -> str | None:
         metric: ``Mention.metric`` (全市规上工业增加值, 高企总量, 出口).
     Returns:
         The code of the longest name or synonym the metric ends with (after dropping one generic tail
-        word: 总量, 总数, 数量, 增速, 增幅), or of an exact synonym equal to the whole metric; else None.
+        word: 总量, 总数, 数量, 增速, 增幅, 金额), or of an exact synonym equal to the whole metric; else None.
+        What stands before the name must not narrow it: nothing, or words such as 全市, 实现, 完成, 新增省级,
+        规模以上工业企业 (装备制造业增加值 -> None, not manufacturing).
         规上工业增加值 -> ``industrial_value_added_above_scale``; 高企总量 -> ``high_tech_enterprises``;
         出口企业 -> None.
     """
@@ -152,5 +160,6 @@ def metric_code_for(metric: str) -> str | None:
         return exact[text]
     for name, code in suffixes:
         if text.endswith(name):
-            return code
+            prefix = text[: len(text) - len(name)]
+            return code if not prefix or _OPEN_PREFIX.search(prefix) else None
     return None
