@@ -92,7 +92,7 @@ def _measure(action: str, source: str, run_dir: Path, site_root: Path, log: Path
             "load_average_1min": [load_before, os.getloadavg()[0]], "exit_status": status, **result}
 
 
-def run(sizes: list[int], seed: int = 0, work: Path | None = None) -> dict[str, object]:
+def run(sizes: list[int], seed: int = 0, work: Path | None = None, out: Path | None = None) -> dict[str, object]:
     """Measure every action at every size; returns the result document (seconds, bytes, ratios)."""
     from bench.server import serve_site
     from bench.synth import write_site
@@ -109,6 +109,8 @@ def run(sizes: list[int], seed: int = 0, work: Path | None = None) -> dict[str, 
                 row = _measure(action, site.first_list_url, run_dir, site_root, log)
                 row["size"] = size
                 rows.append(row)
+                if out is not None:  # keep what is measured so far, should a long run be stopped
+                    write_result("batches", {"sizes": sizes, "partial": True, "measurements": rows}, out)
                 print(f"  {size} pages {action}: {row.get('seconds', float('nan')):.1f} s, peak RSS "
                       f"{row['peak_rss_bytes'] / 2**20:.0f} MiB, load {row['load_average_1min']}, "
                       f"pages {row.get('pages')}", flush=True)
@@ -151,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.child:
         return _child(args.child, args.source, args.run_dir, args.site_root)
-    doc = run([int(s) for s in args.sizes.split(",") if s], args.seed)
+    doc = run([int(s) for s in args.sizes.split(",") if s], args.seed, out=args.out)
     path = write_result("batches", doc, args.out)
     print(f"batches: {json.dumps(doc['ratios'])} targets {json.dumps(doc['targets_met'])} -> {path}")
     return 0
