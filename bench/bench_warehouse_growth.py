@@ -6,9 +6,11 @@
    into one fresh warehouse. Every batch is timed: whether the cost of a batch grows with the rows
    already in the warehouse is the question (issue 15 measured 18x the parse per page at 600
    pages and 66x at 10,000 with per-briefing loads).
-2. A child process runs ``reparse_plain`` on that warehouse: every briefing is current, so every
-   page is skipped before parsing; its wall time and peak RSS (``os.wait4``) are recorded.
-   Target: at 10,000 briefings within 30 s.
+2. A second child process runs ``reparse_plain`` on that warehouse: every briefing is current, so
+   every page is skipped before parsing; its wall time and peak RSS (``os.wait4``) are recorded.
+   Target: at 10,000 briefings within 30 s. Both steps run in children of a small parent: Linux
+   carries a parent's peak RSS over into a child it forks and execs (``ru_maxrss``), so a child
+   started by a process that had just filled the warehouse would report the parent's peak.
 
 The 1-minute load average is recorded at the start and the end.
 
@@ -50,17 +52,15 @@ def _child(run_dir: Path) -> int:
     return 0
 
 
-def run(briefings: int, distinct: int, batch_size: int, seed: int = 0) -> dict[str, object]:
-    """Fill a warehouse batch by batch, then time a no-op reparse of it; returns the result document."""
+def _fill(run_dir: Path, briefings: int, distinct: int, batch_size: int, seed: int) -> int:
+    """Child: fill the warehouse batch by batch; print the batch times and row counts."""
     from bench.synth import synth_pages
     from briefings.parsing import parse_page
     from warehouse.connect import open_writer
     from warehouse.load import BatchPage, LoadError, load_batch
 
-    load_start = os.getloadavg()[0]
     parsed = [(p, parse_page(p.html, p.url, kind="html")) for p in synth_pages(distinct, seed=seed)]
-    work = Path(tempfile.mkdtemp(prefix="bench-growth-"))
-    settings = plain_settings("https://www.hubei.gov.cn/hbfb/xwfbh/index.shtml", work)
+    settings = plain_settings("https://www.hubei.gov.cn/hbfb/xwfbh/index.shtml", run_dir)
     con = open_writer(settings.warehouse_path)
     batch_s: list[float] = []
     try:
@@ -83,25 +83,41 @@ def run(briefings: int, distinct: int, batch_size: int, seed: int = 0) -> dict[s
         con.execute("CHECKPOINT")
     finally:
         con.close()
-    cmd = [sys.executable, str(HERE), "--child", "--run-dir", str(work)]
-    t = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, cwd=HERE.parent.parent)
+    print("RESULT " + json.dumps({"batch_seconds": batch_s, "rows": rows}), flush=True)
+    return 0
+
+
+def _spawn(*args: str) -> tuple[dict[str, object], int]:
+    """Run this script as a child with ``args``; (its RESULT document, its peak RSS in bytes)."""
+    proc = subprocess.Popen([sys.executable, str(HERE), *args], stdout=subprocess.PIPE, cwd=HERE.parent.parent)
     assert proc.stdout is not None
     out = proc.stdout.read().decode("utf-8", "replace")
     _, status, usage = os.wait4(proc.pid, 0)
     line = next((ln for ln in out.splitlines() if ln.startswith("RESULT ")), None)
-    noop = json.loads(line[len("RESULT "):]) if line else {"error": f"child exited {status}"}
-    noop.update({"wall_s": time.perf_counter() - t, "peak_rss_bytes": usage.ru_maxrss * 1024})
-    file_bytes = settings.warehouse_path.stat().st_size
+    return (json.loads(line[len("RESULT "):]) if line else {"error": f"child exited {status}"}), usage.ru_maxrss * 1024
+
+
+def run(briefings: int, distinct: int, batch_size: int, seed: int = 0) -> dict[str, object]:
+    """Fill a warehouse batch by batch, then time a no-op reparse of it; returns the result document."""
+    load_start = os.getloadavg()[0]
+    work = Path(tempfile.mkdtemp(prefix="bench-growth-"))
+    fill, fill_rss = _spawn("--child", "fill", "--run-dir", str(work), "--briefings", str(briefings),
+                            "--distinct", str(distinct), "--batch-size", str(batch_size), "--seed", str(seed))
+    batch_s = fill["batch_seconds"]  # type: ignore[index]
+    file_bytes = (work / "warehouse.duckdb").stat().st_size
+    t = time.perf_counter()
+    noop, noop_rss = _spawn("--child", "noop", "--run-dir", str(work))
+    noop.update({"wall_s": time.perf_counter() - t, "peak_rss_bytes": noop_rss})
     shutil.rmtree(work, ignore_errors=True)
-    first, last = batch_s[:5], batch_s[-5:]
+    first, last = batch_s[:10], batch_s[-10:]  # type: ignore[index]
     doc: dict[str, object] = {
         "briefings": briefings, "distinct_pages": distinct, "batch_size": batch_size,
-        "rows_at_end": rows, "warehouse_file_bytes": file_bytes,
+        "rows_at_end": fill.get("rows"), "warehouse_file_bytes": file_bytes, "fill_peak_rss_bytes": fill_rss,
         "batch_seconds": batch_s,
-        "median_ms_per_briefing_first_5_batches": 1000 * median(first) / batch_size,
-        "median_ms_per_briefing_last_5_batches": 1000 * median(last) / batch_size,
-        "last_over_first": median(last) / median(first),
+        "ms_per_briefing_first_10_batches": {"median": 1000 * median(first) / batch_size,
+                                             "min": 1000 * min(first) / batch_size},
+        "ms_per_briefing_last_10_batches": {"median": 1000 * median(last) / batch_size,
+                                            "min": 1000 * min(last) / batch_size},
         "noop_reparse": noop,
         "load_average_1min": [load_start, os.getloadavg()[0]],
     }
@@ -117,15 +133,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch-size", type=int, default=200)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=None)
-    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--child", choices=("fill", "noop"), help=argparse.SUPPRESS)
     parser.add_argument("--run-dir", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.child:
+    if args.child == "fill":
+        return _fill(args.run_dir, args.briefings, args.distinct, args.batch_size, args.seed)
+    if args.child == "noop":
         return _child(args.run_dir)
     doc = run(args.briefings, args.distinct, args.batch_size, args.seed)
     path = write_result("warehouse_growth", doc, args.out)
-    print(f"growth: {doc['median_ms_per_briefing_first_5_batches']:.1f} -> "
-          f"{doc['median_ms_per_briefing_last_5_batches']:.1f} ms/briefing, no-op reparse "
+    print(f"growth: {doc['ms_per_briefing_first_10_batches']} -> "
+          f"{doc['ms_per_briefing_last_10_batches']} ms/briefing, no-op reparse "
           f"{doc['noop_reparse'].get('seconds')} s, peak RSS {doc['noop_reparse']['peak_rss_bytes'] / 2**20:.0f} MiB "
           f"-> {path}")
     return 0
