@@ -457,8 +457,8 @@ class BatchReport:
 
 
 def manifest_dir(settings: Settings, run_id: str) -> Path:
-    """Folder of a run's batch manifests: ``<staging_dir>/runs/<run_id>/``."""
-    return settings.staging_dir / "runs" / run_id
+    """Folder of a run's batch manifests: ``manifests/<run_id>/`` beside the staging folder."""
+    return settings.staging_dir.parent / "manifests" / run_id
 
 
 def write_manifest(settings: Settings, run_id: str, batch_no: int, staged: Sequence[Staged],
@@ -469,20 +469,30 @@ def write_manifest(settings: Settings, run_id: str, batch_no: int, staged: Seque
     run never holds all of them at once).
 
     Returns:
-        ``<staging_dir>/runs/<run_id>/batch-<batch_no:05d>-<sha256[:12] of the content>.json``,
+        ``manifests/<run_id>/batch-<batch_no:05d>-<sha256[:12] of the content>.json`` (beside staging),
         written atomically. The name changes with the content, so a retried flow run whose batch
         came out differently (a page that failed to fetch now loads) is a new task input, and Prefect
         does not answer it with the first attempt's cached load.
     """
     folder = manifest_dir(settings, run_id)
-    folder.mkdir(parents=True, exist_ok=True)
     data = json.dumps({"run_id": run_id, "batch_no": batch_no, "pages": [s.__dict__ for s in staged],
                        "records": [dump_record(r) for r in records]}, ensure_ascii=False).encode("utf-8")
     path = folder / f"batch-{batch_no:05d}-{sha256_hex(data)[:12]}.json"
+    if not isinstance(folder, Path):  # a remote staging folder (upath.UPath): one PUT
+        path.write_bytes(data)
+        return path
+    folder.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
     tmp.write_bytes(data)
     os.replace(tmp, path)
     return path
+
+
+def _location(path: str | Path) -> Any:
+    """A manifest's path as given by :func:`write_manifest` (local, or a remote URL as a UPath)."""
+    from briefings.settings import data_location
+
+    return path if not isinstance(path, str) else data_location(path)
 
 
 def load_manifest(settings: Settings, run_id: str, manifest: str | Path) -> BatchReport:
@@ -491,7 +501,7 @@ def load_manifest(settings: Settings, run_id: str, manifest: str | Path) -> Batc
     Opens (and closes) the warehouse for writing; loading the same manifest again changes nothing.
 
     Args:
-        manifest: a path from :func:`write_manifest`.
+        manifest: a path from :func:`write_manifest` (or its ``str``: a local path or a remote URL).
     Returns:
         The batch's report.
     Raises:
@@ -502,7 +512,7 @@ def load_manifest(settings: Settings, run_id: str, manifest: str | Path) -> Batc
     from warehouse.load import record_fetches
 
     try:
-        data = json.loads(Path(manifest).read_text(encoding="utf-8"))
+        data = json.loads(_location(manifest).read_text(encoding="utf-8"))
         staged = [Staged(**p) for p in data["pages"]]
         records = [load_record(r) for r in data["records"]]
         batch_no = int(data["batch_no"])
@@ -613,18 +623,20 @@ def archived_pages(settings: Settings) -> list[ArchivedPage]:
     return [ArchivedPage(*row) for row in rows]
 
 
-def current_or_stale(pages: Sequence[ArchivedPage]) -> tuple[list[PageOutcome], list[ArchivedPage]]:
+def current_or_stale(pages: Sequence[ArchivedPage], full: bool = False
+                     ) -> tuple[list[PageOutcome], list[ArchivedPage]]:
     """Split archived pages into those already current (no work: ``unchanged``) and those to parse again.
 
     A page is current when its briefing's stored ``parser_version`` is this code's ``PARSER_VERSION``
     (its stored content hash is the archived body's by construction): its outcome is ``unchanged``
     at stage ``parse`` (skipped before parsing), with the turns and mentions the warehouse holds.
+    ``full`` (``reparse --full``, a backfill): every page is parsed again, current or not.
     """
     from briefings.parsing import PARSER_VERSION
 
     current, stale = [], []
     for page in pages:
-        if page.parser_version == PARSER_VERSION:
+        if page.parser_version == PARSER_VERSION and not full:
             current.append(PageOutcome(page.url, "unchanged", "parse", briefing_id_for(page.url),
                                        turns=page.turns, mentions=page.mentions))
         else:
@@ -692,7 +704,7 @@ def reparse_plain(settings: Settings, run_id: str | None = None) -> RunSummary:
     run_id = run_id or new_run_id()
     started_at = datetime.now(timezone.utc)
     summary = RunSummary(run_id=run_id)
-    current, stale = current_or_stale(archived_pages(settings))
+    current, stale = current_or_stale(archived_pages(settings), settings.full)
     summary.pages += current
     size = max(1, settings.load_batch_size)
     for batch_no, start in enumerate(range(0, len(stale), size), start=1):

@@ -42,24 +42,26 @@ def list_archived(config: dict[str, Any]) -> list[ArchivedPage]:
 
 
 @flow(name="reparse", persist_result=True, result_storage=RESULTS_DIR)
-def reparse(warehouse: str | None = None, workers: int | None = None, dask_address: str | None = None) -> dict[str, Any]:
+def reparse(warehouse: str | None = None, workers: int | None = None, dask_address: str | None = None,
+            full: bool = False) -> dict[str, Any]:
     """Re-parse every archived briefing page whose rows an older parser made, and load the result.
 
     Reads no network. ``workers`` / ``dask_address``: where the parse tasks run, as for ``collect``
-    (``flows.workers``).
+    (``flows.workers``). ``full``: parse every page again, also those already current (a backfill).
 
     Returns:
         The run summary (``RunSummary.as_dict()``).
     Raises:
         RunFailedError: a page failed to parse or load, or an error-severity check failed.
     """
-    settings = Settings.from_env(warehouse_path=warehouse, workers=workers, dask_address=dask_address or None)
+    settings = Settings.from_env(warehouse_path=warehouse, workers=workers, dask_address=dask_address or None,
+                                 full=full)
     config = settings.as_config()
     run_id = flow_run.id or new_run_id()
     started_at = datetime.now(timezone.utc)
     pages = list_archived(config)
     summary = RunSummary(run_id=run_id)
-    current, stale = current_or_stale(pages)
+    current, stale = current_or_stale(pages, settings.full)
     summary.pages += current
     size = max(1, settings.load_batch_size)
     pending = None
