@@ -94,42 +94,21 @@ def collect_flow_run(site: LoopbackSite, run_dir: Path) -> RunResult:
 
 
 def reparse_plain_run(run_dir: Path, *, clear_staging: bool = True) -> RunResult:
-    """The ``reparse`` flow's steps without Prefect: archived pages -> parse -> load -> check.
+    """The ``reparse`` flow's steps without Prefect (``pipeline.reparse_plain``): skip current pages, parse, load.
 
     Args:
         run_dir: a run directory a collect filled.
         clear_staging: remove staged parses first so every page is parsed again (else a page
             already staged under the same parser version is only read back).
     """
-    from datetime import datetime, timezone
-
-    from briefings.errors import ParseError
-    from briefings.pipeline import (
-        Staged,
-        archived_pages,
-        check_run,
-        failure_outcome,
-        load_run,
-        new_run_id,
-        parse_archived,
-    )
+    from briefings.pipeline import reparse_plain
 
     settings = plain_settings("https://www.hubei.gov.cn/hbfb/xwfbh/index.shtml", run_dir)
     if clear_staging:
         shutil.rmtree(settings.staging_dir, ignore_errors=True)
 
     def call() -> dict[str, Any]:
-        run_id = new_run_id()
-        started_at = datetime.now(timezone.utc)
-        staged, outcomes = [], []
-        for url, sha, content_type, list_date in archived_pages(settings):
-            try:
-                item = parse_archived(settings, url, sha, content_type)
-                staged.append(Staged(item.url, item.key, item.sha256, list_date))
-            except (ParseError, FileNotFoundError) as exc:
-                outcomes.append(failure_outcome(url, "parse", exc))
-        summary = load_run(settings, run_id, staged, [], outcomes)
-        return check_run(settings, summary, "reparse", started_at).as_dict()
+        return reparse_plain(settings).as_dict()
 
     seconds, doc = timed(call)
     return RunResult(seconds, {"total": 0}, _page_counts(doc), _summary_ok(doc))

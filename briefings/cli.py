@@ -299,8 +299,12 @@ def reparse(
     warehouse: Optional[Path] = WarehouseOption,
     workers: Optional[int] = WorkersOption,
     dask_address: Optional[str] = DaskAddressOption,
+    full: bool = typer.Option(False, "--full", help="Parse every page again, also those whose parser version is current."),
 ) -> None:
-    """Rebuild every parsed table from the raw archive, with no network (e.g. after a parser change)."""
+    """Rebuild every parsed table from the raw archive, with no network (e.g. after a parser change).
+
+    A page whose rows the current parser version made is skipped before parsing, unless --full.
+    """
     try:
         settings = Settings.from_env(warehouse_path=warehouse, workers=workers, dask_address=dask_address)
     except ConfigError as exc:
@@ -311,7 +315,7 @@ def reparse(
 
     state = with_result_storage(reparse_flow, settings)(
         warehouse=str(settings.warehouse_path), workers=settings.workers, dask_address=settings.dask_address,
-        return_state=True,
+        full=full, return_state=True,
     )
     result = state.result(raise_on_failure=False)
     if isinstance(result, RunFailedError):

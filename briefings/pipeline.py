@@ -8,18 +8,21 @@ Layers: *raw* (the archive of bodies + ``fetches``), *staging* (one JSON file pe
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import threading
 import uuid
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
-from typing import Any, Iterable, Sequence
+from pathlib import Path
+from typing import Any, Iterable, NamedTuple, Sequence
 
 from briefings.errors import BlockedError, FetchError, LoadError, ParseError
-from briefings.ids import briefing_id_for
+from briefings.ids import briefing_id_for, sha256_hex
 from briefings.models import FetchRecord, ListEntry
 from briefings.settings import Settings
-from briefings.staging import read_staged, staging_key, write_staged
+from briefings.staging import dump_record, load_record, read_staged, staging_key, write_staged
 
 __all__ = [
     "BLOCKED_ADVICE",
@@ -27,6 +30,8 @@ __all__ = [
     "Discovery",
     "RunSummary",
     "Staged",
+    "BatchReport",
+    "ArchivedPage",
     "get_fetcher",
     "close_fetchers",
     "read_state",
@@ -34,6 +39,13 @@ __all__ = [
     "fetch_detail",
     "parse_archived",
     "load_run",
+    "load_staged",
+    "write_manifest",
+    "load_manifest",
+    "manifest_dir",
+    "current_or_stale",
+    "reparse_plain",
+    "absorb_batch",
     "check_run",
     "failure_outcome",
     "content_type_of",
@@ -380,27 +392,29 @@ def load_run(
         record_fetches(con, records, run_id)  # idempotent: a retried run's records are not stored twice
         size = max(1, settings.load_batch_size)
         for start in range(0, len(staged), size):
-            summary.pages += load_staged(con, settings, run_id, staged[start:start + size])
+            summary.pages += load_staged(con, settings, run_id, staged[start:start + size])[0]
     finally:
         con.close()
     return summary
 
 
-def load_staged(con: Any, settings: Settings, run_id: str, items: Sequence[Staged]) -> list[PageOutcome]:
+def load_staged(con: Any, settings: Settings, run_id: str, items: Sequence[Staged]) -> tuple[list[PageOutcome], int]:
     """Load one batch of staged pages in one transaction (``warehouse.load.load_batch``).
 
     Args:
         con: writable warehouse connection.
         items: the batch's staged pages, read back from ``settings.staging_dir``.
     Returns:
-        One outcome per item, in order: ``loaded`` / ``unchanged`` (stage ``load``, with its rows), or
-        ``failed`` (stage ``load``) for a page whose staging file is unreadable or whose rows were rejected.
+        (outcomes, rows): one outcome per item, in order — ``loaded`` / ``unchanged`` (stage ``load``),
+        or ``failed`` (stage ``load``) for a page whose staging file is unreadable or whose rows were
+        rejected — and the rows the loaded pages' briefings hold in the per-briefing tables.
     Raises:
         LoadError: the warehouse could not be written at all.
     """
     from warehouse.load import BatchPage, load_batch
 
     outcomes: dict[int, PageOutcome] = {}
+    rows = 0
     pages: list[BatchPage] = []
     positions: list[int] = []
     for i, item in enumerate(items):
@@ -418,10 +432,99 @@ def load_staged(con: Any, settings: Settings, run_id: str, items: Sequence[Stage
             outcomes[i] = PageOutcome(page.url, "failed", "load", result.briefing_id or briefing_id_for(page.url),
                                       type(result).__name__, str(result))
         else:
+            rows += result.rows
             outcomes[i] = PageOutcome(page.url, "unchanged" if result.action == "unchanged" else "loaded", "load",
                                       result.briefing_id, turns=len(page.parsed.turns),
                                       mentions=len(page.parsed.mentions))
-    return [outcomes[i] for i in range(len(items))]
+    return [outcomes[i] for i in range(len(items))], rows
+
+
+@dataclass(frozen=True)
+class BatchReport:
+    """What loading one staged batch did (the load task's small return value).
+
+    Attributes:
+        batch_no: the batch's number in its run (from 1).
+        outcomes: one per staged page of the batch, in order (``loaded``, ``unchanged`` or ``failed``).
+        requests: HTTP requests recorded with the batch (its fetch records' attempts).
+        rows: rows the batch's briefings hold in the per-briefing tables after the load.
+    """
+
+    batch_no: int
+    outcomes: list[PageOutcome]
+    requests: int
+    rows: int
+
+
+def manifest_dir(settings: Settings, run_id: str) -> Path:
+    """Folder of a run's batch manifests: ``manifests/<run_id>/`` beside the staging folder."""
+    return settings.staging_dir.parent / "manifests" / run_id
+
+
+def write_manifest(settings: Settings, run_id: str, batch_no: int, staged: Sequence[Staged],
+                   records: Sequence[FetchRecord]) -> Path:
+    """Write the manifest of one load batch: its staged pages and the fetch records to store with it.
+
+    Tasks pass the manifest's path, never the pages or records themselves (small task inputs, and a
+    run never holds all of them at once).
+
+    Returns:
+        ``manifests/<run_id>/batch-<batch_no:05d>-<sha256[:12] of the content>.json`` (beside staging),
+        written atomically. The name changes with the content, so a retried flow run whose batch
+        came out differently (a page that failed to fetch now loads) is a new task input, and Prefect
+        does not answer it with the first attempt's cached load.
+    """
+    folder = manifest_dir(settings, run_id)
+    data = json.dumps({"run_id": run_id, "batch_no": batch_no, "pages": [s.__dict__ for s in staged],
+                       "records": [dump_record(r) for r in records]}, ensure_ascii=False).encode("utf-8")
+    path = folder / f"batch-{batch_no:05d}-{sha256_hex(data)[:12]}.json"
+    if not isinstance(folder, Path):  # a remote staging folder (upath.UPath): one PUT
+        path.write_bytes(data)
+        return path
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+    return path
+
+
+def _location(path: str | Path) -> Any:
+    """A manifest's path as given by :func:`write_manifest` (local, or a remote URL as a UPath)."""
+    from briefings.settings import data_location
+
+    return path if not isinstance(path, str) else data_location(path)
+
+
+def load_manifest(settings: Settings, run_id: str, manifest: str | Path) -> BatchReport:
+    """Load the batch a manifest lists: record its fetches, then its pages in one transaction.
+
+    Opens (and closes) the warehouse for writing; loading the same manifest again changes nothing.
+
+    Args:
+        manifest: a path from :func:`write_manifest` (or its ``str``: a local path or a remote URL).
+    Returns:
+        The batch's report.
+    Raises:
+        WarehouseLockedError: another process held the file past ``settings.lock_wait_s``.
+        LoadError: the warehouse could not be written at all, or the manifest is unreadable.
+    """
+    from warehouse.connect import open_writer
+    from warehouse.load import record_fetches
+
+    try:
+        data = json.loads(_location(manifest).read_text(encoding="utf-8"))
+        staged = [Staged(**p) for p in data["pages"]]
+        records = [load_record(r) for r in data["records"]]
+        batch_no = int(data["batch_no"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise LoadError(f"cannot read the batch manifest {manifest}: {exc}") from exc
+    con = open_writer(settings.warehouse_path, lock_wait_s=settings.lock_wait_s)
+    try:
+        record_fetches(con, records, run_id)  # idempotent: a retried load does not store them twice
+        outcomes, rows = load_staged(con, settings, run_id, staged) if staged else ([], 0)
+    finally:
+        con.close()
+    return BatchReport(batch_no, outcomes, sum(r.attempts for r in records), rows)
 
 
 def check_run(settings: Settings, summary: RunSummary, flow: str, started_at: datetime) -> RunSummary:
@@ -471,11 +574,31 @@ def failure_outcome(url: str, stage: str, exc: BaseException) -> PageOutcome:
     return PageOutcome(url, status, stage, briefing_id, type(exc).__name__, str(exc))
 
 
-def archived_pages(settings: Settings) -> list[tuple[str, str, str | None, str | None]]:
-    """Every detail page to rebuild from the archive: (url, sha256, content_type, list_date).
+class ArchivedPage(NamedTuple):
+    """A current briefing's page in the raw archive, as ``reparse`` needs it.
 
-    One row per current briefing URL: the sha256 of its current version, the Content-Type of the
-    fetch that brought that body. Read from the warehouse; no network.
+    Attributes:
+        url: the page URL; sha256: the body's key in the raw archive (the current content_sha256);
+        content_type: the Content-Type of the fetch that brought the body (for its charset);
+        list_date: ISO date beside the link on the list page, or None;
+        parser_version: the parser version the briefing's rows were made by;
+        turns, mentions: rows the warehouse holds for it (turns, indicators).
+    """
+
+    url: str
+    sha256: str
+    content_type: str | None
+    list_date: str | None
+    parser_version: str | None = None
+    turns: int = 0
+    mentions: int = 0
+
+
+def archived_pages(settings: Settings) -> list[ArchivedPage]:
+    """Every detail page to rebuild from the archive, one per current briefing URL, in URL order.
+
+    One lookup for all pages: the sha256 of the current version, the Content-Type of the fetch that
+    brought that body, the stored parser version and row counts. Read from the warehouse; no network.
     """
     from warehouse.connect import open_writer
 
@@ -483,53 +606,114 @@ def archived_pages(settings: Settings) -> list[tuple[str, str, str | None, str |
     try:
         rows = con.execute(
             """
-            SELECT b.url, b.content_sha256, f.headers->>'$."content-type"', CAST(b.list_date AS VARCHAR)
+            SELECT b.url, b.content_sha256, f.headers->>'$."content-type"', CAST(b.list_date AS VARCHAR),
+                   b.parser_version, b.turn_count, coalesce(i.n, 0)
             FROM briefings b
             LEFT JOIN (
                 SELECT sha256, any_value(headers) AS headers FROM fetches
                 WHERE outcome = 'ok' GROUP BY sha256
             ) f ON f.sha256 = b.content_sha256
+            LEFT JOIN (SELECT briefing_id, count(*) AS n FROM indicators GROUP BY briefing_id) i
+                ON i.briefing_id = b.briefing_id
             ORDER BY b.url
             """
         ).fetchall()
     finally:
         con.close()
-    return [tuple(row) for row in rows]
+    return [ArchivedPage(*row) for row in rows]
+
+
+def current_or_stale(pages: Sequence[ArchivedPage], full: bool = False
+                     ) -> tuple[list[PageOutcome], list[ArchivedPage]]:
+    """Split archived pages into those already current (no work: ``unchanged``) and those to parse again.
+
+    A page is current when its briefing's stored ``parser_version`` is this code's ``PARSER_VERSION``
+    (its stored content hash is the archived body's by construction): its outcome is ``unchanged``
+    at stage ``parse`` (skipped before parsing), with the turns and mentions the warehouse holds.
+    ``full`` (``reparse --full``, a backfill): every page is parsed again, current or not.
+    """
+    from briefings.parsing import PARSER_VERSION
+
+    current, stale = [], []
+    for page in pages:
+        if page.parser_version == PARSER_VERSION and not full:
+            current.append(PageOutcome(page.url, "unchanged", "parse", briefing_id_for(page.url),
+                                       turns=page.turns, mentions=page.mentions))
+        else:
+            stale.append(page)
+    return current, stale
+
+
+def absorb_batch(summary: RunSummary, report: BatchReport) -> None:
+    """Add a loaded batch's page outcomes and requests to the run summary."""
+    summary.pages += report.outcomes
+    summary.requests += report.requests
 
 
 def collect_plain(settings: Settings, run_id: str | None = None) -> RunSummary:
-    """The collect pipeline without Prefect: discover -> fetch -> parse -> load, sequentially.
+    """The collect pipeline without Prefect: discover, then per batch fetch -> parse -> load, sequentially.
 
     Same steps and same results as the ``collect`` flow; used by the benchmark as the baseline and
-    by tests of the pipeline itself.
+    by tests of the pipeline itself. Pages go through ``settings.load_batch_size`` at a time, so the
+    run holds one batch of fetch records and staged pages at most.
     """
     run_id = run_id or new_run_id()
     started_at = datetime.now(timezone.utc)
     watermarks, validators = read_state(settings)
-    records: list[FetchRecord] = []
-    outcomes: list[PageOutcome] = []
-    staged: list[Staged] = []
+    summary = RunSummary(run_id=run_id)
     try:
         found = discover_series(settings, run_id, validators)
-        records += found.records
-        outcomes += found.failures
+        summary.pages += found.failures
+        records: list[FetchRecord] = list(found.records)
+        todo = []
         for entry in found.entries:
             if not settings.full and entry.url in watermarks:
-                outcomes.append(PageOutcome(entry.url, "skipped", "discover", briefing_id_for(entry.url)))
-                continue
-            try:
-                record = fetch_detail(settings, run_id, entry.url)
-                records.append(record)
-                item = parse_archived(settings, entry.url, record.sha256, content_type_of(record))
-                staged.append(replace(item, list_date=entry.list_date.isoformat() if entry.list_date else None))
-            except FetchError as exc:
-                if getattr(exc, "record", None) is not None:
-                    records.append(exc.record)
-                outcomes.append(failure_outcome(entry.url, "fetch", exc))
-            except ParseError as exc:
-                outcomes.append(failure_outcome(entry.url, "parse", exc))
+                summary.pages.append(PageOutcome(entry.url, "skipped", "discover", briefing_id_for(entry.url)))
+            else:
+                todo.append(entry)
+        del watermarks
+        size = max(1, settings.load_batch_size)
+        for batch_no, start in enumerate(range(0, max(len(todo), 1), size), start=1):
+            staged: list[Staged] = []
+            for entry in todo[start:start + size]:
+                try:
+                    record = fetch_detail(settings, run_id, entry.url)
+                    records.append(record)
+                    item = parse_archived(settings, entry.url, record.sha256, content_type_of(record))
+                    list_date = entry.list_date.isoformat() if entry.list_date else None
+                    staged.append(Staged(item.url, item.key, item.sha256, list_date))
+                except FetchError as exc:
+                    if getattr(exc, "record", None) is not None:
+                        records.append(exc.record)
+                    summary.pages.append(failure_outcome(entry.url, "fetch", exc))
+                except ParseError as exc:
+                    summary.pages.append(failure_outcome(entry.url, "parse", exc))
+            manifest = write_manifest(settings, run_id, batch_no, staged, records)
+            records = []
+            absorb_batch(summary, load_manifest(settings, run_id, manifest))
     finally:
         close_fetchers()
-    summary = load_run(settings, run_id, staged, records, outcomes)
     return check_run(settings, summary, "collect", started_at)
 
+
+def reparse_plain(settings: Settings, run_id: str | None = None) -> RunSummary:
+    """The reparse pipeline without Prefect: archived pages -> skip the current ones -> parse -> load, per batch.
+
+    Same steps and results as the ``reparse`` flow (the benchmark's baseline).
+    """
+    run_id = run_id or new_run_id()
+    started_at = datetime.now(timezone.utc)
+    summary = RunSummary(run_id=run_id)
+    current, stale = current_or_stale(archived_pages(settings), settings.full)
+    summary.pages += current
+    size = max(1, settings.load_batch_size)
+    for batch_no, start in enumerate(range(0, len(stale), size), start=1):
+        staged: list[Staged] = []
+        for page in stale[start:start + size]:
+            try:
+                item = parse_archived(settings, page.url, page.sha256, page.content_type)
+                staged.append(Staged(item.url, item.key, item.sha256, page.list_date))
+            except (ParseError, FetchError) as exc:
+                summary.pages.append(failure_outcome(page.url, "parse", exc))
+        absorb_batch(summary, load_manifest(settings, run_id, write_manifest(settings, run_id, batch_no, staged, [])))
+    return check_run(settings, summary, "reparse", started_at)

@@ -19,9 +19,9 @@ from __future__ import annotations
 import sys
 import time
 from contextlib import contextmanager
-from typing import Callable, Iterable, Iterator, Literal, TextIO, TypeVar
+from typing import Callable, Iterable, Iterator, Literal, Sequence, TextIO, TypeVar
 
-__all__ = ["Mode", "ProgressReporter", "progress", "track", "LOG_STEP_PERCENT"]
+__all__ = ["Mode", "ProgressReporter", "progress", "progress_group", "track", "LOG_STEP_PERCENT"]
 
 Mode = Literal["auto", "bar", "log", "off"]
 LOG_STEP_PERCENT = 10  # a log line each time another 10 % of the total is done
@@ -40,8 +40,9 @@ class ProgressReporter:
 
     def __init__(self, label: str, total: int | None, unit: str, *, sink: Callable[[str], None] | None,
                  bar: object | None = None, task_id: object | None = None,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic, sticky_note: bool = False) -> None:
         self.label, self.total, self.unit, self.done = label, total, unit, 0
+        self._sticky_note, self._last_note = sticky_note, None
         self._sink, self._bar, self._task_id, self._clock = sink, bar, task_id, clock
         self._started = clock()
         self._next_step = LOG_STEP_PERCENT
@@ -49,6 +50,7 @@ class ProgressReporter:
     def advance(self, n: int = 1, *, note: str | None = None) -> None:
         """Record ``n`` more units done; ``note`` (e.g. the table name) is shown beside the bar."""
         self.done += n
+        self._last_note = note if note is not None else self._last_note
         if self._bar is not None:
             description = f"{self.label} {note}" if note else self.label
             self._bar.update(self._task_id, advance=n, description=description)  # type: ignore[attr-defined]
@@ -57,6 +59,12 @@ class ProgressReporter:
             if percent >= self._next_step and self.done < self.total:
                 self._sink(self.line(note))
                 self._next_step = (percent // LOG_STEP_PERCENT + 1) * LOG_STEP_PERCENT
+
+    def set_total(self, total: int | None) -> None:
+        """Change the units expected (fewer pages reach a step when an earlier step failed some)."""
+        self.total = total
+        if self._bar is not None:
+            self._bar.update(self._task_id, total=total)  # type: ignore[attr-defined]
 
     def line(self, note: str | None = None) -> str:
         """The status as one log line: ``label: done/total unit (pct%), rate unit/s, elapsed s``."""
@@ -73,7 +81,8 @@ class ProgressReporter:
 
     def _finish(self, failed: bool) -> None:
         if self._bar is None and self._sink is not None:
-            self._sink(self.line() + (" — stopped by an error" if failed else " — done"))
+            note = self._last_note if self._sticky_note else None
+            self._sink(self.line(note) + (" — stopped by an error" if failed else " — done"))
 
 
 @contextmanager
@@ -131,6 +140,65 @@ def progress(total: int | None, label: str, *, unit: str = "items", mode: Mode =
         reporter._finish(failed=True)
         raise
     reporter._finish(failed=False)
+
+
+@contextmanager
+def progress_group(phases: Sequence[tuple[str, int | None, str]], *, mode: Mode = "auto",
+                   sink: Callable[[str], None] | None = None,
+                   stream: TextIO | None = None) -> Iterator[dict[str, ProgressReporter]]:
+    """Show several steps that advance at the same time (fetch, parse, load of one run) together.
+
+    Args:
+        phases: ``(label, total, unit)`` per step, in display order (``("load", 600, "briefings")``).
+        mode, sink, stream: as for :func:`progress`; in a terminal one rich display holds one bar per step.
+    Yields:
+        label -> ProgressReporter; ``.advance(n, note=...)`` each as its work completes (the last note,
+        e.g. rows loaded so far, is repeated on the final line), ``.set_total(n)`` when fewer units than
+        expected will come (pages that failed an earlier step).
+    Raises:
+        Whatever the block raises (each step's final line then says it stopped).
+    """
+    stream = stream if stream is not None else sys.stderr
+    if mode == "auto":
+        mode = "bar" if getattr(stream, "isatty", lambda: False)() else "log"
+    if mode == "bar":
+        from rich.console import Console
+        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TaskProgressColumn,
+                                   TextColumn, TimeElapsedColumn, TimeRemainingColumn)
+        from rich.text import Text
+
+        class _UnitRateColumn(ProgressColumn):
+            """Mean rate since the start, in the step's own unit."""
+
+            def render(self, task):  # type: ignore[no-untyped-def]
+                elapsed = task.finished_time if task.finished else task.elapsed
+                rate = task.completed / elapsed if elapsed else 0.0
+                return Text(f"{rate:,.1f} {task.fields['unit']}/s")
+
+        bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                       TextColumn("{task.fields[unit]}"), TaskProgressColumn(), _UnitRateColumn(),
+                       TimeElapsedColumn(), TimeRemainingColumn(), console=Console(file=stream), transient=False)
+        with bar:
+            yield {label: ProgressReporter(label, total, unit, sink=None, bar=bar,
+                                           task_id=bar.add_task(label, total=total, unit=unit))
+                   for label, total, unit in phases}
+        return
+    if mode == "off":
+        yield {label: ProgressReporter(label, total, unit, sink=None) for label, total, unit in phases}
+        return
+    write = sink or (lambda text: print(text, file=stream, flush=True))
+    reporters = {label: ProgressReporter(label, total, unit, sink=write, sticky_note=True)
+                 for label, total, unit in phases}
+    for reporter in reporters.values():
+        reporter._start()
+    try:
+        yield reporters
+    except BaseException:
+        for reporter in reporters.values():
+            reporter._finish(failed=True)
+        raise
+    for reporter in reporters.values():
+        reporter._finish(failed=False)
 
 
 def track(items: Iterable[T], label: str, *, total: int | None = None, unit: str = "items",

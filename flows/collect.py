@@ -1,4 +1,10 @@
-"""The ``collect`` flow: discover -> fetch (per page) -> parse (per page) -> load -> check."""
+"""The ``collect`` flow: discover -> fetch (per page) -> parse (per page) -> load (per batch) -> check.
+
+Pages go through in batches of ``BRIEFINGS_LOAD_BATCH_SIZE``: a batch's pages are fetched and
+parsed by concurrent tasks, listed in a run manifest (a small JSON file) and loaded by one task
+that gets only the manifest's path, while the next batch is fetched. The run never holds all its
+pages, rows or fetch records at once.
+"""
 
 from __future__ import annotations
 
@@ -21,11 +27,12 @@ from briefings.pipeline import (
     content_type_of,
     failure_outcome,
     new_run_id,
+    write_manifest,
 )
-from briefings.progress import progress
+from briefings.progress import progress_group
 from briefings.settings import Settings
 from flows.artifacts import failure_details, publish_report_artifact, publish_run_artifacts
-from flows.common import RESULTS_DIR, task_exception
+from flows.common import RESULTS_DIR, absorb_load, task_exception
 from flows.workers import submit, task_runner
 from tasks.checks import check
 from tasks.discover import discover, read_incremental_state
@@ -75,54 +82,67 @@ def collect(
         logger.info(browser_mode)
 
     watermarks, validators = read_incremental_state(config)
-    outcomes: list[PageOutcome] = []
-    records = []
-    staged = []
+    summary = RunSummary(run_id=run_id)
     stack = ExitStack()
     try:
         found = discover(config, run_id, validators)
-        records += found.records
-        outcomes += found.failures
-        entries = found.entries
+        summary.pages += found.failures
+        records = list(found.records)
         todo = []
-        for entry in entries:
+        for entry in found.entries:
             if not settings.full and entry.url in watermarks:
-                outcomes.append(PageOutcome(entry.url, "skipped", "discover", briefing_id_for(entry.url)))
+                summary.pages.append(PageOutcome(entry.url, "skipped", "discover", briefing_id_for(entry.url)))
             else:
                 todo.append(entry)
-        logger.info("discovered %d series pages, %d to fetch", len(entries), len(todo))
+        del watermarks
+        logger.info("discovered %d series pages, %d to fetch", len(found.entries), len(todo))
 
         runner = stack.enter_context(task_runner(settings))
-        fetched = [submit(runner, fetch, config=config, run_id=run_id, url=e.url) for e in todo]
-        parsed = []
-        with progress(len(todo), "fetch", unit="pages") as bar:
-            for entry, future in zip(todo, fetched):
-                error = task_exception(future)
-                bar.advance()
-                if error is not None:
-                    if getattr(error, "record", None) is not None:
-                        records.append(error.record)
-                    outcomes.append(failure_outcome(entry.url, "fetch", error))
-                    continue
-                record = future.result()
-                records.append(record)
-                parsed.append((entry, submit(runner, parse, config=config, url=entry.url, sha256=record.sha256,
-                                             content_type=content_type_of(record))))
-        with progress(len(parsed), "parse", unit="pages") as bar:
-            for entry, future in parsed:
-                error = task_exception(future)
-                bar.advance()
-                if error is not None:
-                    outcomes.append(failure_outcome(entry.url, "parse", error))
-                    continue
-                item = future.result()
-                list_date = entry.list_date.isoformat() if entry.list_date else None
-                staged.append(Staged(item.url, item.key, item.sha256, list_date))
+        size = max(1, settings.load_batch_size)
+        pending = None  # the previous batch's load, running while this batch is fetched
+        rows = 0
+        phases = [("fetch", len(todo), "pages"), ("parse", len(todo), "pages"), ("load", len(todo), "briefings")]
+        with progress_group(phases) as bars:
+            for batch_no, start in enumerate(range(0, max(len(todo), 1), size), start=1):
+                fetched = [(e, submit(runner, fetch, config=config, run_id=run_id, url=e.url))
+                           for e in todo[start:start + size]]
+                parsing = []
+                for entry, future in fetched:
+                    error = task_exception(future)
+                    bars["fetch"].advance()
+                    if error is not None:
+                        if getattr(error, "record", None) is not None:
+                            records.append(error.record)
+                        summary.pages.append(failure_outcome(entry.url, "fetch", error))
+                        for step in ("parse", "load"):
+                            bars[step].set_total(bars[step].total - 1)
+                        continue
+                    record = future.result()
+                    records.append(record)
+                    parsing.append((entry, submit(runner, parse, config=config, url=entry.url, sha256=record.sha256,
+                                                  content_type=content_type_of(record))))
+                staged = []
+                for entry, future in parsing:
+                    error = task_exception(future)
+                    bars["parse"].advance()
+                    if error is not None:
+                        summary.pages.append(failure_outcome(entry.url, "parse", error))
+                        bars["load"].set_total(bars["load"].total - 1)
+                        continue
+                    item = future.result()
+                    list_date = entry.list_date.isoformat() if entry.list_date else None
+                    staged.append(Staged(item.url, item.key, item.sha256, list_date))
+                manifest = write_manifest(settings, run_id, batch_no, staged, records)
+                records = []
+                if pending is not None:
+                    rows = absorb_load(summary, pending.result(), bars["load"], rows)
+                pending = load.submit(config, run_id, str(manifest))
+            if pending is not None:
+                rows = absorb_load(summary, pending.result(), bars["load"], rows)
     finally:
         stack.close()  # shuts the Dask cluster down, if one was started
         close_fetchers()
 
-    summary: RunSummary = load(config, run_id, staged, records, outcomes)
     summary = check(config, summary, "collect", started_at)
     publish_run_artifacts(summary, notes=[browser_mode])
     publish_report_artifact(settings.warehouse_path)

@@ -8,7 +8,8 @@ from typing import Any
 
 from briefings.settings import Settings
 
-__all__ = ["RESULTS_DIR", "result_storage", "result_storage_slug", "task_exception", "with_result_storage"]
+__all__ = ["RESULTS_DIR", "absorb_load", "result_storage", "result_storage_slug", "task_exception",
+           "with_result_storage"]
 
 
 def result_storage_slug(settings: Settings) -> str:
@@ -63,7 +64,18 @@ def task_exception(future: Any) -> BaseException | None:
     return result if isinstance(result, BaseException) else RuntimeError(str(state.message))
 
 
+def absorb_load(summary: Any, report: Any, bar: Any, rows: int) -> int:
+    """Add a load task's BatchReport to the run summary and the load bar; returns the rows loaded so far."""
+    from briefings.pipeline import absorb_batch
+
+    absorb_batch(summary, report)
+    rows += report.rows
+    bar.advance(len(report.outcomes), note=f"{rows:,} rows")
+    return rows
+
+
 if __name__ == "__main__":  # save the remote result storage block for deployments (see README)
     _settings = Settings.from_env()
     _storage = result_storage(_settings)
     print(_storage if isinstance(_storage, Path) else f"saved {result_storage_slug(_settings)} -> {_settings.results_dir}")
+

@@ -1,7 +1,9 @@
 """The ``reparse`` flow: rebuild every parsed table from the raw archive, with no network.
 
-archived pages -> parse (per page) -> load -> check. Used after a parser change: rows made by an
-older ``parser_version`` are replaced; rows of the same version and content stay as they are.
+archived pages -> (skip the current ones) -> parse (per page) -> load (per batch) -> check. Used
+after a parser change: rows made by an older ``parser_version`` are replaced; a page whose stored
+parser version is this code's is skipped before it is parsed, so a reparse with nothing to do
+is one lookup per page.
 """
 
 from __future__ import annotations
@@ -13,11 +15,20 @@ from prefect import flow, get_run_logger, task
 from prefect.runtime import flow_run
 
 from briefings.errors import RunFailedError
-from briefings.pipeline import PageOutcome, Staged, archived_pages, failure_outcome, new_run_id
+from briefings.pipeline import (
+    ArchivedPage,
+    RunSummary,
+    Staged,
+    archived_pages,
+    current_or_stale,
+    failure_outcome,
+    new_run_id,
+    write_manifest,
+)
+from briefings.progress import progress_group
 from briefings.settings import Settings
-from briefings.progress import progress
 from flows.artifacts import failure_details, publish_report_artifact, publish_run_artifacts
-from flows.common import RESULTS_DIR, task_exception
+from flows.common import RESULTS_DIR, absorb_load, task_exception
 from flows.workers import submit, task_runner
 from tasks.checks import check
 from tasks.load import load
@@ -25,42 +36,61 @@ from tasks.parse import parse
 
 
 @task(name="archived-pages", persist_result=True)
-def list_archived(config: dict[str, Any]) -> list[tuple[str, str, str | None, str | None]]:
-    """(url, sha256, content_type, list_date) of every current briefing, from the warehouse."""
+def list_archived(config: dict[str, Any]) -> list[ArchivedPage]:
+    """Every current briefing's archived page (url, sha256, content type, list date, parser version ...)."""
     return archived_pages(Settings.from_config(config))
 
 
 @flow(name="reparse", persist_result=True, result_storage=RESULTS_DIR)
-def reparse(warehouse: str | None = None, workers: int | None = None, dask_address: str | None = None) -> dict[str, Any]:
-    """Re-parse every archived briefing page and load the result; reads no network.
+def reparse(warehouse: str | None = None, workers: int | None = None, dask_address: str | None = None,
+            full: bool = False) -> dict[str, Any]:
+    """Re-parse every archived briefing page whose rows an older parser made, and load the result.
 
-    ``workers`` / ``dask_address``: where the parse tasks run, as for ``collect`` (``flows.workers``).
+    Reads no network. ``workers`` / ``dask_address``: where the parse tasks run, as for ``collect``
+    (``flows.workers``). ``full``: parse every page again, also those already current (a backfill).
 
     Returns:
         The run summary (``RunSummary.as_dict()``).
     Raises:
         RunFailedError: a page failed to parse or load, or an error-severity check failed.
     """
-    settings = Settings.from_env(warehouse_path=warehouse, workers=workers, dask_address=dask_address or None)
+    settings = Settings.from_env(warehouse_path=warehouse, workers=workers, dask_address=dask_address or None,
+                                 full=full)
     config = settings.as_config()
     run_id = flow_run.id or new_run_id()
     started_at = datetime.now(timezone.utc)
     pages = list_archived(config)
-    staged: list[Staged] = []
-    outcomes: list[PageOutcome] = []
-    with task_runner(settings) as runner:
-        futures = [(p, submit(runner, parse, config=config, url=p[0], sha256=p[1], content_type=p[2])) for p in pages]
-        with progress(len(futures), "reparse", unit="pages") as bar:
-            for (url, _sha, _ct, list_date), future in futures:
+    summary = RunSummary(run_id=run_id)
+    current, stale = current_or_stale(pages, settings.full)
+    summary.pages += current
+    size = max(1, settings.load_batch_size)
+    pending = None
+    rows = 0
+    with task_runner(settings) as runner, progress_group(
+            [("reparse", len(pages), "pages"), ("load", len(stale), "briefings")]) as bars:
+        if current:
+            bars["reparse"].advance(len(current), note=f"{len(current)} already current")
+        for batch_no, start in enumerate(range(0, len(stale), size), start=1):
+            futures = [(p, submit(runner, parse, config=config, url=p.url, sha256=p.sha256, content_type=p.content_type))
+                       for p in stale[start:start + size]]
+            staged = []
+            for page, future in futures:
                 error = task_exception(future)
-                bar.advance()
+                bars["reparse"].advance()
                 if error is not None:
-                    outcomes.append(failure_outcome(url, "parse", error))
+                    summary.pages.append(failure_outcome(page.url, "parse", error))
+                    bars["load"].set_total(bars["load"].total - 1)
                     continue
                 item = future.result()
-                staged.append(Staged(item.url, item.key, item.sha256, list_date))
-    get_run_logger().info("reparsed %d of %d archived pages", len(staged), len(pages))
-    summary = load(config, run_id, staged, [], outcomes)
+                staged.append(Staged(item.url, item.key, item.sha256, page.list_date))
+            manifest = write_manifest(settings, run_id, batch_no, staged, [])
+            if pending is not None:
+                rows = absorb_load(summary, pending.result(), bars["load"], rows)
+            pending = load.submit(config, run_id, str(manifest))
+        if pending is not None:
+            rows = absorb_load(summary, pending.result(), bars["load"], rows)
+    get_run_logger().info("reparsed %d of %d archived pages (%d already current)", len(stale), len(pages),
+                          len(current))
     summary = check(config, summary, "reparse", started_at)
     publish_run_artifacts(summary)
     publish_report_artifact(settings.warehouse_path)

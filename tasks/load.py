@@ -1,24 +1,21 @@
-"""Task: load the run's staged pages and fetch records into the warehouse."""
+"""Task: load one batch of staged pages (named by its run manifest) and its fetch records."""
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any
 
 from prefect import task
 
-from briefings.models import FetchRecord
-from briefings.pipeline import PageOutcome, RunSummary, Staged, load_run
+from briefings.pipeline import BatchReport, load_manifest
 from briefings.settings import Settings
 from tasks.common import TASK_DEFAULTS
 
 
-@task(name="load", **TASK_DEFAULTS)
-def load(
-    config: dict[str, Any],
-    run_id: str,
-    staged: Sequence[Staged],
-    records: Sequence[FetchRecord],
-    outcomes: Sequence[PageOutcome],
-) -> RunSummary:
-    """Upsert each staged page in its own transaction (see ``load_run``)."""
-    return load_run(Settings.from_config(config), run_id, staged, records, outcomes)
+@task(name="load", task_run_name="load {manifest}", **TASK_DEFAULTS)
+def load(config: dict[str, Any], run_id: str, manifest: str) -> BatchReport:
+    """Load the batch the manifest lists in one transaction (see ``load_manifest``).
+
+    Takes only the manifest's path (``write_manifest``), never the pages or fetch records, so its
+    inputs stay small however large the run. Idempotent: loading a manifest again changes nothing.
+    """
+    return load_manifest(Settings.from_config(config), run_id, manifest)

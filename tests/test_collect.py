@@ -193,3 +193,27 @@ def test_a_broken_list_page_keeps_what_the_pages_before_it_listed(prefect_harnes
         (site.source, 200, "ok"),
         (f"http://127.0.0.1:{site.port}{LIST2_PATH}", 404, "failed"),
     ]
+
+
+def test_tasks_get_a_batch_manifest_not_the_runs_records(prefect_harness, env, site, monkeypatch):
+    """Issue 15: no task input references every fetch/parse result of the run (Prefect refused to
+    publish the load task's 3.4 MB of them at 2,000 pages); the load task gets one manifest path per batch."""
+    from uuid import UUID
+
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    from flows.collect import collect
+
+    monkeypatch.setenv("BRIEFINGS_LOAD_BATCH_SIZE", "1")
+    summary = collect(source=site.source, warehouse=str(env))
+    assert summary["loaded"] == 2
+    with get_client(sync_client=True) as client:
+        runs = client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[UUID(summary["run_id"])])))
+    loads = sorted(r.name for r in runs if r.name.startswith("load "))
+    assert [Path(name.split(" ", 1)[1]).name[:11] for name in loads] == ["batch-00001", "batch-00002"]
+    fetches = [r for r in runs if r.name.startswith("fetch ")]
+    assert len(fetches) == 2
+    for run in runs:
+        if run.name.startswith(("load ", "check")):
+            assert run.task_inputs and all(refs == [] for refs in run.task_inputs.values()), (run.name, run.task_inputs)

@@ -83,3 +83,32 @@ def test_track_yields_every_item_and_logs() -> None:
     pages = ["index.shtml", "index_1.shtml", "t20240326_5134107.shtml"]
     assert list(track(pages, "discover", unit="pages", mode="log", sink=lines.append)) == pages
     assert lines[0] == "discover: starting, 3 pages" and lines[-1].startswith("discover: 3/3 pages (100%)")
+
+
+def test_a_group_logs_each_step_and_the_load_line_ends_with_its_rows() -> None:
+    from briefings.progress import progress_group
+
+    lines: list[str] = []
+    with progress_group([("fetch", 4, "pages"), ("load", 4, "briefings")], mode="log", sink=lines.append) as bars:
+        for _ in range(4):
+            bars["fetch"].advance()
+        bars["load"].set_total(3)  # one page failed to fetch
+        bars["load"].advance(2, note="620 rows")
+        bars["load"].advance(1, note="931 rows")
+    assert lines[:2] == ["fetch: starting, 4 pages", "load: starting, 4 briefings"]
+    assert [re.match(r"(\w+): (\d+)/(\d+)", line).groups() for line in lines[2:]] == [
+        ("fetch", "1", "4"), ("fetch", "2", "4"), ("fetch", "3", "4"), ("load", "2", "3"), ("fetch", "4", "4"),
+        ("load", "3", "3")]
+    assert lines[-2].endswith(" — done") and "[" not in lines[-2]
+    assert lines[-1].startswith("load: 3/3 briefings (100%)") and lines[-1].endswith(" [931 rows] — done")
+
+
+def test_a_group_draws_one_bar_per_step_in_a_terminal() -> None:
+    from briefings.progress import progress_group
+
+    out = io.StringIO()
+    with progress_group([("parse", 2, "pages"), ("load", 2, "briefings")], mode="bar", stream=out) as bars:
+        bars["parse"].advance(2)
+        bars["load"].advance(2, note="620 rows")
+    text = out.getvalue()
+    assert "parse" in text and "2/2" in text and "pages/s" in text and "briefings/s" in text and "620 rows" in text
