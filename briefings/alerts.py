@@ -1,27 +1,28 @@
-"""Alerts through Prefect's own mechanisms: a webhook notification block and an automation on flow-run states.
+"""Alerts through Prefect's own mechanisms: a webhook notification block and automations on flow-run states.
 
 ``briefings alerts setup --webhook URL`` calls :func:`setup_alerts`. It saves a
-``CustomWebhookNotificationBlock`` named ``briefings-alerts`` and (re)creates two automations.
-``briefings-alerts`` fires once per flow run of ``collect`` or ``reparse`` that ends Failed, Crashed or
-TimedOut. ``briefings-alerts-stuck`` fires once per run still running after ``stuck_after_s``: the
-deployment's concurrency limit makes the next scheduled runs wait for it, so a hung run is a failed day too. A run ends Failed when a page failed or was blocked, or when a
-data-quality error check failed (``RunFailedError``). The flow puts the failed pages and checks into the
-state message, so the notification names them. The Prefect server sends the notification, not the
-flow run, so a crashed run is reported too.
+``CustomWebhookNotificationBlock`` named ``briefings-alerts`` and (re)creates two automations:
 
-The webhook receives a JSON POST ``{"text": subject + "\\n" + body, "subject": …, "body": …}``. ``text``
-is what Slack- and Mattermost-style incoming webhooks read.
+- ``briefings-alerts`` fires once per flow run of ``collect`` or ``reparse`` that ends Failed, Crashed or
+  TimedOut. A run ends Failed when a page failed or was blocked, or when a data-quality error check failed
+  (``RunFailedError``); the flow puts the failed pages and checks into the state message, so the
+  notification names them.
+- ``briefings-alerts-stuck`` fires once per run still running ``stuck_after_s`` after it started: the
+  deployment's concurrency limit makes the next scheduled runs wait for it, so a hung run is a failed day too.
+
+The Prefect server sends the notifications, not the flow run, so a crashed run is reported too. The webhook
+receives a JSON POST ``{"text": subject + "\\n" + body, "subject": …, "body": …}``; ``text`` is what Slack-
+and Mattermost-style incoming webhooks read.
 """
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Iterator
 from urllib.parse import urlsplit
 from uuid import UUID
-
-from contextlib import contextmanager
-from typing import Iterator
 
 from briefings.doctor import ALERTS_NAME
 from briefings.errors import BriefingsError, ConfigError
