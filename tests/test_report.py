@@ -101,7 +101,7 @@ def test_report_command_writes_the_file(snapshot_path: Path, tmp_path: Path) -> 
     out = tmp_path / "report.html"
     result = CliRunner().invoke(app, ["report", "--city", "天门", "--out", str(out), "--warehouse", str(snapshot_path)])
     assert result.exit_code == 0, result.output
-    assert f"wrote {out} (1 briefings" in result.stdout
+    assert f"wrote {out} (1 briefing," in result.stdout
     assert "<h1>Briefings report — 天门</h1>" in out.read_text(encoding="utf-8")
 
 
