@@ -143,7 +143,7 @@ def test_records_format_and_empty_results_are_said(warehouse: Path) -> None:
 @pytest.mark.parametrize("city", ["天门", "天门市", " 天门市 "])
 def test_every_city_filter_takes_both_forms(warehouse: Path, city: str) -> None:
     for argv, count in ((["query", "briefings"], 1), (["query", "turns", "--param", "session=12"], 16),
-                        (["query", "indicators"], None)):
+                        (["query", "indicators"], None), (["query", "targets_vs_actuals"], None)):
         result = runner.invoke(app, [*argv, "--param", f"city={city}", "--format", "json",
                                      "--warehouse", str(warehouse)])
         assert result.exit_code == 0, result.output
