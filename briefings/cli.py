@@ -12,8 +12,6 @@ import io
 import json
 import os
 import sys
-from datetime import date, datetime
-from decimal import Decimal
 from enum import Enum
 from pathlib import Path
 from typing import Any, Optional, Sequence
@@ -78,7 +76,10 @@ class _PlainOption(TyperOption):
 
 
 def _plain_help(command: Any) -> None:
-    """Give ``command``'s parameters (and its --help) the plain display of :class:`_PlainOption`/``Argument``."""
+    """Give ``command``'s parameters (and its --help) the plain display of :class:`_PlainOption`/``Argument``;
+    a sub-group's commands too (``briefings alerts setup``)."""
+    for sub in getattr(command, "commands", {}).values():
+        _plain_help(sub)
     for param in command.params:
         if type(param) is TyperArgument:
             param.__class__ = _PlainArgument
@@ -106,8 +107,6 @@ class BriefingsGroup(TyperGroup):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _plain_help(self)
-        for command in self.commands.values():
-            _plain_help(command)
 
     def invoke(self, ctx: Any) -> Any:
         import duckdb

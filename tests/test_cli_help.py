@@ -12,7 +12,16 @@ from typer.testing import CliRunner
 from briefings.cli import app
 
 runner = CliRunner()
-COMMANDS = sorted(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
+
+
+def _command_paths(group, prefix=()):  # type: ignore[no-untyped-def]
+    for name, command in sorted(group.commands.items()):
+        yield (*prefix, name)
+        if hasattr(command, "commands"):
+            yield from _command_paths(command, (*prefix, name))
+
+
+COMMANDS = [" ".join(path) for path in _command_paths(typer.main.get_command(app))]
 
 
 def _help(*argv: str) -> str:
@@ -38,7 +47,7 @@ def test_collect_shows_the_source_and_series_defaults() -> None:
 
 @pytest.mark.parametrize("command", COMMANDS)
 def test_usage_lines_and_option_types_read_plainly(command: str) -> None:
-    text = _help(command)
+    text = _help(*command.split())
     usage = [line for line in text.splitlines() if "Usage:" in line]
     assert len(usage) == 1 and "{" not in usage[0] and "<" not in usage[0]
     assert "<bool>" not in text and "<str>" not in text and "<int>" not in text and "<path>" not in text
