@@ -6,7 +6,7 @@ followed by the output the README shows: each of its lines must appear, in order
 except ``…`` (lines left out), and lines whose values change from run to run (run ids, rates, times, sizes).
 Only examples that need the live portal (``--live``) are not run: there is no network here; nor are those of
 the block that first starts a Prefect server (``prefect server start``; tests/test_prefect_server.py runs a
-real server). The
+real server), nor ``--dask-address`` (a Dask scheduler elsewhere; tests/test_workers.py runs Dask). The
 ``--source http://127.0.0.1:8000/…`` example is served by a loopback copy of the column on that port and
 loads into a warehouse of its own, so that the examples after it see the bundled snapshot's data.
 """
@@ -76,6 +76,12 @@ def test_the_readme_has_the_examples_this_test_runs() -> None:
 FETCH_COUNT = re.compile(r"fetches \d+$")
 
 
+def _not_run_here(example: Example) -> bool:
+    """Examples that need what this machine lacks: the live portal, a Prefect server, a Dask scheduler."""
+    argv = shlex.split(example.command)
+    return "--live" in argv or "--dask-address" in argv or example.needs_server
+
+
 def _in_order(expected: list[str], actual: list[str]) -> list[str]:
     """The expected lines not found in ``actual`` in order (empty when all are there)."""
     missing, at = [], 0
@@ -110,7 +116,7 @@ def test_every_readme_example_runs_as_shown(tmp_path: Path) -> None:
     failures, skipped = [], []
     try:
         for example in EXAMPLES:
-            if "--live" in shlex.split(example.command) or example.needs_server:
+            if _not_run_here(example):
                 skipped.append(example.command)
                 continue
             run_env = dict(env)
@@ -132,5 +138,5 @@ def test_every_readme_example_runs_as_shown(tmp_path: Path) -> None:
         if site is not None:
             site.stop()
     assert failures == [], "\n\n".join(failures)
-    assert skipped == [e.command for e in EXAMPLES if "--live" in e.command or e.needs_server]
+    assert skipped == [e.command for e in EXAMPLES if _not_run_here(e)]
     assert len([c for c in skipped if "--live" in c]) <= 4
