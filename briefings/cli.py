@@ -12,8 +12,6 @@ import io
 import json
 import os
 import sys
-from datetime import date, datetime
-from decimal import Decimal
 from enum import Enum
 from pathlib import Path
 from typing import Any, Optional, Sequence
@@ -78,7 +76,10 @@ class _PlainOption(TyperOption):
 
 
 def _plain_help(command: Any) -> None:
-    """Give ``command``'s parameters (and its --help) the plain display of :class:`_PlainOption`/``Argument``."""
+    """Give ``command``'s parameters (and its --help) the plain display of :class:`_PlainOption`/``Argument``;
+    a sub-group's commands too (``briefings alerts setup``)."""
+    for sub in getattr(command, "commands", {}).values():
+        _plain_help(sub)
     for param in command.params:
         if type(param) is TyperArgument:
             param.__class__ = _PlainArgument
@@ -106,8 +107,6 @@ class BriefingsGroup(TyperGroup):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _plain_help(self)
-        for command in self.commands.values():
-            _plain_help(command)
 
     def invoke(self, ctx: Any) -> Any:
         import duckdb
@@ -132,6 +131,7 @@ app = typer.Typer(
 
 class OutputFormat(str, Enum):
     table = "table"
+    records = "records"
     csv = "csv"
     json = "json"
 
@@ -157,8 +157,15 @@ WarehouseOption = typer.Option(
 )
 
 
+FormatOption = typer.Option(
+    OutputFormat.table, "--format",
+    help="table (every column, cut to the terminal), records (one field a line), csv or json.")
+WideOption = typer.Option(False, "--wide", help="Do not cut long values to the terminal's width.")
+
+
 def _prepare_prefect_env(settings: Settings) -> None:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")  # no usage-data notice or telemetry from Prefect's client
     os.environ.setdefault("PREFECT_HOME", str(settings.data_dir / "prefect"))
     Path(os.environ["PREFECT_HOME"]).expanduser().mkdir(parents=True, exist_ok=True)  # Prefect makes one level only
     # the summary and progress lines say what happened; Prefect's own ERROR records would add a
@@ -173,43 +180,51 @@ def _fail(message: str, code: int) -> "typer.Exit":
     return typer.Exit(code)
 
 
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    return value
+def _terminal_width() -> int | None:
+    """Cells per line of the terminal (``COLUMNS`` wins); None when stdout is not a terminal and
+    ``COLUMNS`` is unset: a pipe or file gets every value whole."""
+    import shutil
+
+    if os.environ.get("COLUMNS", "").isdigit():
+        return int(os.environ["COLUMNS"])
+    return shutil.get_terminal_size().columns if sys.stdout.isatty() else None
 
 
-_WIDE_COLUMNS = frozenset({"text", "title", "sentence", "label", "url", "summary", "snippet", "transcript"})
+def _print_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: OutputFormat, *,
+                types: Sequence[str] = (), wide: bool = False, empty: str = "") -> None:
+    """Print a query's result as ``fmt``.
 
+    Args:
+        columns: column names.
+        rows: the rows, values as DuckDB returns them.
+        fmt: table (every column, cut to the terminal), records (one field a line), csv or json.
+        types: DuckDB type of each column (``JSON`` columns stay JSON in json output).
+        wide: table and records: never cut a value.
+        empty: table and records: what to say on stderr when there are no rows (why, and what to try).
+    """
+    from briefings.cli_table import cell_text, jsonable, render_records, render_table
 
-def _print_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: OutputFormat) -> None:
+    kinds = list(types) or [None] * len(columns)
     if fmt is OutputFormat.json:
-        data = [{c: _jsonable(v) for c, v in zip(columns, row)} for row in rows]
-        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
-    elif fmt is OutputFormat.csv:
+        data = [{c: jsonable(v, t) for c, v, t in zip(columns, row, kinds)} for row in rows]
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False))
+        return
+    if fmt is OutputFormat.csv:
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
         writer.writerow(columns)
-        writer.writerows([[_jsonable(v) for v in row] for row in rows])
-        typer.echo(buf.getvalue(), nl=False)
-    else:
-        from rich.console import Console
-        from rich.table import Table
-
-        table = Table(show_lines=False)
-        for column in columns:
-            wide = column in _WIDE_COLUMNS
-            table.add_column(
-                column, no_wrap=True, overflow="ellipsis", max_width=40 if wide else None,
-                min_width=None if wide else len(column),
-            )
         for row in rows:
-            table.add_row(*["" if v is None else str(_jsonable(v)).replace("\n", " ⏎ ") for v in row])
-        console = Console()
-        Console(width=console.width if console.is_terminal else 240).print(table)
-        typer.echo(f"({len(rows)} rows)")
+            writer.writerow(["" if v is None else v if isinstance(v, str) else
+                             json.dumps(jsonable(v)) if isinstance(v, (list, dict)) else cell_text(v) for v in row])
+        typer.echo(buf.getvalue(), nl=False)
+        return
+    render = render_records if fmt is OutputFormat.records else render_table
+    text = render(columns, rows, width=_terminal_width(), wide=wide)
+    if text:
+        typer.echo(text)
+    typer.echo(f"({len(rows)} {'row' if len(rows) == 1 else 'rows'})")
+    if not rows and empty:
+        typer.secho(empty, err=True, fg=typer.colors.YELLOW)
 
 
 def _print_summary(summary: dict[str, Any]) -> None:
@@ -399,19 +414,27 @@ def query(
     name: str = typer.Argument(..., help="Named query: a file stem under sql/queries/ (see `briefings queries`)."),
     param: list[str] = typer.Option([], "--param", help="Bound parameter key=value; repeatable.", metavar="KEY=VALUE",
                                     show_default=False),
-    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table, csv or json."),
+    fmt: OutputFormat = FormatOption,
+    wide: bool = WideOption,
     warehouse: Optional[Path] = WarehouseOption,
 ) -> None:
-    """Run a named, versioned query with bound parameters (never interpolated)."""
-    from warehouse.queries import run_named_query
+    """Run a named, versioned query with bound parameters (never interpolated).
+
+    The table shows every column: short ones in full, long text cut to the terminal's width (--wide:
+    not cut; --format records: one field a line). A narrow terminal gets records, as psql's \\x auto.
+    """
+    from warehouse.queries import named_query_result
 
     params = _parse_params(param)
     con = _open_reader(warehouse)
     try:
-        columns, rows = run_named_query(con, name, params)
+        result = named_query_result(con, name, params)
     finally:
         con.close()
-    _print_rows(columns, rows, fmt)
+    given = ", ".join(f"{k}={v}" for k, v in params.items())
+    _print_rows(result.columns, result.rows, fmt, types=result.types, wide=wide,
+                empty=f"no rows for {name}" + (f" with {given}" if given else "")
+                + "; `briefings query briefings` lists what the warehouse holds")
 
 
 @app.command()
@@ -429,18 +452,19 @@ def queries() -> None:
 @app.command()
 def sql(
     statement: str = typer.Argument(..., help="A read-only SQL statement."),
-    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table, csv or json."),
+    fmt: OutputFormat = FormatOption,
+    wide: bool = WideOption,
     warehouse: Optional[Path] = WarehouseOption,
 ) -> None:
-    """Run ad-hoc read-only SQL against the warehouse."""
-    from warehouse.queries import run_sql
+    """Run ad-hoc read-only SQL against the warehouse (tables as for `briefings query`)."""
+    from warehouse.queries import sql_result
 
     con = _open_reader(warehouse)
     try:
-        columns, rows = run_sql(con, statement)
+        result = sql_result(con, statement)
     finally:
         con.close()
-    _print_rows(columns, rows, fmt)
+    _print_rows(result.columns, result.rows, fmt, types=result.types, wide=wide)
 
 
 from briefings.cli_look import register as _register_look  # noqa: E402  (search, export, report)

@@ -115,27 +115,37 @@ def _open(warehouse: Optional[Path]) -> tuple[Any, Path]:
     return open_warehouse(warehouse, published_copy=True)
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
 def _print_hits(hits: list[Any]) -> None:
-    """Hits as a rich table; matches (``**…**`` in the snippet) in bold yellow."""
+    """Hits for a person: in a terminal a table fitted to its width, the matches in bold yellow; in a
+    pipe or file one block per hit, its snippet on one line with the matches kept as ``**…**``."""
     import re
 
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
 
-    console = Console(width=max(120, Console().width))
+    console = Console()
+    if not console.is_terminal:
+        for h in hits:
+            typer.echo(f"{h.rank}. {h.city or ''} {h.session_no or ''} · {h.event_date or ''} · turn {h.turn_no} · "
+                       f"{h.speaker} ({h.role}) · {h.briefing_id}")
+            typer.echo(f"   {' '.join(h.snippet.split())}")
+        typer.echo(f"({_plural(len(hits), 'hit')})")
+        return
     table = Table(show_lines=True)
     for name, kwargs in (("#", {"justify": "right"}), ("briefing", {"no_wrap": True}), ("turn", {"justify": "right"}),
                          ("speaker", {"no_wrap": True}), ("snippet", {"overflow": "fold", "ratio": 1})):
         table.add_column(name, **kwargs)
     for h in hits:
         briefing = f"{h.city or ''} {h.session_no or ''}\n{h.event_date or ''}\n{h.briefing_id}"
-        # in a terminal the match is bold yellow; in a file or pipe it keeps its ** marks
-        snippet = re.sub(r"\*\*(.+?)\*\*", lambda m: f"[bold yellow]{m.group(1)}[/]", escape(h.snippet)) \
-            if console.is_terminal else escape(h.snippet)
+        snippet = re.sub(r"\*\*(.+?)\*\*", lambda m: f"[bold yellow]{m.group(1)}[/]", escape(h.snippet))
         table.add_row(str(h.rank), escape(briefing), str(h.turn_no), escape(f"{h.speaker}\n({h.role})"), snippet)
     console.print(table)
-    typer.echo(f"({len(hits)} hits)")
+    typer.echo(f"({_plural(len(hits), 'hit')})")
 
 
 def search(
@@ -169,6 +179,11 @@ def search(
         typer.echo(json.dumps([h.as_dict() for h in hits], ensure_ascii=False, indent=2))
     else:
         _print_hits(hits)
+    if not hits:
+        filters = ", ".join(f"{k} {v}" for k, v in (("--speaker", speaker), ("--city", city), ("--session", session))
+                            if v is not None)
+        typer.secho(f"no turn contains all of: {' '.join(text)}" + (f" (with {filters})" if filters else ""),
+                    err=True, fg=typer.colors.YELLOW)
 
 
 def export(
@@ -198,7 +213,7 @@ def export(
 
 def report(
     out: Path = typer.Option(..., "--out", dir_okay=False, help="The HTML file to write."),
-    city: Optional[str] = typer.Option(None, "--city", help="Only briefings about this city."),
+    city: Optional[str] = typer.Option(None, "--city", help="Only briefings about this city (天门 or 天门市)."),
     warehouse: Optional[Path] = typer.Option(
         None, "--warehouse", help="DuckDB file of the warehouse.", show_default="warehouse/briefings.duckdb",
         envvar="BRIEFINGS_WAREHOUSE_PATH", metavar="FILE"),
@@ -212,11 +227,17 @@ def report(
 
     con, _source = _open(warehouse)
     try:
-        write_report(con, out, city=city)
         count = len(collect_report(con, city=city))
+        cities = [c for (c,) in con.execute("SELECT DISTINCT city FROM briefings WHERE city IS NOT NULL ORDER BY city")
+                  .fetchall()] if not count else []
+        write_report(con, out, city=city)
     finally:
         con.close()
-    typer.echo(f"wrote {out} ({count} briefings, {out.stat().st_size} bytes)")
+    typer.echo(f"wrote {out} ({_plural(count, 'briefing')}, {out.stat().st_size} bytes)")
+    if not count:
+        about = f" about {city}" if city else ""
+        typer.secho(f"no briefings{about} in the warehouse (its cities: {'、'.join(cities) or 'none'}); "
+                    "the report says so", err=True, fg=typer.colors.YELLOW)
 
 
 def register(app: typer.Typer) -> None:

@@ -1,14 +1,17 @@
 """A self-contained HTML report of the warehouse, and the same facts as Markdown.
 
-The HTML page needs no network: CSS is inline and the charts are SVG drawn by pygal, inlined
-without pygal's tooltip script (which would load from a CDN). Sections:
+The HTML page needs no network: CSS is inline and the charts are Plotly figures (declarative specs)
+drawn by plotly.js, whose bundle is inlined once in the page (``plotly.offline.get_plotlyjs()``).
+Sections:
 
+- per city, one small horizontal bar chart per metric family (:data:`FAMILIES`: growth rates, changes in
+  percentage points, shares, amounts in 亿元, counts, areas). One bar row per metric and period, one bar
+  per status (achieved / target / forecast / plan) side by side in fixed colours, each bar labelled with
+  the value as said; under each chart, a table of every number it draws;
 - per briefing (newest first): title, session, city, dates; the guests (嘉宾 line) in order; turns per
   speaker (``turns`` grouped by speaker, in order of first turn);
 - the indicators (``indicators``) of each briefing as a table with achieved and target values side
-  by side (forecast and plan values in a third column);
-- per city, a bar chart of growth rates (``kind = 'growth_rate'``, percent) by metric, one series per
-  period and status (``2023 achieved``, ``2024 target``).
+  by side (forecast and plan values in a third column).
 
 :func:`report_markdown` gives the briefings, speakers' turn counts and indicator counts as Markdown,
 for a Prefect markdown artifact.
@@ -34,7 +37,10 @@ __all__ = [
     "BriefingReport",
     "collect_report",
     "period_label",
-    "growth_chart_svg",
+    "ChartBar",
+    "FAMILIES",
+    "chart_bars",
+    "chart_figure",
     "render_report_html",
     "write_report",
     "report_markdown",
@@ -145,44 +151,156 @@ def period_label(start: date | None, end: date | None) -> str:
     return f"{start.isoformat()}…{end.isoformat()}"
 
 
-def growth_chart_svg(city: str, rows: list[IndicatorRow]) -> str:
-    """One city's growth rates as an inline SVG bar chart (no script, no XML declaration).
+# metric families: (kind, unit) -> (title, suffix of the axis' numbers, divisor from the base unit to the drawn one)
+FAMILIES: dict[tuple[str, str], tuple[str, str, Decimal]] = {
+    ("growth_rate", "percent"): ("growth rates (%)", "%", Decimal(1)),
+    ("change_pp", "percentage_point"): ("changes (percentage points)", "", Decimal(1)),
+    ("share", "percent"): ("shares (%)", "%", Decimal(1)),
+    ("level", "CNY"): ("amounts (亿元)", "", Decimal(10) ** 8),
+    ("level", "count"): ("counts", "", Decimal(1)),
+    ("level", "mu"): ("areas (亩)", "", Decimal(1)),
+}
+STATUS_ORDER = ("achieved", "target", "forecast", "plan")
+# Okabe-Ito colours: told apart with every common colour-vision deficiency
+STATUS_COLOURS = {"achieved": "#0072B2", "target": "#E69F00", "forecast": "#009E73", "plan": "#CC79A7"}
+FONT_STACK = ("'Noto Sans CJK SC', 'Noto Sans SC', 'Source Han Sans SC', 'WenQuanYi Micro Hei', 'PingFang SC', "
+              "'Microsoft YaHei', sans-serif")
+_BAR_PX = 26  # height of one bar row, pixels
+
+
+@dataclass(frozen=True)
+class ChartBar:
+    """One bar of a chart: a metric in a period with one status, and the mentions that said it.
+
+    Attributes:
+        label: the bar row's label, ``metric · period`` (``GDP · 2023``); a second value said for the same
+            row and status gets its mention number (``GDP · 2023 (#7)``).
+        status: achieved, target, forecast or plan.
+        value: the number drawn, in the family's display unit (亿元 for amounts, else the base unit).
+        value_text: the value as said (``6.2%``).
+        mentions: ``indicators.mention_no`` of every mention with this value, in order.
+        rows: those mentions.
+    """
+
+    label: str
+    status: str
+    value: float
+    value_text: str
+    mentions: tuple[int, ...]
+    rows: tuple[IndicatorRow, ...]
+
+
+def chart_bars(rows: list[IndicatorRow], family: tuple[str, str]) -> list[ChartBar]:
+    """The bars of one family's chart: one per (metric, period, status, value), first mention first.
 
     Args:
-        city: the city, for the title.
-        rows: its indicator rows; those with ``kind == 'growth_rate'`` and ``unit == 'percent'`` are drawn.
+        rows: one city's indicator rows (any order; mention order is kept).
+        family: a key of :data:`FAMILIES`; rows of other kinds or units, without a value, or of an
+            unknown status are not drawn.
     Returns:
-        ``<svg …>…</svg>``: x = metric (as worded), one series per ``period status``, values in percent.
-        A chart with no growth rates says so in its body.
+        Bars in order of first mention. Mentions that repeat a value (same row, status and value) share a bar.
     """
-    import pygal
-    from pygal.style import Style
+    _title, _suffix, divisor = FAMILIES[family]
+    bars: dict[tuple[str, str, Decimal], list[IndicatorRow]] = {}
+    values_by_row: dict[tuple[str, str], list[Decimal]] = defaultdict(list)
+    labels: dict[tuple[str, str, Decimal], str] = {}
+    for r in sorted(rows, key=lambda r: r.mention_no):
+        if (r.kind, r.unit) != family or r.value is None or r.status not in STATUS_COLOURS:
+            continue
+        base = f"{r.metric or r.subject or '?'} · {period_label(r.period_start, r.period_end)}"
+        key = (base, r.status, r.value)
+        if key not in bars:
+            values_by_row[(base, r.status)].append(r.value)
+            labels[key] = base if len(values_by_row[(base, r.status)]) == 1 else f"{base} (#{r.mention_no})"
+            bars[key] = []
+        bars[key].append(r)
+    return [ChartBar(labels[key], key[1], float(key[2] / divisor), said[0].value_text,
+                     tuple(m.mention_no for m in said), tuple(said)) for key, said in bars.items()]
 
-    growth = [r for r in rows if r.kind == "growth_rate" and r.unit == "percent" and r.value is not None]
-    metrics = list(dict.fromkeys((r.metric or r.subject or "?") for r in growth))
-    series: dict[str, dict[str, float]] = defaultdict(dict)
-    for r in growth:
-        key = f"{period_label(r.period_start, r.period_end)} {r.status}"
-        series[key].setdefault(r.metric or r.subject or "?", float(r.value))  # first mention wins
-    style = Style(font_family="'Noto Sans CJK SC', 'WenQuanYi Micro Hei', sans-serif", background="white",
-                  plot_background="white")
-    chart = pygal.HorizontalBar(
-        style=style, js=[], width=900, height=max(300, 60 + 28 * len(metrics) * max(1, min(len(series), 3))),
-        title=f"{city}: growth rates (%) by period", legend_at_bottom=True, print_values=True,
-        value_formatter=lambda v: f"{v:g}%", no_data_text="no growth rates", truncate_label=30,
-        explicit_size=True,
+
+def chart_figure(city: str, family: tuple[str, str], bars: list[ChartBar]) -> Any:
+    """One city's chart of one metric family as a Plotly figure (a declarative spec; no I/O).
+
+    Args:
+        city: for the title.
+        family: a key of :data:`FAMILIES`.
+        bars: from :func:`chart_bars` (not empty).
+    Returns:
+        ``plotly.graph_objects.Figure``: horizontal bars, one row per bar (top down: metric · period in
+        order of first mention, then status in :data:`STATUS_ORDER`, so a target and a result for the same
+        metric and period are neighbours), coloured by status (one trace each), each bar labelled with the
+        value as said. Every row's label is a tick (none skipped); margins grow to fit labels and legend.
+    """
+    import plotly.graph_objects as go
+
+    title, suffix, _divisor = FAMILIES[family]
+    labels = list(dict.fromkeys(b.label for b in bars))
+    # one bar row per (label, status): each bar sits on its own tick, and the statuses of one metric
+    # and period are neighbours (grouped bars would shift a lone bar off its label)
+    ordered = sorted(bars, key=lambda b: (labels.index(b.label), STATUS_ORDER.index(b.status)))
+    row_keys = [f"{b.label}\u2002[{b.status}]" for b in ordered]
+    statuses = [s for s in STATUS_ORDER if any(b.status == s for b in bars)]
+    fig = go.Figure()
+    for status in statuses:
+        mine = [(k, b) for k, b in zip(row_keys, ordered) if b.status == status]
+        fig.add_trace(go.Bar(
+            name=status, orientation="h", x=[b.value for _, b in mine], y=[k for k, _ in mine],
+            text=[b.value_text for _, b in mine], customdata=[b.label for _, b in mine],
+            textposition="outside", cliponaxis=False, marker_color=STATUS_COLOURS[status],
+            hovertemplate="%{customdata}<br>" + status + ": %{text}<extra></extra>",
+        ))
+    values = [b.value for b in bars]
+    low, high = min(0.0, *values), max(0.0, *values)
+    pad = (high - low or 1.0) * 0.22  # room for the value labels beyond the longest bar
+    fig.update_layout(
+        title={"text": f"{city}: {title}", "x": 0, "xanchor": "left", "font": {"size": 15}},
+        barmode="overlay", bargap=0.3, height=max(160, 110 + len(ordered) * _BAR_PX), autosize=True,
+        margin={"l": 10, "r": 20, "t": 70, "b": 40}, paper_bgcolor="white", plot_bgcolor="white",
+        font={"family": FONT_STACK, "size": 12, "color": "#222"},
+        legend={"orientation": "h", "x": 0, "y": 1.0, "xanchor": "left", "yanchor": "bottom", "traceorder": "normal"},
+        xaxis={"range": [low - (pad if low < 0 else 0), high + pad], "ticksuffix": suffix,
+               "gridcolor": "#e5e5e5", "zerolinecolor": "#888", "automargin": True},
+        yaxis={"type": "category", "categoryorder": "array", "categoryarray": row_keys[::-1], "tickmode": "array",
+               "tickvals": row_keys, "ticktext": [b.label for b in ordered], "automargin": True, "ticks": "",
+               "ticklabelstandoff": 6},
     )
-    chart.x_labels = metrics
-    for key in sorted(series):
-        chart.add(key, [series[key].get(m) for m in metrics])
-    return chart.render(is_unicode=True, disable_xml_declaration=True)
+    return fig
+
+
+def _charts_html(city: str, rows: list[IndicatorRow], counter: list[int]) -> list[str]:
+    """One city's charts, each followed by the table of the numbers it draws."""
+    parts: list[str] = []
+    for family, (title, _suffix, _divisor) in FAMILIES.items():
+        bars = chart_bars(rows, family)
+        if not bars:
+            continue
+        counter[0] += 1
+        div_id = f"chart-{counter[0]}"
+        figure = chart_figure(city, family, bars)
+        chart = figure.to_html(full_html=False, include_plotlyjs=False, div_id=div_id,
+                               config={"displayModeBar": False, "responsive": True})
+        parts += [
+            f'<figure class="chart" data-city="{_e(city)}" data-family="{_e(family[0])}/{_e(family[1])}">',
+            chart,
+            f'<figcaption>{_e(city)}: {_e(title)} — {len(bars)} bars</figcaption>',
+            '<table class="chart-data"><tr><th>metric · period</th><th>status</th><th>value as said</th>'
+            "<th>drawn</th><th>said by</th><th>turn</th><th>mention</th></tr>",
+            *[f'<tr><td>{_e(b.label)}</td><td>{_e(b.status)}</td><td>{_e(b.value_text)}</td>'
+              f'<td class=num>{b.value:g}</td><td>{_e("、".join(dict.fromkeys(r.speaker or "" for r in b.rows)))}</td>'
+              f'<td class=num>{_e(", ".join(str(r.turn_no) for r in b.rows))}</td>'
+              f'<td class=num>{_e(", ".join(f"#{m}" for m in b.mentions))}</td></tr>' for b in bars],
+            "</table></figure>",
+        ]
+    return parts
 
 
 _CSS = """
-body{font-family:'Noto Sans CJK SC','WenQuanYi Micro Hei',sans-serif;margin:2em;color:#222;max-width:1100px}
+body{font-family:'Noto Sans CJK SC','Noto Sans SC','Source Han Sans SC','WenQuanYi Micro Hei','PingFang SC','Microsoft YaHei',sans-serif;margin:2em;color:#222;max-width:1100px}
 h1{font-size:1.6em}h2{font-size:1.3em;border-bottom:1px solid #ccc;margin-top:2em}h3{font-size:1.1em}
 table{border-collapse:collapse;margin:.5em 0 1em}th,td{border:1px solid #ccc;padding:.2em .5em;text-align:left;
-vertical-align:top}th{background:#f3f3f3}td.num{text-align:right}.muted{color:#777}.chart svg{max-width:100%}
+vertical-align:top}th{background:#f3f3f3}td.num{text-align:right}.muted{color:#777}
+figure.chart{margin:1em 0 2em;max-width:1000px}figure.chart figcaption{color:#777;font-size:.9em}
+table.chart-data{font-size:.9em}
 """
 
 
@@ -233,10 +351,13 @@ def render_report_html(con: duckdb.DuckDBPyConnection, *, city: str | None = Non
         city: only briefings about this city; None for all.
         now: UTC clock for the "generated at" line.
     Returns:
-        ``<!DOCTYPE html>…``: charts section (one inline SVG per city), then one section per briefing.
+        ``<!DOCTYPE html>…``: plotly.js inlined in the head, the charts section (per city, one chart
+        and its table per metric family), then one section per briefing.
     Raises:
         BriefingsError: the warehouse could not be read.
     """
+    from plotly.offline import get_plotlyjs
+
     briefings = collect_report(con, city=city)
     by_city: dict[str, list[IndicatorRow]] = defaultdict(list)
     for b in briefings:
@@ -244,14 +365,20 @@ def render_report_html(con: duckdb.DuckDBPyConnection, *, city: str | None = Non
     scope = f" — {city}" if city else ""
     parts = [
         "<!DOCTYPE html>", '<html lang="zh-CN"><head><meta charset="utf-8">',
-        f"<title>Briefings report{_e(scope)}</title><style>{_CSS}</style></head><body>",
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>Briefings report{_e(scope)}</title><style>{_CSS}</style>",
+        f'<script type="text/javascript" id="plotly-js">{get_plotlyjs()}</script></head><body>',
         f"<h1>Briefings report{_e(scope)}</h1>",
-        f'<p class="muted">{len(briefings)} briefings · generated {now().astimezone(timezone.utc):%Y-%m-%d %H:%M} UTC '
-        "· growth rates and targets as said in the briefings (table <code>indicators</code>)</p>",
-        "<h2>Growth rates and targets by city and period</h2>",
+        f'<p class="muted">{len(briefings)} briefing{"" if len(briefings) == 1 else "s"} · generated {now().astimezone(timezone.utc):%Y-%m-%d %H:%M} UTC '
+        "· numbers as said in the briefings (table <code>indicators</code>)</p>",
+        "<h2>Indicators by city and metric family</h2>",
     ]
+    counter = [0]
     for c in sorted(by_city):
-        parts.append(f'<div class="chart" data-city="{_e(c)}">{growth_chart_svg(c, by_city[c])}</div>')
+        parts.append(f'<section class="city" data-city="{_e(c)}"><h3>{_e(c)}</h3>')
+        charts = _charts_html(c, by_city[c], counter)
+        parts += charts or ["<p>No numbers to chart.</p>"]
+        parts.append("</section>")
     if not briefings:
         parts.append("<p>No briefings in the warehouse" + (f" for {_e(city)}" if city else "") + ".</p>")
     parts += [_briefing_html(b) for b in briefings]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -66,16 +67,60 @@ def test_indicators_table_puts_achieved_and_targets_side_by_side(con) -> None:
     assert by_cells[("15", "陈明敏", "技改投资", "growth_rate", "2024")] == ("", "25%", "")
 
 
-def test_page_is_self_contained_with_one_chart_per_city(con) -> None:
+def _outside_the_plotly_bundle(page: str) -> str:
+    """The page without the inlined plotly.js (checked separately: it is the library's own file, unchanged)."""
+    from plotly.offline import get_plotlyjs
+
+    start = page.index('<script type="text/javascript" id="plotly-js">')
+    end = page.index("</script>", start)
+    assert page[start:end].endswith(get_plotlyjs())
+    return page[:start] + page[end:]
+
+
+# session 12's chart families and their bars (metric · period rows, one bar per status), from the real page
+FAMILIES_OF_SESSION12 = ["growth_rate/percent", "share/percent", "level/CNY", "level/count", "level/mu"]
+
+
+def test_page_is_self_contained_with_one_chart_per_city_and_family(con) -> None:
     page = render_report_html(con, now=lambda: FIXED_NOW)
     assert page.startswith("<!DOCTYPE html>")
     assert "generated 2024-03-26 08:00 UTC" in page
-    assert page.count("<svg") == 1 and 'data-city="天门"' in page
-    assert "天门: growth rates (%) by period" in page
-    assert "<script src" not in page and "<link" not in page and "@import" not in page
+    assert page.count('<script type="text/javascript" id="plotly-js">') == 1
+    rest = _outside_the_plotly_bundle(page)
+    assert re.findall(r'<figure class="chart" data-city="([^"]+)" data-family="([^"]+)">', rest) == [
+        ("天门", family) for family in FAMILIES_OF_SESSION12]
+    assert "天门: growth rates (%)" in rest
+    assert "<script src" not in rest and "<link" not in rest and "@import" not in rest
     # the only URL is the link to the source page (no fonts, scripts or images to load)
-    assert re.findall(r'(?:src|href)="(https?:[^"]+)"', page) == [SESSION12_URL]
-    assert [m for m in re.findall(r"url\(([^)]*)\)", page) if not m.startswith("#")] == []
+    assert re.findall(r'(?:src|href)="(https?:[^"]+)"', rest) == [SESSION12_URL]
+    assert [m for m in re.findall(r"url\(([^)]*)\)", rest) if not m.startswith("#")] == []
+
+
+def test_chart_bars_put_targets_and_results_of_one_metric_side_by_side(con) -> None:
+    from briefings.report import STATUS_ORDER, chart_bars, chart_figure
+
+    (b,) = collect_report(con)
+    growth = chart_bars(b.indicators, ("growth_rate", "percent"))
+    by_label = {(g.label, g.status): (g.value, g.value_text, g.mentions) for g in growth}
+    # 肖敏 (turn 2): GDP grew 6.2% in 2023; 规上工业增加值 7.5% in 2023 and 9.9% in Jan-Feb 2024
+    assert by_label[("GDP · 2023", "achieved")][:2] == (6.2, "6.2%")
+    assert by_label[("规上工业增加值 · 2023", "achieved")][:2] == (7.5, "7.5%")
+    assert by_label[("规上工业增加值 · 2024-01…02", "achieved")][:2] == (9.9, "9.9%")
+    # 固定资产投资: 9% achieved in Jan-Feb; the 2024 target of 12% said twice (turn 13) is one bar of two mentions
+    assert by_label[("固定资产投资 · 2024-01…02", "achieved")][:2] == (9.0, "9%")
+    assert by_label[("固定资产投资 · 2024", "target")][:2] == (12.0, "12%")
+    assert len(by_label[("固定资产投资 · 2024", "target")][2]) == 2
+    assert ("技改投资 · 2024", "target") in by_label and ("四大传统产业总产值 · 2024", "target") in by_label
+    growth_mentions = con.execute("SELECT count(*) FROM indicators WHERE kind = 'growth_rate' AND value IS NOT NULL"
+                                  ).fetchall()[0][0]
+    assert sum(len(g.mentions) for g in growth) == growth_mentions == 19
+    figure = chart_figure("天门", ("growth_rate", "percent"), growth)
+    assert [t.name for t in figure.data] == ["achieved", "target"]
+    assert [t.marker.color for t in figure.data] == ["#0072B2", "#E69F00"]
+    # each bar on its own row, labelled by its metric and period; rows of one metric and period are neighbours
+    rows = list(figure.layout.yaxis.ticktext)
+    assert rows == [g.label for g in sorted(growth, key=lambda g: (rows.index(g.label), STATUS_ORDER.index(g.status)))]
+    assert len(rows) == len(growth) == 18
 
 
 def test_period_labels() -> None:
@@ -101,15 +146,38 @@ def test_report_command_writes_the_file(snapshot_path: Path, tmp_path: Path) -> 
     out = tmp_path / "report.html"
     result = CliRunner().invoke(app, ["report", "--city", "天门", "--out", str(out), "--warehouse", str(snapshot_path)])
     assert result.exit_code == 0, result.output
-    assert f"wrote {out} (1 briefings" in result.stdout
+    assert f"wrote {out} (1 briefing," in result.stdout
     assert "<h1>Briefings report — 天门</h1>" in out.read_text(encoding="utf-8")
+
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+def _expected_bars(con) -> dict[str, list[tuple[str, str]]]:
+    """Per family of session 12's charts, its bars (label, value as said) in row order, top down."""
+    from briefings.report import FAMILIES, STATUS_ORDER, chart_bars
+
+    (b,) = collect_report(con)
+    out = {}
+    for family in FAMILIES:
+        bars = chart_bars(b.indicators, family)
+        labels = list(dict.fromkeys(bar.label for bar in bars))
+        ordered = sorted(bars, key=lambda bar: (labels.index(bar.label), STATUS_ORDER.index(bar.status)))
+        if bars:
+            out["/".join(family)] = [(bar.label, bar.value_text) for bar in ordered]
+    return out
 
 
 @pytest.mark.slow
 @pytest.mark.browser
-def test_charts_render_in_headless_chromium_with_the_network_off(con, tmp_path: Path) -> None:
+@pytest.mark.parametrize("viewport_width", [1200, 800])
+def test_charts_render_in_headless_chromium_with_a_cjk_font_and_nothing_clipped(con, tmp_path: Path,
+                                                                                 viewport_width: int) -> None:
     if not Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is None:
         pytest.skip(f"Debian's chromium is not installed at {CHROMIUM}")
+    cjk = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True).stdout
+    if "CJK" not in cjk:
+        pytest.skip("no CJK font installed (Debian's fonts-noto-cjk; .ci/run installs it)")
     from playwright.sync_api import sync_playwright
 
     out = write_report(con, tmp_path / "report.html")
@@ -122,7 +190,8 @@ def test_charts_render_in_headless_chromium_with_the_network_off(con, tmp_path: 
             headless=True,
             args=["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync"],
-            viewport={"width": 1200, "height": 900},
+            viewport={"width": viewport_width, "height": 900},
+            timeout=60_000,
         )
         try:
             page = browser.new_page()
@@ -136,21 +205,50 @@ def test_charts_render_in_headless_chromium_with_the_network_off(con, tmp_path: 
 
             page.route("**/*", deny)
             page.goto(out.as_uri(), wait_until="load")
-            page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
-            charts = page.eval_on_selector_all(
-                "div.chart svg", "els => els.map(e => { const r = e.getBoundingClientRect(); "
-                "return {w: r.width, h: r.height, bars: e.querySelectorAll('.bar rect, rect.rect').length, "
-                "title: (e.querySelector('.title') || {}).textContent}; })")
+            page.wait_for_function("document.querySelectorAll('figure.chart .main-svg').length >= 5")
+            ARTIFACTS.mkdir(exist_ok=True)
+            shot = ARTIFACTS / f"report-session12-{viewport_width}px.png"
+            page.screenshot(path=str(shot), full_page=True)
+            charts = page.evaluate(CHART_FACTS_JS)
+            page_width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
             guests = page.eval_on_selector_all("table.guests tr td:nth-child(2)", "els => els.map(e => e.textContent)")
+            fonts = page.evaluate("document.fonts.check('12px \"Noto Sans CJK SC\"', '天门')")
         finally:
             browser.close()
     assert blocked == []
-    assert (tmp_path / "report.png").stat().st_size > 10_000
-    assert len(charts) == 1
-    assert charts[0]["w"] > 0 and charts[0]["h"] > 0
-    assert charts[0]["bars"] >= 15  # 15 achieved growth rates and 4 targets said in session 12
-    assert charts[0]["title"] == "天门: growth rates (%) by period"
+    assert shot.stat().st_size > 50_000
+    assert fonts is True
+    assert page_width[0] <= page_width[1]  # no sideways scrolling
+    expected = _expected_bars(con)
+    assert [c["family"] for c in charts] == list(expected) == FAMILIES_OF_SESSION12
+    for chart in charts:
+        bars = expected[chart["family"]]
+        # every metric label is a tick, every bar is drawn and labelled with the value as said
+        assert chart["ticks"] == [label for label, _ in bars], chart["family"]
+        assert chart["bars"] == len(bars) and sorted(chart["values"]) == sorted(v for _, v in bars)
+        assert all(b["height"] > 0 for b in chart["bar_boxes"])
+        # nothing clipped: title, legend, tick labels and value labels lie inside the chart's own box
+        box = chart["box"]
+        for name, r in chart["texts"]:
+            assert box["left"] - 0.5 <= r["left"] and r["right"] <= box["right"] + 0.5, (chart["family"], name, r)
+            assert box["top"] - 0.5 <= r["top"] and r["bottom"] <= box["bottom"] + 0.5, (chart["family"], name, r)
+    assert charts[0]["title"] == "天门: growth rates (%)"
     assert guests == GUESTS
+
+
+CHART_FACTS_JS = """() => [...document.querySelectorAll('figure.chart')].map(f => {
+  const svg = f.querySelector('.main-svg'); const b = svg.getBoundingClientRect();
+  const rect = e => { const r = e.getBoundingClientRect();
+                      return {left: r.left, right: r.right, top: r.top, bottom: r.bottom, height: r.height}; };
+  const texts = [...f.querySelectorAll('.gtitle, .legendtext, .ytick text, .xtick text, .barlayer text')]
+                .filter(e => e.textContent).map(e => [e.textContent, rect(e)]);
+  return {family: f.dataset.family, title: (f.querySelector('.gtitle') || {}).textContent,
+          ticks: [...f.querySelectorAll('.ytick text')].map(t => t.textContent),
+          bars: f.querySelectorAll('.barlayer .point path').length,
+          bar_boxes: [...f.querySelectorAll('.barlayer .point path')].map(rect),
+          values: [...f.querySelectorAll('.barlayer .point text')].map(t => t.textContent),
+          box: {left: b.left, right: b.right, top: b.top, bottom: b.bottom}, texts: texts};
+})"""
 
 
 def test_one_chart_per_city_and_the_city_filter(tmp_path: Path) -> None:
@@ -159,8 +257,11 @@ def test_one_chart_per_city_and_the_city_filter(tmp_path: Path) -> None:
     path = build_two_city_warehouse(tmp_path / "two.duckdb")
     with duckdb.connect(str(path), read_only=True) as con:
         page = render_report_html(con, now=lambda: FIXED_NOW)
-        assert re.findall(r'<div class="chart" data-city="([^"]+)">', page) == ["天门", "襄阳"]
-        assert page.count("<svg") == 2 and page.count('<section class="briefing"') == 2
+        assert re.findall(r'<section class="city" data-city="([^"]+)">', page) == ["天门", "襄阳"]
+        assert re.findall(r'<figure class="chart" data-city="([^"]+)" data-family="growth_rate/percent">',
+                          page) == ["天门", "襄阳"]
+        assert page.count('<section class="briefing"') == 2
         only = render_report_html(con, city="襄阳", now=lambda: FIXED_NOW)
-        assert re.findall(r'<div class="chart" data-city="([^"]+)">', only) == ["襄阳"]
+        assert re.findall(r'<section class="city" data-city="([^"]+)">', only) == ["襄阳"]
+        assert set(re.findall(r'<figure class="chart" data-city="([^"]+)"', only)) == {"襄阳"}
         assert "[synthetic 1]" in only and SESSION12_ID not in only

@@ -145,7 +145,7 @@ def test_search_command_table_and_json(snapshot_path: Path) -> None:
     assert [(d["turn_no"], d["speaker"]) for d in data] == XINZHI_HITS
     result = runner.invoke(app, ["search", "新质生产力", "--speaker", "肖敏", "--warehouse", str(snapshot_path)])
     assert result.exit_code == 0, result.output
-    assert "肖敏" in result.stdout and "(guest)" in result.stdout and "(1 hits)" in result.stdout
+    assert "肖敏" in result.stdout and "(guest)" in result.stdout and "(1 hit)" in result.stdout
     result = runner.invoke(app, ["search", "新质生产力", "--warehouse", str(snapshot_path.parent / "missing.duckdb")])
     assert result.exit_code == 2
 

@@ -25,7 +25,8 @@ import duckdb
 from briefings.errors import QueryArgumentError, QueryError
 from briefings.settings import QUERIES_DIR
 
-__all__ = ["NamedQuery", "list_queries", "get_query", "run_named_query", "run_sql"]
+__all__ = ["NamedQuery", "QueryResult", "list_queries", "get_query", "run_named_query", "run_sql", "named_query_result",
+           "sql_result"]
 
 _PARAM = re.compile(r"^--\s*param\s+(\w+)\s+(INTEGER|VARCHAR|DATE|DECIMAL)(\s+optional)?\s*:\s*(.*)$")
 _GRAIN = re.compile(r"^--\s*grain\s*:\s*(.*)$")
@@ -119,8 +120,29 @@ def _convert(query: NamedQuery, name: str, raw: str) -> object:
     return raw
 
 
+@dataclass(frozen=True)
+class QueryResult:
+    """A query's rows with their column names and DuckDB types (``INTEGER``, ``VARCHAR``, ``JSON``, …)."""
+
+    columns: list[str]
+    types: list[str]
+    rows: list[tuple]
+
+
+def _result(cursor: duckdb.DuckDBPyConnection, rows: list[tuple]) -> QueryResult:
+    description = cursor.description or []
+    return QueryResult([d[0] for d in description], [str(d[1]) for d in description], rows)
+
+
 def run_named_query(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, str],
                     directory: Path = QUERIES_DIR) -> tuple[list[str], list[tuple]]:
+    """:func:`named_query_result` as (column names, rows)."""
+    result = named_query_result(con, name, params, directory)
+    return result.columns, result.rows
+
+
+def named_query_result(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, str],
+                       directory: Path = QUERIES_DIR) -> QueryResult:
     """Run a named query with bound parameters.
 
     Args:
@@ -129,7 +151,7 @@ def run_named_query(con: duckdb.DuckDBPyConnection, name: str, params: dict[str,
         params: parameter name -> value as text (``{"session": "12"}``); optional parameters left
             out (or given as None) are bound to NULL.
     Returns:
-        (column names, rows).
+        The column names, their DuckDB types and the rows.
     Raises:
         QueryArgumentError: unknown query or parameter, a required parameter missing, or a value
             not of the declared type.
@@ -155,17 +177,23 @@ def run_named_query(con: duckdb.DuckDBPyConnection, name: str, params: dict[str,
         rows = cursor.fetchall()
     except duckdb.Error as exc:
         raise QueryError(f"query {name} failed: {exc}") from exc
-    return [d[0] for d in cursor.description or []], rows
+    return _result(cursor, rows)
 
 
 def run_sql(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[list[str], list[tuple]]:
+    """:func:`sql_result` as (column names, rows)."""
+    result = sql_result(con, sql)
+    return result.columns, result.rows
+
+
+def sql_result(con: duckdb.DuckDBPyConnection, sql: str) -> QueryResult:
     """Run ad hoc SQL (give a read-only connection from ``open_reader``: writes then fail).
 
     File system access is switched off on ``con`` first (``enable_external_access = false``, which
     cannot be switched back on), so ``COPY … TO`` or ``read_csv`` cannot reach files either.
 
     Returns:
-        (column names, rows); both empty for a statement that returns nothing.
+        Column names, types and rows; all empty for a statement that returns nothing.
     Raises:
         QueryArgumentError: empty SQL.
         QueryError: DuckDB rejected or failed the statement.
@@ -176,8 +204,8 @@ def run_sql(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[list[str], list[t
         con.execute("SET enable_external_access = false")
         cursor = con.execute(sql)
         if cursor.description is None:
-            return [], []
+            return QueryResult([], [], [])
         rows = cursor.fetchall()
     except duckdb.Error as exc:
         raise QueryError(f"SQL failed: {exc}") from exc
-    return [d[0] for d in cursor.description], rows
+    return _result(cursor, rows)

@@ -109,14 +109,13 @@ def decode_body(body: bytes, content_type: str | None) -> tuple[str, str]:
     candidates = [normalise_charset(best.encoding)] if best is not None else []
     # Detection can fail on short or mixed bodies; UTF-8 and GB18030 are what the portal serves.
     candidates += ["utf-8", "gb18030"]
-    for codec in dict.fromkeys(c for c in candidates if c):
-        if codec in declared:
-            continue
+    tried = [c for c in dict.fromkeys(c for c in candidates if c) if c not in declared]
+    for codec in tried:
         text = _strict(body, codec)
         if text is not None:
             return text, codec
     raise ParseError(
-        f"body of {len(body)} bytes decodes strictly with no declared ({', '.join(declared) or 'none'}) "
-        "or detected charset",
+        f"body of {len(body)} bytes is not valid text in any charset tried: "
+        f"declared {', '.join(declared) or 'none'}; detected or usual {', '.join(tried)}",
         missing="charset",
     )

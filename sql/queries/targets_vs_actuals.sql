@@ -1,6 +1,6 @@
 -- targets_vs_actuals: each target with the achieved values of the same city and metric_code whose period lies within the target's period, latest first, and the gap.
 -- grain: one row per (target mention, achieved mention); a target with no achieved value yet gives one row with the achieved columns NULL
--- param city VARCHAR optional: only briefings about this city (天门); NULL = any
+-- param city VARCHAR optional: only briefings about this city (天门 or 天门市); NULL = any
 -- param metric_code VARCHAR optional: only this metric (fixed_asset_investment; see the metrics table); NULL = any
 -- Targets are mentions with status 'target' and a metric_code. gap = achieved value - target value, in the
 -- target's unit, when both have the same kind and unit (9 % achieved against a 12 % growth target: -3);
@@ -11,7 +11,7 @@ WITH mentions AS (
     FROM indicators i
     JOIN briefings b USING (briefing_id)
     WHERE i.metric_code IS NOT NULL
-      AND ($city IS NULL OR b.city = $city)
+      AND ($city IS NULL OR b.city = trim($city) OR b.city || '市' = trim($city) OR b.city = trim($city) || '市')
       AND ($metric_code IS NULL OR i.metric_code = $metric_code)
 ),
 targets AS (

@@ -8,5 +8,5 @@ FROM turns t
 JOIN briefings b USING (briefing_id)
 LEFT JOIN speakers s USING (speaker_id)
 WHERE b.session_no = $session
-  AND ($city IS NULL OR b.city = $city)
+  AND ($city IS NULL OR b.city = trim($city) OR b.city || '市' = trim($city) OR b.city = trim($city) || '市')
 ORDER BY t.briefing_id, t.turn_no;
