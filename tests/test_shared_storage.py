@@ -2,7 +2,7 @@
 
 A real S3 API on 127.0.0.1 (moto's server mode, reached through s3fs exactly as AWS would be):
 collect and reparse with ``BRIEFINGS_DATA_URL=s3://…`` leave the same tables as with a local
-folder, and the archive's objects are in the bucket.
+folder, and the archive's objects are in the bucket; the S3 runs use 2 Dask worker processes.
 """
 
 from __future__ import annotations
@@ -120,11 +120,12 @@ def test_collect_and_reparse_on_s3_match_a_local_folder_and_the_archive_is_in_th
     site = SiteServer(column_site()).start()
     try:
         runs = {}
-        for name, data_url in (("local", str(tmp_path / "data")), ("s3", f"s3://{BUCKET}/shared")):
+        # on S3 with 2 Dask worker processes: each reads the bodies and staging that another wrote
+        for name, data_url, workers in (("local", str(tmp_path / "data"), 1), ("s3", f"s3://{BUCKET}/shared", 2)):
             monkeypatch.setenv("BRIEFINGS_DATA_URL", data_url)
             settings = Settings.from_env()
             warehouse = str(tmp_path / name / "briefings.duckdb")
-            first = with_result_storage(collect, settings)(source=site.source, warehouse=warehouse)
+            first = with_result_storage(collect, settings)(source=site.source, warehouse=warehouse, workers=workers)
             assert (first["loaded"], first["failed"]) == (2, 0)
             collected = _checksums(Path(warehouse))
             staging = settings.staging_dir  # gone, so that reparse reads the archive's bodies
@@ -133,7 +134,7 @@ def test_collect_and_reparse_on_s3_match_a_local_folder_and_the_archive_is_in_th
             else:
                 shutil.rmtree(staging)
             # full: parse every page again (a reparse skips current pages otherwise, issue 15)
-            again = with_result_storage(reparse, settings)(warehouse=warehouse, full=True)
+            again = with_result_storage(reparse, settings)(warehouse=warehouse, full=True, workers=workers)
             assert (again["unchanged"], again["failed"]) == (2, 0)
             assert _checksums(Path(warehouse)) == collected
             runs[name] = collected

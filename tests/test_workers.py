@@ -3,12 +3,15 @@
 A loopback column of 40 synthetic pages (``bench.synth``, derived from the real session-12 page) at
 a 0.2 s per-host interval: 2 workers load tables with the same checksums as 1 worker, and the
 server's request log never has two requests closer than the interval, whichever process sent them;
-a reparse on 2 workers leaves the tables as they were.
+a reparse on 2 workers leaves the tables as they were; a worker killed mid-run loses nothing.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
+import threading
 from pathlib import Path
 
 import pytest
@@ -52,6 +55,26 @@ def _checksums(path: Path) -> dict[str, str]:
         con.close()
 
 
+def _kill_a_worker_after(site: SiteServer, detail_hits: int, killed: list[int], stop: threading.Event) -> None:
+    """SIGKILL one Dask worker process (a spawned child of this process) once ``detail_hits`` pages were fetched."""
+    import psutil
+
+    while not stop.wait(0.05):
+        if sum(1 for h in list(site.log) if "/t2024" in h.path) < detail_hits:
+            continue
+        workers = []
+        for child in psutil.Process().children(recursive=True):
+            try:
+                if "spawn_main" in " ".join(child.cmdline()):
+                    workers.append(child)
+            except psutil.Error:  # ended meanwhile
+                continue
+        if workers:
+            os.kill(workers[0].pid, signal.SIGKILL)
+            killed.append(workers[0].pid)
+            return
+
+
 def _gaps(times: list[float]) -> list[float]:
     ordered = sorted(times)
     return [b - a for a, b in zip(ordered, ordered[1:])]
@@ -89,6 +112,21 @@ def test_two_workers_load_what_one_loads_and_keep_the_interval_across_processes(
     assert (again["unchanged"], again["failed"]) == (PAGES, 0)
     assert _checksums(tmp_path / "w2" / "briefings.duckdb") == results[1]
     assert len(list((tmp_path / "data2" / "staging").glob("*.json"))) == PAGES
+
+    # SIGKILL one worker process mid-run: Dask reschedules its task on a restarted worker and the run
+    # loses nothing.
+    monkeypatch.setenv("BRIEFINGS_DATA_DIR", str(tmp_path / "data3"))
+    column.log.clear()
+    killed: list[int] = []
+    stop = threading.Event()
+    threading.Thread(target=_kill_a_worker_after, args=(column, 10, killed, stop), daemon=True).start()
+    try:
+        survived = collect(source=column.source, warehouse=str(tmp_path / "w3" / "briefings.duckdb"), workers=2)
+    finally:
+        stop.set()
+    assert killed, "no worker process was killed"
+    assert (survived["loaded"], survived["failed"], survived["blocked"]) == (PAGES, 0, 0)
+    assert _checksums(tmp_path / "w3" / "briefings.duckdb") == results[1]
 
     with get_client(sync_client=True) as client:  # the 2-worker run spaced them on Prefect's server
         limit = client.read_global_concurrency_limit_by_name(limit_name("127.0.0.1"))
