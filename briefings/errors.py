@@ -146,7 +146,20 @@ class QueryArgumentError(QueryError):
 
 
 class ConfigError(BriefingsError):
-    """Bad settings or command-line flags."""
+    """Bad settings or command-line flags.
+
+    Attributes:
+        setting: the setting as the user gave it (``BRIEFINGS_MAX_ATTEMPTS``, ``--source``), where known.
+        value: the bad value as given, where known.
+        allowed: what would have been accepted, where known.
+    """
+
+    def __init__(self, message: str, *, setting: str | None = None, value: str | None = None,
+                 allowed: str | None = None) -> None:
+        super().__init__(message)
+        self.setting = setting
+        self.value = value
+        self.allowed = allowed
 
 
 class WarehouseUnreadableError(BriefingsError):
