@@ -25,7 +25,7 @@ from briefings.pipeline import (
 from briefings.progress import progress
 from briefings.settings import Settings
 from flows.artifacts import failure_details, publish_report_artifact, publish_run_artifacts
-from flows.common import RESULTS_DIR, task_exception
+from flows.common import RESULTS_DIR, RunStep, recorded_run, task_exception
 from flows.workers import submit, task_runner
 from tasks.checks import check
 from tasks.discover import discover, read_incremental_state
@@ -65,7 +65,6 @@ def collect(
         source=source, warehouse_path=warehouse, full=full, browser=use_browser, live=live,
         series_pattern=series_pattern, workers=workers, dask_address=dask_address or None,
     )
-    config = settings.as_config()
     run_id = flow_run.id or new_run_id()
     started_at = datetime.now(timezone.utc)
     logger = get_run_logger()
@@ -73,7 +72,17 @@ def collect(
         logger.warning(browser_mode)
     else:
         logger.info(browser_mode)
+    with recorded_run(settings, run_id, "collect", started_at) as run:
+        return _collect_steps(settings, run_id, started_at, run, browser_mode)
 
+
+def _collect_steps(settings: Settings, run_id: str, started_at: datetime, run: RunStep,
+                   browser_mode: str) -> dict[str, Any]:
+    """The collect flow's steps (see ``collect``); ``run.step`` says which one is running."""
+    config = settings.as_config()
+    logger = get_run_logger()
+
+    run.step = "discover"
     watermarks, validators = read_incremental_state(config)
     outcomes: list[PageOutcome] = []
     records = []
@@ -92,6 +101,7 @@ def collect(
                 todo.append(entry)
         logger.info("discovered %d series pages, %d to fetch", len(entries), len(todo))
 
+        run.step = "fetch"
         runner = stack.enter_context(task_runner(settings))
         fetched = [submit(runner, fetch, config=config, run_id=run_id, url=e.url) for e in todo]
         parsed = []
@@ -108,6 +118,7 @@ def collect(
                 records.append(record)
                 parsed.append((entry, submit(runner, parse, config=config, url=entry.url, sha256=record.sha256,
                                              content_type=content_type_of(record))))
+        run.step = "parse"
         with progress(len(parsed), "parse", unit="pages") as bar:
             for entry, future in parsed:
                 error = task_exception(future)
@@ -122,7 +133,11 @@ def collect(
         stack.close()  # shuts the Dask cluster down, if one was started
         close_fetchers()
 
-    summary: RunSummary = load(config, run_id, staged, records, outcomes)
+    run.step = "load"
+    with progress(len(staged), "load", unit="pages") as bar:
+        summary: RunSummary = load(config, run_id, staged, records, outcomes)
+        bar.advance(len(staged))
+    run.step = "check"
     summary = check(config, summary, "collect", started_at)
     publish_run_artifacts(summary, notes=[browser_mode])
     publish_report_artifact(settings.warehouse_path)

@@ -17,7 +17,7 @@ from briefings.pipeline import PageOutcome, Staged, archived_pages, failure_outc
 from briefings.settings import Settings
 from briefings.progress import progress
 from flows.artifacts import failure_details, publish_report_artifact, publish_run_artifacts
-from flows.common import RESULTS_DIR, task_exception
+from flows.common import RESULTS_DIR, RunStep, recorded_run, task_exception
 from flows.workers import submit, task_runner
 from tasks.checks import check
 from tasks.load import load
@@ -42,9 +42,16 @@ def reparse(warehouse: str | None = None, workers: int | None = None, dask_addre
         RunFailedError: a page failed to parse or load, or an error-severity check failed.
     """
     settings = Settings.from_env(warehouse_path=warehouse, workers=workers, dask_address=dask_address or None)
-    config = settings.as_config()
     run_id = flow_run.id or new_run_id()
     started_at = datetime.now(timezone.utc)
+    with recorded_run(settings, run_id, "reparse", started_at) as run:
+        return _reparse_steps(settings, run_id, started_at, run)
+
+
+def _reparse_steps(settings: Settings, run_id: str, started_at: datetime, run: RunStep) -> dict[str, Any]:
+    """The reparse flow's steps (see ``reparse``); ``run.step`` says which one is running."""
+    config = settings.as_config()
+    run.step = "parse"
     pages = list_archived(config)
     staged: list[Staged] = []
     outcomes: list[PageOutcome] = []
@@ -60,7 +67,9 @@ def reparse(warehouse: str | None = None, workers: int | None = None, dask_addre
                 item = future.result()
                 staged.append(Staged(item.url, item.key, item.sha256, list_date))
     get_run_logger().info("reparsed %d of %d archived pages", len(staged), len(pages))
+    run.step = "load"
     summary = load(config, run_id, staged, [], outcomes)
+    run.step = "check"
     summary = check(config, summary, "reparse", started_at)
     publish_run_artifacts(summary)
     publish_report_artifact(settings.warehouse_path)
