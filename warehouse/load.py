@@ -602,7 +602,10 @@ def record_run(con: duckdb.DuckDBPyConnection, run_id: str, flow: str, started_a
         con.execute(
             "MERGE INTO runs AS t USING (SELECT $run_id AS run_id, $flow AS flow, $started::TIMESTAMP AS started_at, "
             "$finished::TIMESTAMP AS finished_at, $status AS status, $summary::JSON AS summary) AS s "
-            "ON t.run_id = s.run_id WHEN MATCHED THEN UPDATE SET * WHEN NOT MATCHED THEN INSERT *",
+            "ON t.run_id = s.run_id WHEN MATCHED THEN UPDATE SET flow = s.flow, started_at = s.started_at, "
+            "finished_at = s.finished_at, status = s.status, summary = s.summary "
+            "WHEN NOT MATCHED THEN INSERT (run_id, flow, started_at, finished_at, status, summary) "
+            "VALUES (s.run_id, s.flow, s.started_at, s.finished_at, s.status, s.summary)",
             {"run_id": run_id, "flow": flow, "started": _utc_naive(started_at), "finished": _utc_naive(finished_at),
              "status": status, "summary": json.dumps(summary, ensure_ascii=False, default=str)},
         )
