@@ -172,13 +172,15 @@ class Settings:
         return cls(**values).normalised()
 
     @classmethod
-    def from_env(cls, **overrides: Any) -> "Settings":
+    def from_env(cls, *, validate: bool = True, **overrides: Any) -> "Settings":
         """Defaults, then ``BRIEFINGS_<FIELD>`` environment variables, then ``overrides`` (None ignored).
 
         Every value is validated (``RULES``) before this returns, so a caller that makes its
         settings first has refused a bad one before any request or file write.
 
         Args:
+            validate: False only for a diagnosis that reports bad values itself (``briefings doctor``);
+                values that do not convert to their type are still refused.
             overrides: field name -> value, from command-line flags or flow parameters.
         Raises:
             ConfigError: a value does not convert to the field's type or is outside what is
@@ -197,7 +199,8 @@ class Settings:
                 values[name] = value
                 origins[name] = (FLAGS.get(name, name), str(value))
         settings = replace(cls(), **values)
-        settings.validate(origins)
+        if validate:
+            settings.validate(origins)
         return settings.normalised()
 
     def validate(self, origins: dict[str, tuple[str, str]] | None = None) -> None:
