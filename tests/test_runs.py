@@ -1,4 +1,4 @@
-"""The ``runs`` lifecycle (warehouse.runs), migration 006, and the ``briefings runs`` command."""
+"""The ``runs`` lifecycle (warehouse.runs), migration 007, and the ``briefings runs`` command."""
 
 from __future__ import annotations
 
@@ -79,10 +79,10 @@ def test_a_run_ends_only_succeeded_failed_or_cancelled(fresh_warehouse):
         "cancelled", "load", 1, None)
 
 
-def test_migration_006_gives_every_orphan_dq_result_a_crashed_run(tmp_path: Path, fresh_warehouse):
-    older = tmp_path / "migrations-005"
+def test_migration_007_gives_every_orphan_dq_result_a_crashed_run(tmp_path: Path, fresh_warehouse):
+    older = tmp_path / "migrations-006"
     older.mkdir()
-    for f in sorted(MIGRATIONS_DIR.glob("00[1-5]_*.sql")):
+    for f in sorted(MIGRATIONS_DIR.glob("00[1-6]_*.sql")):
         shutil.copy(f, older / f.name)
     fresh_warehouse.parent.mkdir(parents=True)
     import duckdb

@@ -1,4 +1,4 @@
--- 006: every run leaves a trace (issue 17). A run writes its `runs` row when it starts (status
+-- 007: every run leaves a trace (issue 17). A run writes its `runs` row when it starts (status
 -- `running`) and closes it (`succeeded`, `failed`, `cancelled`); pid, host and process_started tell
 -- whether a `running` row's process is still alive (else it is shown, and on the next run recorded,
 -- as `crashed`). Runs killed before this migration left dq_results whose run has no `runs` row: they
