@@ -119,8 +119,6 @@ def recorded_run(settings: Settings, run_id: str, flow: str, started_at: datetim
         yield run
     except BaseException as exc:
         signum = cancel_signal(exc)
-        from briefings.errors import RunFailedError
-
         if isinstance(exc, RunFailedError):
             raise  # check_run recorded it
         details = {"stopped_in": run.step, "error_type": type(exc).__name__, "error": str(exc)}

@@ -39,7 +39,7 @@ import textwrap
 
 import pytest
 
-from briefings.errors import RunCancelled
+from briefings.errors import ExitCode, RunCancelled
 from briefings.lifetime import CANCEL_SIGNALS, signal_exit_code, install_signal_handlers
 from briefings.settings import PROJECT_ROOT
 from tests.site_server import LIST_PATH, SESSION12_PATH, column_site
@@ -362,7 +362,7 @@ def test_collect_on_a_damaged_warehouse_prints_the_error_and_not_duckdbs_exit_ti
         run.cleanup()
     time.sleep(0.5)  # the reader thread has the last lines
     messages = [line for line in run.lines if not re.match(r"^(fetch|parse): ", line)]
-    assert code == 1, run.lines
+    assert code == ExitCode.WAREHOUSE_UNREADABLE, run.lines
     assert len(messages) == 1 and "Corrupt database file" in messages[0], run.lines
     assert not any("nanobind" in line or "leaked" in line for line in run.lines)
 
