@@ -118,7 +118,7 @@ def exit_cancelled(exc: RunCancelled) -> None:
 
     Exits with ``os._exit`` once the message is out and the Prefect server is stopped: fetch
     threads may still wait on a slow server, and the interpreter would wait for them at exit.
-    Everything already loaded is committed (one transaction per briefing) and the run is recorded.
+    Everything already loaded is committed (one transaction per load batch) and the run is recorded.
     """
     code = signal_exit_code(exc.signum)
     typer.secho(f"{exc}: the briefings loaded before it are kept; `briefings runs` shows the run",

@@ -6,7 +6,7 @@ Two parts, neither importing Prefect:
   send the child SIGTERM when this process dies (``prctl(PR_SET_PDEATHSIG)``), whatever kills it,
   SIGKILL included. ``flows.server`` uses it for Prefect's ephemeral API server.
 * :func:`install_signal_handlers` turns SIGTERM, SIGINT and SIGHUP into :class:`RunCancelled` raised
-  in the main thread, so a load in progress rolls back its briefing's transaction, the flow records
+  in the main thread, so a load in progress rolls back its open transaction, the flow records
   the run as ``cancelled``, and the CLI exits ``128 + signal`` (143 for SIGTERM, 130 for SIGINT).
 
 Decision: PR_SET_PDEATHSIG fires when the *thread* that forked the child ends, so the child must be

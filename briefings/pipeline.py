@@ -477,7 +477,7 @@ def end_run(settings: Settings, run_id: str, status: str, summary: dict[str, Any
     """Close a run that did not reach ``check_run``: ``cancelled`` (a signal) or ``failed`` (an error).
 
     The summary recorded is ``summary`` plus ``loaded``: the briefings this run wrote (committed
-    before it stopped; each briefing is its own transaction, so none is half-written).
+    before it stopped; each load batch is one transaction, so none is half-written).
 
     Waits at most ``lock_wait_s`` (seconds) for the warehouse: a run being cancelled should not
     hang; if it cannot write, its row stays ``running`` and is shown as ``crashed`` once it is gone.

@@ -366,6 +366,7 @@ RULES: dict[str, tuple[Callable[[Any], bool | str], str]] = {
     "backoff_max_s": (_number(0), "seconds, a number >= 0"),
     "min_interval_s": (_number(0), "seconds, a number >= 0"),
     "max_list_pages": (_integer(1), "an integer >= 1"),
+    "load_batch_size": (_integer(1), "an integer >= 1 (pages per load transaction)"),
     "lock_wait_s": (_number(0), "seconds, a number >= 0"),
     "chromium_path": (_executable, "an executable file (checked with --browser)"),
     "browser_timeout_s": (_number(0, above=True), "seconds, a number > 0"),
