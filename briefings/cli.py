@@ -173,6 +173,9 @@ def _prepare_prefect_env(settings: Settings) -> None:
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "CRITICAL")
     # a first start migrates Prefect's SQLite database; on a busy 2-core machine that exceeds 20 s
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+    from flows.server import own_ephemeral_server
+
+    own_ephemeral_server()  # now, from the main thread, as a child that dies with this process
 
 
 def _fail(message: str, code: int) -> "typer.Exit":
@@ -476,6 +479,9 @@ _register_ops(app)
 from briefings.cli_extract import register as _register_extract  # noqa: E402  (extract)
 
 _register_extract(app)
+import briefings.cli_runs as _cli_runs  # noqa: E402  (runs)
+
+_cli_runs.register(app)
 
 
 def main() -> None:
@@ -483,11 +489,24 @@ def main() -> None:
     exit codes (:class:`briefings.errors.ExitCode`); an OS error that escapes a command (not one of
     ours) still ends with one line, exit 1, not a traceback.
     """
+    from briefings.cli_runs import as_cancellation, drop_exit_time_reports, exit_cancelled
+    from briefings.lifetime import install_signal_handlers
+
+    install_signal_handlers()  # SIGTERM/SIGINT/SIGHUP -> RunCancelled: the run is recorded, exit 128 + signal
     try:
         app()
+    except SystemExit:
+        drop_exit_time_reports()
+        raise
     except OSError as exc:
         typer.secho(f"{type(exc).__name__}: {exc}", err=True, fg=typer.colors.RED)
+        drop_exit_time_reports()
         sys.exit(ExitCode.FAILED)
+    except BaseException as exc:
+        cancelled = as_cancellation(exc)
+        if cancelled is None:
+            raise
+        exit_cancelled(cancelled)
 
 
 if __name__ == "__main__":

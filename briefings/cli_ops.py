@@ -38,7 +38,7 @@ def doctor(
     from briefings.settings import Settings
 
     try:
-        settings = Settings.from_env()
+        settings = Settings.from_env(validate=False)  # the checks below report bad paths with their fix
     except ConfigError as exc:
         typer.secho(str(exc), err=True, fg=typer.colors.RED)
         raise typer.Exit(EXIT_CONFIG) from exc

@@ -17,6 +17,8 @@ The tree::
     ├── OutputError         an output file or folder cannot be written (export DIR, report --out)
     └── RunFailedError      a run finished with failed pages or failed error-severity checks
 
+    RunCancelled            (a BaseException, like KeyboardInterrupt) SIGTERM/SIGINT/SIGHUP arrived
+
 Pure code raises and never catches; each is raised ``from`` the httpx/duckdb cause where
 there is one. Only ``briefings.cli`` turns errors into messages and exit codes, through
 :class:`ExitCode` and :func:`exit_code_for`, the one table of exit codes (the README shows the same).
@@ -44,6 +46,7 @@ __all__ = [
     "ExitCode",
     "EXIT_CODE_MEANINGS",
     "exit_code_for",
+    "RunCancelled",
 ]
 
 
@@ -146,7 +149,20 @@ class QueryArgumentError(QueryError):
 
 
 class ConfigError(BriefingsError):
-    """Bad settings or command-line flags."""
+    """Bad settings or command-line flags.
+
+    Attributes:
+        setting: the setting as the user gave it (``BRIEFINGS_MAX_ATTEMPTS``, ``--source``), where known.
+        value: the bad value as given, where known.
+        allowed: what would have been accepted, where known.
+    """
+
+    def __init__(self, message: str, *, setting: str | None = None, value: str | None = None,
+                 allowed: str | None = None) -> None:
+        super().__init__(message)
+        self.setting = setting
+        self.value = value
+        self.allowed = allowed
 
 
 class WarehouseUnreadableError(BriefingsError):
@@ -247,3 +263,20 @@ def exit_code_for(exc: BaseException) -> ExitCode:
         if isinstance(exc, kind):
             return code
     return ExitCode.FAILED
+
+
+class RunCancelled(BaseException):
+    """A signal (SIGTERM, SIGINT, SIGHUP) asked the process to stop.
+
+    A ``BaseException`` on purpose, like ``KeyboardInterrupt``: no ``except Exception`` on the way
+    may swallow it, so every transaction in progress rolls back and every ``finally`` runs.
+
+    Attributes:
+        signum: the signal's number (``signal.SIGTERM`` = 15).
+    """
+
+    def __init__(self, signum: int) -> None:
+        import signal
+
+        self.signum = int(signum)
+        super().__init__(f"cancelled by {signal.Signals(self.signum).name}")

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 Role = Literal["host", "guest", "journalist"]
-Outcome = Literal["ok", "not_modified", "blocked", "failed"]
+Outcome = Literal["ok", "not_modified", "blocked", "failed", "retried"]
 Template = Literal["classic", "article", "text"]
 ExtraKind = Literal["lead", "narration", "tail"]
 
@@ -289,12 +289,17 @@ class FetchRecord:
         fetched_at: UTC time the response completed (or the attempt failed).
         sha256: hex digest of the body bytes, None when there is no body.
         encoding: codec used to decode the body (``utf-8``, ``gb18030`` ...), None if not decoded.
-        outcome: ``ok``, ``not_modified``, ``blocked`` or ``failed``.
+        outcome: ``ok``, ``not_modified``, ``blocked`` or ``failed``; ``retried`` for a try that failed
+            and was followed by another try of the same request.
         error: message of the error, None on success.
         error_type: class name of the error (``BlockedError``), None on success.
         etag, last_modified: validators from the response, for conditional GET.
         body_bytes: body size in bytes.
         attempts: how many requests were made (retries included).
+        attempt_no: which try of the request this response answered, from 1 (= ``attempts`` for the
+            request's last response).
+        retried: the responses (or connection failures) of the earlier tries of this request, oldest
+            first, each with outcome ``retried``; ``fetches`` stores them as rows of their own.
     """
 
     url: str
@@ -311,6 +316,12 @@ class FetchRecord:
     body_bytes: int = 0
     attempts: int = 1
     headers: tuple[tuple[str, str], ...] = field(default=())
+    attempt_no: int | None = None
+    retried: tuple["FetchRecord", ...] = ()
+
+    def responses(self) -> list["FetchRecord"]:
+        """Every try of this request, oldest first: the retried ones, then this one."""
+        return [*self.retried, self]
 
 
 def to_jsonable(obj: Any) -> Any:

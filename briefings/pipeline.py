@@ -52,6 +52,8 @@ __all__ = [
     "collect_plain",
     "archived_pages",
     "new_run_id",
+    "begin_run",
+    "end_run",
 ]
 
 
@@ -537,22 +539,65 @@ def check_run(settings: Settings, summary: RunSummary, flow: str, started_at: da
     """
     from warehouse.checks import run_checks
     from warehouse.connect import open_writer, publish_read_copy
-    from warehouse.load import checkpoint, record_run
+    from warehouse.load import checkpoint
+    from warehouse.runs import finish_run, start_run
 
     con = open_writer(settings.warehouse_path, lock_wait_s=settings.lock_wait_s)
     try:
+        if not con.execute("SELECT count(*) FROM runs WHERE run_id = ?", [summary.run_id]).fetchall()[0][0]:
+            start_run(con, summary.run_id, flow, started_at)  # a caller that did not call begin_run
         summary.checks = [
             {"check_name": c.check_name, "severity": c.severity, "status": c.status, "details": c.details}
             for c in run_checks(con, summary.run_id)
         ]
         summary.totals = _totals(con)
-        status = "completed" if summary.ok else "failed"
-        record_run(con, summary.run_id, flow, started_at, datetime.now(timezone.utc), status, summary.as_dict())
+        finish_run(con, summary.run_id, "succeeded" if summary.ok else "failed", summary.as_dict())
         checkpoint(con)
         publish_read_copy(con)  # while this process still holds the lock: a byte copy of the file
     finally:
         con.close()
     return summary
+
+
+def begin_run(settings: Settings, run_id: str, flow: str, started_at: datetime) -> None:
+    """Write the run's ``runs`` row, status ``running`` (creating the warehouse if it is new).
+
+    Raises:
+        WarehouseLockedError: another process held the file past ``settings.lock_wait_s``.
+    """
+    from warehouse.connect import open_writer
+    from warehouse.runs import start_run
+
+    con = open_writer(settings.warehouse_path, lock_wait_s=settings.lock_wait_s)
+    try:
+        start_run(con, run_id, flow, started_at)
+    finally:
+        con.close()
+
+
+def end_run(settings: Settings, run_id: str, status: str, summary: dict[str, Any], *,
+            lock_wait_s: float = 10.0) -> None:
+    """Close a run that did not reach ``check_run``: ``cancelled`` (a signal) or ``failed`` (an error).
+
+    The summary recorded is ``summary`` plus ``loaded``: the briefings this run wrote (committed
+    before it stopped; each load batch is one transaction, so none is half-written).
+
+    Waits at most ``lock_wait_s`` (seconds) for the warehouse: a run being cancelled should not
+    hang; if it cannot write, its row stays ``running`` and is shown as ``crashed`` once it is gone.
+
+    Raises:
+        WarehouseLockedError: another process held the file past ``lock_wait_s``.
+    """
+    from warehouse.connect import open_writer
+    from warehouse.runs import finish_run
+
+    con = open_writer(settings.warehouse_path, lock_wait_s=min(lock_wait_s, settings.lock_wait_s))
+    try:
+        loaded = con.execute("SELECT count(*) FROM briefings WHERE run_id = ?", [run_id]).fetchall()[0][0]
+        finish_run(con, run_id, status, {"run_id": run_id, "loaded": loaded, **summary})
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
 
 
 _TOTAL_TABLES = ("briefings", "speakers", "guests", "turns", "appearances", "qa_pairs", "indicators", "fetches")
@@ -659,6 +704,7 @@ def collect_plain(settings: Settings, run_id: str | None = None) -> RunSummary:
     """
     run_id = run_id or new_run_id()
     started_at = datetime.now(timezone.utc)
+    begin_run(settings, run_id, "collect", started_at)
     watermarks, validators = read_state(settings)
     summary = RunSummary(run_id=run_id)
     try:

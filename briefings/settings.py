@@ -1,15 +1,19 @@
 """Every default once, with its unit; later sources win: default < environment (``BRIEFINGS_*``) < flags.
 
 Paths are resolved against the project root (the folder holding ``pyproject.toml`` and ``sql/``).
+Every value is checked when the settings are made (:meth:`Settings.from_env`), before any request
+or file write: a bad one raises ``ConfigError`` naming the setting as the user gave it
+(``BRIEFINGS_MAX_ATTEMPTS`` or ``--source``), the bad value and what is allowed (``RULES``).
 """
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from briefings.errors import ConfigError
 
@@ -90,6 +94,9 @@ class Settings:
         load_batch_size: pages loaded per batch (one transaction and a handful of statements each).
         chromium_path: the Chromium executable for browser mode.
         browser_timeout_s: how long the browser may take to pass a challenge, seconds.
+        user_agent: the User-Agent header of every request.
+        writer_memory_limit: DuckDB buffer pool of a writing connection (``memory_limit``), a size
+            with its unit (``512MB``); beyond it DuckDB evicts and spills to disk.
     """
 
     source: str = COLUMN_URL
@@ -116,6 +123,7 @@ class Settings:
     chromium_path: str = "/usr/bin/chromium"
     browser_timeout_s: float = 30.0
     user_agent: str = field(default=f"{PRODUCT}/{VERSION} (+{HOMEPAGE})")
+    writer_memory_limit: str = "512MB"
 
     @property
     def data_root(self) -> Path:
@@ -164,21 +172,59 @@ class Settings:
         return cls(**values).normalised()
 
     @classmethod
-    def from_env(cls, **overrides: Any) -> "Settings":
+    def from_env(cls, *, validate: bool = True, **overrides: Any) -> "Settings":
         """Defaults, then ``BRIEFINGS_<FIELD>`` environment variables, then ``overrides`` (None ignored).
 
+        Every value is validated (``RULES``) before this returns, so a caller that makes its
+        settings first has refused a bad one before any request or file write.
+
+        Args:
+            validate: False only for a diagnosis that reports bad values itself (``briefings doctor``);
+                values that do not convert to their type are still refused.
+            overrides: field name -> value, from command-line flags or flow parameters.
         Raises:
-            ConfigError: an environment value does not convert to the field's type.
+            ConfigError: a value does not convert to the field's type or is outside what is
+                allowed; ``exc.setting`` names it as given (``BRIEFINGS_MAX_ATTEMPTS``, ``--source``).
         """
         values: dict[str, Any] = {}
+        origins: dict[str, tuple[str, str]] = {}
         for f in fields(cls):
             raw = _env(f.name)
             if raw is None:
                 continue
             values[f.name] = _convert(f.name, raw, getattr(cls(), f.name))
-        values.update({k: v for k, v in overrides.items() if v is not None})
+            origins[f.name] = (env_name(f.name), raw)
+        for name, value in overrides.items():
+            if value is not None:
+                values[name] = value
+                origins[name] = (FLAGS.get(name, name), str(value))
         settings = replace(cls(), **values)
+        if validate:
+            settings.validate(origins)
         return settings.normalised()
+
+    def validate(self, origins: dict[str, tuple[str, str]] | None = None) -> None:
+        """Check every field against ``RULES``; reads the file system (paths) but writes nothing.
+
+        Args:
+            origins: field -> (how the user gave it, the value as given), e.g.
+                ``("BRIEFINGS_LOCK_WAIT_S", "-1")`` or ``("--warehouse", "/tmp")``, for the message;
+                fields not in it are named by their environment variable.
+        Raises:
+            ConfigError: the first field (in ``RULES`` order) whose value is not allowed.
+        """
+        origins = origins or {}
+        for name, (ok, allowed) in RULES.items():
+            value = getattr(self, name)
+            if name == "chromium_path" and not self.browser:
+                continue  # only browser mode starts Chromium
+            verdict = ok(value)
+            if verdict is not True:
+                given, shown = origins.get(name, (env_name(name), ",".join(value) if isinstance(value, tuple)
+                                                  else str(value)))
+                why = f"{verdict}; " if isinstance(verdict, str) else ""
+                raise ConfigError(f"bad setting {given}={shown!r}: {why}allowed: {allowed}", setting=given,
+                                  value=shown, allowed=allowed)
 
     def normalised(self) -> "Settings":
         """Return a copy with paths made absolute and the source's host allowed.
@@ -238,6 +284,99 @@ def data_location(url: str) -> Any:
     return UPath(url.rstrip("/"))
 
 
+def env_name(field_name: str) -> str:
+    """The environment variable of a setting: ``max_attempts`` -> ``BRIEFINGS_MAX_ATTEMPTS``."""
+    return f"BRIEFINGS_{field_name.upper()}"
+
+
+# How a setting given as a flag of ``briefings collect`` (or a flow parameter) is named in messages.
+FLAGS = {
+    "source": "--source", "warehouse_path": "--warehouse", "full": "--full", "browser": "--browser",
+    "live": "--live", "series_pattern": "--series", "workers": "--workers", "dask_address": "--dask-address",
+}
+
+
+def _number(low: float, *, above: bool = False) -> Callable[[Any], bool]:
+    """A finite number >= low (> low when ``above``)."""
+    def ok(value: Any) -> bool:
+        return (isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+                and (value > low if above else value >= low))
+    return ok
+
+
+def _integer(low: int) -> Callable[[Any], bool]:
+    return lambda value: isinstance(value, int) and not isinstance(value, bool) and value >= low
+
+
+def _regex(value: Any) -> bool | str:
+    try:
+        re.compile(value)
+    except (re.error, TypeError) as exc:
+        return f"not a valid regular expression ({exc})"
+    return True
+
+
+def _http_url(value: Any) -> bool:
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(str(value))
+        return parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:  # e.g. a bad port or bracketed host
+        return False
+
+
+def _writable_file_path(value: Any) -> bool:
+    """Not a folder, and no part of the way to it is a file (so it can be created)."""
+    path = Path(value).expanduser().absolute()
+    return not path.is_dir() and not any(p.exists() and not p.is_dir() for p in path.parents)
+
+
+def _folder_path(value: Any) -> bool:
+    """A folder, or a path that can become one (neither it nor a parent is a file)."""
+    path = Path(value).expanduser().absolute()
+    return all(not p.exists() or p.is_dir() for p in (path, *path.parents))
+
+
+_HOST = re.compile(r"^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$")
+_SIZE = re.compile(r"^\s*\d+(\.\d+)?\s*([KMGT]i?B|B)\s*$", re.IGNORECASE)
+
+
+def _executable(value: Any) -> bool:
+    return os.path.isfile(value) and os.access(value, os.X_OK)
+
+
+# field -> (check, what is allowed); checked in this order. A check returns True, False, or why not.
+RULES: dict[str, tuple[Callable[[Any], bool | str], str]] = {
+    "source": (_http_url, "an absolute http(s) URL of the column's first list page"),
+    "series_pattern": (_regex, "a Python regular expression"),
+    "warehouse_path": (_writable_file_path, "a file path that is not a folder and whose parents are folders"),
+    "data_dir": (_folder_path, "a folder (or a path where one can be made: no part of it is a file)"),
+    "data_url": (lambda v: v is None or bool(str(v).strip()), "a folder or an fsspec URL (s3://bucket/prefix)"),
+    "workers": (_integer(1), "an integer >= 1 (processes that fetch and parse)"),
+    "dask_address": (lambda v: v is None or bool(re.match(r"^(tcp|tls|inproc|ucx)://", str(v))),
+                     "a Dask scheduler URL such as tcp://HOST:8786"),
+    "allowed_hosts": (lambda v: all(_HOST.match(h) for h in v),
+                      "comma-separated host names (www.hubei.gov.cn), no scheme, port or path"),
+    "timeout_s": (_number(0, above=True), "seconds, a number > 0"),
+    "deadline_s": (_number(0, above=True), "seconds, a number > 0"),
+    "max_body_bytes": (_integer(1), "bytes, an integer >= 1"),
+    "max_attempts": (_integer(1), "an integer >= 1 (tries per request, the first included)"),
+    "backoff_base_s": (_number(0), "seconds, a number >= 0"),
+    "backoff_max_s": (_number(0), "seconds, a number >= 0"),
+    "min_interval_s": (_number(0), "seconds, a number >= 0"),
+    "max_list_pages": (_integer(1), "an integer >= 1"),
+    "load_batch_size": (_integer(1), "an integer >= 1 (pages per load transaction)"),
+    "lock_wait_s": (_number(0), "seconds, a number >= 0"),
+    "chromium_path": (_executable, "an executable file (checked with --browser)"),
+    "browser_timeout_s": (_number(0, above=True), "seconds, a number > 0"),
+    "user_agent": (lambda v: bool(str(v).strip()) and not re.search(r"[\r\n]", str(v)),
+                   "a non-empty header value on one line"),
+    "writer_memory_limit": (lambda v: bool(_SIZE.match(str(v))),
+                            "a size with its unit: B, KB, MB, GB, TB or KiB, MiB, GiB, TiB (512MB, 1.5GiB)"),
+}
+
+
 def _convert(name: str, raw: str, default: Any) -> Any:
     try:
         if isinstance(default, bool):
@@ -247,13 +386,18 @@ def _convert(name: str, raw: str, default: Any) -> Any:
                 return False
             raise ValueError(raw)
         if isinstance(default, int):
-            return int(raw)
+            return int(raw.strip())
         if isinstance(default, float):
-            return float(raw)
+            return float(raw.strip())
         if isinstance(default, Path):
             return Path(raw)
         if isinstance(default, tuple):
             return tuple(h.strip() for h in raw.split(",") if h.strip())
         return raw
     except ValueError as exc:
-        raise ConfigError(f"BRIEFINGS_{name.upper()}={raw!r} is not a valid {type(default).__name__}") from exc
+        allowed = RULES.get(name, (None, "yes/no (1/0, true/false, on/off)" if isinstance(default, bool)
+                                   else f"a {type(default).__name__}"))[1]
+        if isinstance(default, bool):
+            allowed = "yes/no (1/0, true/false, on/off)"
+        raise ConfigError(f"bad setting {env_name(name)}={raw!r}: allowed: {allowed}", setting=env_name(name),
+                          value=raw, allowed=allowed) from exc

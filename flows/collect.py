@@ -32,7 +32,7 @@ from briefings.pipeline import (
 from briefings.progress import progress_group
 from briefings.settings import Settings
 from flows.artifacts import failure_details, publish_report_artifact, publish_run_artifacts
-from flows.common import RESULTS_DIR, absorb_load, task_exception
+from flows.common import RESULTS_DIR, RunStep, absorb_load, recorded_run, task_exception
 from flows.workers import submit, task_runner
 from tasks.checks import check
 from tasks.discover import discover, read_incremental_state
@@ -72,7 +72,6 @@ def collect(
         source=source, warehouse_path=warehouse, full=full, browser=use_browser, live=live,
         series_pattern=series_pattern, workers=workers, dask_address=dask_address or None,
     )
-    config = settings.as_config()
     run_id = flow_run.id or new_run_id()
     started_at = datetime.now(timezone.utc)
     logger = get_run_logger()
@@ -80,7 +79,17 @@ def collect(
         logger.warning(browser_mode)
     else:
         logger.info(browser_mode)
+    with recorded_run(settings, run_id, "collect", started_at) as run:
+        return _collect_steps(settings, run_id, started_at, run, browser_mode)
 
+
+def _collect_steps(settings: Settings, run_id: str, started_at: datetime, run: RunStep,
+                   browser_mode: str) -> dict[str, Any]:
+    """The collect flow's steps (see ``collect``); ``run.step`` says which one is running."""
+    config = settings.as_config()
+    logger = get_run_logger()
+
+    run.step = "discover"
     watermarks, validators = read_incremental_state(config)
     summary = RunSummary(run_id=run_id)
     stack = ExitStack()
@@ -97,6 +106,7 @@ def collect(
         del watermarks
         logger.info("discovered %d series pages, %d to fetch", len(found.entries), len(todo))
 
+        run.step = "fetch"
         runner = stack.enter_context(task_runner(settings))
         size = max(1, settings.load_batch_size)
         pending = None  # the previous batch's load, running while this batch is fetched
@@ -104,6 +114,7 @@ def collect(
         phases = [("fetch", len(todo), "pages"), ("parse", len(todo), "pages"), ("load", len(todo), "briefings")]
         with progress_group(phases) as bars:
             for batch_no, start in enumerate(range(0, max(len(todo), 1), size), start=1):
+                run.step = "fetch"
                 fetched = [(e, submit(runner, fetch, config=config, run_id=run_id, url=e.url))
                            for e in todo[start:start + size]]
                 parsing = []
@@ -121,6 +132,7 @@ def collect(
                     records.append(record)
                     parsing.append((entry, submit(runner, parse, config=config, url=entry.url, sha256=record.sha256,
                                                   content_type=content_type_of(record))))
+                run.step = "parse"
                 staged = []
                 for entry, future in parsing:
                     error = task_exception(future)
@@ -135,14 +147,17 @@ def collect(
                 manifest = write_manifest(settings, run_id, batch_no, staged, records)
                 records = []
                 if pending is not None:
+                    run.step = "load"
                     rows = absorb_load(summary, pending.result(), bars["load"], rows)
                 pending = load.submit(config, run_id, str(manifest))
+            run.step = "load"
             if pending is not None:
                 rows = absorb_load(summary, pending.result(), bars["load"], rows)
     finally:
         stack.close()  # shuts the Dask cluster down, if one was started
         close_fetchers()
 
+    run.step = "check"
     summary = check(config, summary, "collect", started_at)
     publish_run_artifacts(summary, notes=[browser_mode])
     publish_report_artifact(settings.warehouse_path)

@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
+
+from prefect.exceptions import TerminationSignal
+
+from briefings.errors import RunCancelled, RunFailedError
+from briefings.pipeline import begin_run, end_run
 
 from briefings.settings import Settings
 
 __all__ = ["RESULTS_DIR", "absorb_load", "result_storage", "result_storage_slug", "task_exception",
-           "with_result_storage"]
+           "with_result_storage", "RunStep", "recorded_run", "cancel_signal"]
 
 
 def result_storage_slug(settings: Settings) -> str:
@@ -79,3 +89,56 @@ if __name__ == "__main__":  # save the remote result storage block for deploymen
     _storage = result_storage(_settings)
     print(_storage if isinstance(_storage, Path) else f"saved {result_storage_slug(_settings)} -> {_settings.results_dir}")
 
+
+def cancel_signal(exc: BaseException) -> int | None:
+    """The signal that cancelled the run, when ``exc`` is a cancellation (None for an error).
+
+    Prefect raises ``TerminationSignal`` for SIGTERM while a flow runs; ``briefings.lifetime``'s
+    handlers raise ``RunCancelled``; a bare SIGINT is ``KeyboardInterrupt``.
+    """
+    if isinstance(exc, RunCancelled):
+        return exc.signum
+    if isinstance(exc, TerminationSignal):
+        return int(exc.signal)
+    if isinstance(exc, KeyboardInterrupt):
+        return int(signal.SIGINT)
+    return None
+
+
+@dataclass
+class RunStep:
+    """The step a run is in (``discover``, ``fetch``, ``parse``, ``load``, ``check``), set by the flow."""
+
+    step: str = "start"
+
+
+@contextmanager
+def recorded_run(settings: Settings, run_id: str, flow: str, started_at: datetime) -> Iterator[RunStep]:
+    """The run's ``runs`` row around the flow's steps: ``running`` on entry, closed on the way out.
+
+    ``check_run`` closes it ``succeeded`` or ``failed`` when the steps complete. If the block raises
+    first, the row is closed here: ``cancelled`` for a signal, ``failed`` for an error, with the
+    step it stopped in, the error and the briefings loaded so far; then the exception goes on.
+
+    Raises:
+        WarehouseLockedError: on entry, another process held the warehouse past ``lock_wait_s``.
+    """
+    begin_run(settings, run_id, flow, started_at)
+    run = RunStep()
+    try:
+        yield run
+    except BaseException as exc:
+        signum = cancel_signal(exc)
+        if isinstance(exc, RunFailedError):
+            raise  # check_run recorded it
+        details = {"stopped_in": run.step, "error_type": type(exc).__name__, "error": str(exc)}
+        if signum is not None:
+            details["signal"] = signal.Signals(signum).name
+        status = "failed" if signum is None else "cancelled"
+        try:
+            end_run(settings, run_id, status, details)
+        except Exception as record_error:  # noqa: BLE001  the row stays `running`, shown as crashed
+            from prefect import get_run_logger
+
+            get_run_logger().warning("could not record run %s as %s: %s", run_id, status, record_error)
+        raise

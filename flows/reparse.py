@@ -28,7 +28,7 @@ from briefings.pipeline import (
 from briefings.progress import progress_group
 from briefings.settings import Settings
 from flows.artifacts import failure_details, publish_report_artifact, publish_run_artifacts
-from flows.common import RESULTS_DIR, absorb_load, task_exception
+from flows.common import RESULTS_DIR, RunStep, absorb_load, recorded_run, task_exception
 from flows.workers import submit, task_runner
 from tasks.checks import check
 from tasks.load import load
@@ -56,9 +56,16 @@ def reparse(warehouse: str | None = None, workers: int | None = None, dask_addre
     """
     settings = Settings.from_env(warehouse_path=warehouse, workers=workers, dask_address=dask_address or None,
                                  full=full)
-    config = settings.as_config()
     run_id = flow_run.id or new_run_id()
     started_at = datetime.now(timezone.utc)
+    with recorded_run(settings, run_id, "reparse", started_at) as run:
+        return _reparse_steps(settings, run_id, started_at, run)
+
+
+def _reparse_steps(settings: Settings, run_id: str, started_at: datetime, run: RunStep) -> dict[str, Any]:
+    """The reparse flow's steps (see ``reparse``); ``run.step`` says which one is running."""
+    config = settings.as_config()
+    run.step = "parse"
     pages = list_archived(config)
     summary = RunSummary(run_id=run_id)
     current, stale = current_or_stale(pages, settings.full)
@@ -87,10 +94,12 @@ def reparse(warehouse: str | None = None, workers: int | None = None, dask_addre
             if pending is not None:
                 rows = absorb_load(summary, pending.result(), bars["load"], rows)
             pending = load.submit(config, run_id, str(manifest))
+        run.step = "load"
         if pending is not None:
             rows = absorb_load(summary, pending.result(), bars["load"], rows)
     get_run_logger().info("reparsed %d of %d archived pages (%d already current)", len(stale), len(pages),
                           len(current))
+    run.step = "check"
     summary = check(config, summary, "reparse", started_at)
     publish_run_artifacts(summary)
     publish_report_artifact(settings.warehouse_path)

@@ -88,8 +88,10 @@ def test_changed_applied_file_is_refused(con, migrations_dir):
 
 
 def test_gap_in_numbering_is_refused(con, migrations_dir):
-    (migrations_dir / "009_far_ahead.sql").write_text("CREATE TABLE later (x INTEGER);", encoding="utf-8")
-    with pytest.raises(MigrationError, match="gap .* expected 00\\d, found 009_far_ahead.sql"):
+    last = len(list(migrations_dir.glob("*.sql")))  # 001 .. last exist; last + 1 is missing
+    far = f"{last + 2:03d}_far_ahead.sql"
+    (migrations_dir / far).write_text("CREATE TABLE later (x INTEGER);", encoding="utf-8")
+    with pytest.raises(MigrationError, match=f"gap .* expected {last + 1:03d}, found {far}"):
         Migrations(con, migrations_dir).apply()
     assert "later" not in _tables(con)
 

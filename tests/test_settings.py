@@ -46,3 +46,90 @@ def test_series_pattern_must_be_a_regex():
 def test_config_round_trip(tmp_path: Path):
     s = Settings.from_env(warehouse_path=tmp_path / "w.duckdb", full=True)
     assert Settings.from_config(s.as_config()) == s
+
+
+# -- every setting is checked first (issue 17) -----------------------------------------------------
+
+import os
+import subprocess
+import sys
+
+from briefings.settings import PROJECT_ROOT, RULES
+
+BRIEFINGS = str(Path(sys.executable).with_name("briefings"))
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "allowed"),
+    [
+        ("BRIEFINGS_MAX_ATTEMPTS", "0", "an integer >= 1"),
+        ("BRIEFINGS_WRITER_MEMORY_LIMIT", "lots", "a size with its unit"),
+        ("BRIEFINGS_TIMEOUT_S", "nan", "a number > 0"),
+        ("BRIEFINGS_LOCK_WAIT_S", "-1", "a number >= 0"),
+        ("BRIEFINGS_MIN_INTERVAL_S", "soon", "a number >= 0"),
+        ("BRIEFINGS_FULL", "maybe", "yes/no"),
+        ("BRIEFINGS_ALLOWED_HOSTS", "https://www.hubei.gov.cn/", "host names"),
+        ("BRIEFINGS_MAX_BODY_BYTES", "0", "an integer >= 1"),
+    ],
+)
+def test_a_bad_environment_value_names_the_variable_the_value_and_what_is_allowed(monkeypatch, variable, value,
+                                                                                    allowed):
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ConfigError) as caught:
+        Settings.from_env()
+    assert (caught.value.setting, caught.value.value) == (variable, value)
+    assert allowed in caught.value.allowed
+    assert str(caught.value) == f"bad setting {variable}={value!r}: allowed: {caught.value.allowed}"
+
+
+def test_a_bad_flag_is_named_as_the_flag(tmp_path: Path):
+    with pytest.raises(ConfigError) as caught:
+        Settings.from_env(warehouse_path=tmp_path)  # a folder
+    assert (caught.value.setting, caught.value.value) == ("--warehouse", str(tmp_path))
+    with pytest.raises(ConfigError, match=r"^bad setting --series='\[': not a valid regular expression \(unterminated "
+                       r"character set at position 0\); allowed: a Python regular expression$"):
+        Settings.from_env(series_pattern="[")
+
+
+def test_chromium_path_is_checked_only_in_browser_mode(monkeypatch, tmp_path: Path):
+    monkeypatch.setenv("BRIEFINGS_CHROMIUM_PATH", str(tmp_path / "no-chromium"))
+    assert Settings.from_env().chromium_path == str(tmp_path / "no-chromium")
+    with pytest.raises(ConfigError) as caught:
+        Settings.from_env(browser=True)
+    assert caught.value.setting == "BRIEFINGS_CHROMIUM_PATH"
+
+
+def test_every_default_is_allowed_and_every_field_has_a_rule():
+    from dataclasses import fields
+
+    assert {f.name for f in fields(Settings)} - {"live", "full", "browser"} == set(RULES)
+    Settings().validate()
+
+
+def _tree(root: Path) -> list[str]:
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*"))
+
+
+@pytest.mark.parametrize(
+    ("env", "flags", "named"),
+    [
+        ({"BRIEFINGS_WRITER_MEMORY_LIMIT": "lots"}, [], "BRIEFINGS_WRITER_MEMORY_LIMIT='lots'"),
+        ({"BRIEFINGS_MAX_ATTEMPTS": "0"}, [], "BRIEFINGS_MAX_ATTEMPTS='0'"),
+        ({}, ["--source", "ftp://www.hubei.gov.cn/hbfb/xwfbh/"], "--source='ftp://www.hubei.gov.cn/hbfb/xwfbh/'"),
+    ],
+)
+def test_collect_with_a_bad_setting_exits_2_before_writing_anything(tmp_path: Path, env, flags, named):
+    work = tmp_path / "work"
+    work.mkdir()
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("BRIEFINGS_", "PREFECT_"))}
+    proc = subprocess.run(
+        [BRIEFINGS, "collect", "--warehouse", str(work / "w.duckdb"), *flags],
+        env=clean | {"BRIEFINGS_DATA_DIR": str(work / "data"), "PREFECT_HOME": str(work / "prefect"), **env},
+        cwd=work, capture_output=True, text=True, timeout=60,
+    )
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stdout == ""
+    assert proc.stderr.startswith(f"bad setting {named}: allowed: ")
+    assert len(proc.stderr.strip().splitlines()) == 1
+    assert _tree(work) == []  # no warehouse, archive, staging, Prefect or result file
+    assert not (PROJECT_ROOT / "w.duckdb").exists()

@@ -18,6 +18,7 @@ from typing import Callable, TypeVar
 import duckdb
 
 from briefings.errors import BriefingsError, ConfigError, OutputError, WarehouseLockedError, WarehouseUnreadableError
+from briefings.settings import Settings
 from warehouse.migrate import Migrations
 
 __all__ = ["open_writer", "open_reader", "publish_read_copy", "read_copy_path"]
@@ -28,22 +29,21 @@ _FIRST_DELAY_S = 0.05
 _MAX_DELAY_S = 1.0
 
 
-# Upper bound of a writer's DuckDB buffer pool (the 10,000-page benchmark grew to 2.5 GB without it).
-WRITER_MEMORY_LIMIT = os.environ.get("BRIEFINGS_WRITER_MEMORY_LIMIT", "512MB")
-
-
 def read_copy_path(path: Path) -> Path:
     """Where the published read copy of the warehouse ``path`` lives: ``<stem>.read.duckdb`` beside it."""
     path = Path(path)
     return path.with_name(f"{path.stem}.read{path.suffix or '.duckdb'}")
 
 
-def open_writer(path: Path, *, lock_wait_s: float = 60.0) -> duckdb.DuckDBPyConnection:
+def open_writer(path: Path, *, lock_wait_s: float = 60.0, memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
     """Open (creating folders and file as needed) the warehouse for writing and migrate it.
 
     Args:
         path: the DuckDB file (``Settings.warehouse_path``).
         lock_wait_s: how long to wait for another process's lock, seconds.
+        memory_limit: upper bound of the writer's DuckDB buffer pool (``512MB``); None ->
+            ``Settings.writer_memory_limit`` (``BRIEFINGS_WRITER_MEMORY_LIMIT``). The 10,000-page
+            benchmark grew to 2.5 GB without one.
     Returns:
         A writable connection whose schema is current (pending migrations applied).
     Raises:
@@ -51,8 +51,12 @@ def open_writer(path: Path, *, lock_wait_s: float = 60.0) -> duckdb.DuckDBPyConn
         WarehouseUnreadableError: the file is damaged, not a DuckDB database, or cannot be created.
         OutputError: the warehouse's folder cannot be made.
         MigrationError: the schema could not be brought up to date.
+        ConfigError: ``memory_limit`` is None and a ``BRIEFINGS_*`` setting is bad (checked before
+            the file is created).
     """
     path = Path(path)
+    if memory_limit is None:
+        memory_limit = Settings.from_env().writer_memory_limit
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -62,7 +66,7 @@ def open_writer(path: Path, *, lock_wait_s: float = 60.0) -> duckdb.DuckDBPyConn
     try:
         # bound the buffer pool (DuckDB's default is 80% of RAM, so it never evicts what a long
         # load touched); beyond it DuckDB evicts clean blocks and spills to its temp directory
-        con.execute(f"SET memory_limit = '{WRITER_MEMORY_LIMIT}'")
+        con.execute("SET memory_limit = '" + memory_limit.replace("'", "''") + "'")
         Migrations(con).apply()
     except BaseException:
         con.close()

@@ -79,7 +79,7 @@ AUDIT_COLUMNS = frozenset({"loaded_at", "run_id", "valid_from", "valid_to"})
 _KEYS = {"briefings": ("briefing_id",), "speakers": ("speaker_id",)}
 FETCH_COLUMNS = (
     "fetch_id", "run_id", "url", "final_url", "status", "fetched_at", "sha256", "encoding", "outcome", "error",
-    "error_type", "etag", "last_modified", "body_bytes", "attempts", "headers",
+    "error_type", "etag", "last_modified", "body_bytes", "attempts", "headers", "attempt_no",
 )
 
 
@@ -538,32 +538,38 @@ def _rollback(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _fetch_id(record: FetchRecord, run_id: str) -> str:
-    """Stable id of a fetch: sha256 of run, URL, completion time and attempts (first 20 hex)."""
+    """Stable id of a response: sha256 of run, URL, completion time, attempts and try number (first 20 hex)."""
     key = f"{run_id}|{record.url}|{_utc_naive(record.fetched_at).isoformat()}|{record.attempts}"
+    if record.attempt_no not in (None, record.attempts):  # an earlier try: the last one keeps its old id
+        key += f"|try {record.attempt_no}"
     return hashlib.sha256(key.encode()).hexdigest()[:20]
 
 
 def record_fetches(con: duckdb.DuckDBPyConnection, records: Sequence[FetchRecord], run_id: str) -> int:
-    """Append HTTP exchanges to ``fetches`` (the raw layer index); records already there are skipped.
+    """Append HTTP responses to ``fetches`` (the raw layer index); records already there are skipped.
+
+    One row per response: each record's ``retried`` tries first (outcome ``retried``), then the
+    record itself, each with its ``attempt_no``.
 
     Args:
         con: writable warehouse connection.
-        records: the run's fetches (``FetchRecord`` from the fetcher).
+        records: the run's fetches (``FetchRecord`` from the fetcher, one per request).
         run_id: the run that made them.
     Returns:
-        Rows inserted (a record seen before, same run/url/fetched_at/attempts, is not inserted twice).
+        Rows inserted (a response seen before, same run/url/fetched_at/attempts/try, is not inserted twice).
     Raises:
         LoadError: the insert failed (rolled back: none of ``records`` is stored).
     """
     rows = []
-    for r in records:
+    for r in (response for record in records for response in record.responses()):
         headers: dict[str, str] = {}
         for name, value in r.headers:
             key = name.lower()
             headers[key] = f"{headers[key]}, {value}" if key in headers else value
         rows.append((_fetch_id(r, run_id), run_id, r.url, r.final_url, r.status, _utc_naive(r.fetched_at),
                      r.sha256, r.encoding, r.outcome, r.error, r.error_type, r.etag, r.last_modified,
-                     r.body_bytes, r.attempts, json.dumps(headers, ensure_ascii=False)))
+                     r.body_bytes, r.attempts, json.dumps(headers, ensure_ascii=False),
+                     r.attempts if r.attempt_no is None else r.attempt_no))
     rows = list({row[0]: row for row in rows}.values())
     try:
         con.execute("BEGIN TRANSACTION")
@@ -602,7 +608,10 @@ def record_run(con: duckdb.DuckDBPyConnection, run_id: str, flow: str, started_a
         con.execute(
             "MERGE INTO runs AS t USING (SELECT $run_id AS run_id, $flow AS flow, $started::TIMESTAMP AS started_at, "
             "$finished::TIMESTAMP AS finished_at, $status AS status, $summary::JSON AS summary) AS s "
-            "ON t.run_id = s.run_id WHEN MATCHED THEN UPDATE SET * WHEN NOT MATCHED THEN INSERT *",
+            "ON t.run_id = s.run_id WHEN MATCHED THEN UPDATE SET flow = s.flow, started_at = s.started_at, "
+            "finished_at = s.finished_at, status = s.status, summary = s.summary "
+            "WHEN NOT MATCHED THEN INSERT (run_id, flow, started_at, finished_at, status, summary) "
+            "VALUES (s.run_id, s.flow, s.started_at, s.finished_at, s.status, s.summary)",
             {"run_id": run_id, "flow": flow, "started": _utc_naive(started_at), "finished": _utc_naive(finished_at),
              "status": status, "summary": json.dumps(summary, ensure_ascii=False, default=str)},
         )

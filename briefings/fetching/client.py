@@ -23,7 +23,7 @@ import random
 import threading
 import time
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any, Iterable
@@ -220,6 +220,7 @@ class Fetcher:
         if last_modified:
             conditional["If-Modified-Since"] = last_modified
         attempts = 0
+        failed_tries: list[FetchRecord] = []  # each failed try, recorded when it failed (the last may end it)
         retrying = Retrying(
             stop=stop_after_attempt(max(1, self.settings.max_attempts)),
             wait=self._backoff,
@@ -230,14 +231,23 @@ class Fetcher:
             for attempt in retrying:
                 with attempt:
                     attempts += 1
-                    exchange = self._attempt(url, conditional)
+                    try:
+                        exchange = self._attempt(url, conditional)
+                    except _Failure as failure:
+                        failed_tries.append(self._record(failure.exchange, outcome="retried", attempts=0,
+                                                         error=failure.error, attempt_no=attempts_before + attempts))
+                        raise
         except _Failure as failure:
+            total = attempts_before + attempts
             record = self._record(failure.exchange, outcome="blocked" if isinstance(failure.error, BlockedError)
-                                  else "failed", attempts=attempts_before + attempts, error=failure.error)
+                                  else "failed", attempts=total, error=failure.error,
+                                  retried=_with_total(failed_tries[:-1], total))
             _attach(failure.error, record)
             raise failure.error from failure.cause
         outcome: Outcome = "not_modified" if exchange.status == 304 else "ok"
-        record = self._record(exchange, outcome=outcome, attempts=attempts_before + attempts)
+        total = attempts_before + attempts
+        record = self._record(exchange, outcome=outcome, attempts=total,
+                              retried=_with_total(failed_tries, total))
         return FetchResult(record=record, body=exchange.body, text=exchange.text)
 
     def _backoff(self, state: RetryCallState) -> float:
@@ -431,7 +441,8 @@ class Fetcher:
         return BlockedError(message, url=url, status=status)
 
     def _record(self, exchange: _Exchange, *, outcome: Outcome, attempts: int,
-                error: BaseException | None = None) -> FetchRecord:
+                error: BaseException | None = None, attempt_no: int | None = None,
+                retried: tuple[FetchRecord, ...] = ()) -> FetchRecord:
         lowered = {k.lower(): v for k, v in exchange.headers}
         return FetchRecord(
             url=exchange.url,
@@ -448,6 +459,8 @@ class Fetcher:
             body_bytes=len(exchange.body or b""),
             attempts=attempts,
             headers=exchange.headers,
+            attempt_no=attempts if attempt_no is None else attempt_no,
+            retried=retried,
         )
 
     # -- browser path (issue 6) ------------------------------------------------------------------
@@ -456,11 +469,13 @@ class Fetcher:
                                blocked: BlockedError) -> FetchResult:
         """Solve the challenge once per Fetcher, retry over HTTP with the clearance, then via the browser.
 
-        ``record.attempts`` counts HTTP requests plus browser page loads of this page (not the solve).
+        ``record.attempts`` counts HTTP requests plus browser page loads of this page (not the solve);
+        ``record.retried`` holds the blocked responses before the last one.
         """
         from briefings.fetching.browser import BrowserSolver
 
         attempts = getattr(blocked, "record").attempts
+        earlier = _as_retried(getattr(blocked, "record"))
         failed = _Exchange(url=url, final_url=url, status=blocked.status)
         try:
             with self._browser_lock:
@@ -471,14 +486,18 @@ class Fetcher:
                     clearance = self._solver.solve(url)
                     self._apply_clearance(clearance.cookies, clearance.user_agent)
                     try:
-                        return self._fetch_http(url, etag, last_modified, attempts_before=attempts)
+                        result = self._fetch_http(url, etag, last_modified, attempts_before=attempts)
+                        return replace(result, record=_after(earlier, result.record))
                     except BlockedError as again:
                         attempts = getattr(again, "record").attempts
+                        earlier = earlier + _as_retried(getattr(again, "record"))
             status, html = self._solver.fetch_html(url)
         except FetchError as exc:  # solve timed out or the browser failed: record it, as every failure
             outcome: Outcome = "blocked" if isinstance(exc, BlockedError) else "failed"
             if not hasattr(exc, "record"):
-                _attach(exc, self._record(failed, outcome=outcome, attempts=attempts, error=exc))
+                _attach(exc, self._record(failed, outcome=outcome, attempts=attempts, error=exc, retried=earlier))
+            else:
+                _attach(exc, _after(earlier, getattr(exc, "record")))
             raise
         body = html.encode("utf-8")
         exchange = _Exchange(url=url, final_url=url, status=status,
@@ -492,9 +511,10 @@ class Fetcher:
         if is_challenge(status, html) or not 200 <= status < 300:
             error = BlockedError(f"still blocked (HTTP {status}) after the browser's clearance and a browser "
                                  "fetch; giving up on this page", url=url, status=status)
-            _attach(error, self._record(exchange, outcome="blocked", attempts=attempts, error=error))
+            _attach(error, self._record(exchange, outcome="blocked", attempts=attempts, error=error, retried=earlier))
             raise error from blocked
-        return FetchResult(record=self._record(exchange, outcome="ok", attempts=attempts), body=body, text=html)
+        return FetchResult(record=self._record(exchange, outcome="ok", attempts=attempts, retried=earlier), body=body,
+                           text=html)
 
     def _apply_clearance(self, cookies: Iterable[dict[str, Any]], user_agent: str) -> None:
         for cookie in cookies:
@@ -502,6 +522,21 @@ class Fetcher:
                                      path=cookie.get("path", "/"))
         if user_agent:
             self._client.headers["User-Agent"] = user_agent
+
+
+def _as_retried(record: FetchRecord) -> tuple[FetchRecord, ...]:
+    """A request's responses, its last one included, as tries that were followed by another."""
+    return (*record.retried, replace(record, outcome="retried", retried=()))
+
+
+def _after(earlier: tuple[FetchRecord, ...], record: FetchRecord) -> FetchRecord:
+    """``record`` with ``earlier`` tries of the same page before its own retried ones."""
+    return replace(record, retried=earlier + record.retried)
+
+
+def _with_total(tries: list[FetchRecord], total: int) -> tuple[FetchRecord, ...]:
+    """The failed tries of a request that was tried again, each carrying the request's total ``attempts``."""
+    return tuple(replace(r, attempts=total) for r in tries)
 
 
 def _attach(error: FetchError, record: FetchRecord) -> None:

@@ -1,0 +1,152 @@
+"""The ``briefings runs`` command, and how a command's process ends (signals, exit-time noise).
+
+``briefings.cli`` calls :func:`register` on its Typer ``app``, and :func:`exit_cancelled` /
+:func:`drop_exit_time_reports` from ``main``. Errors become exit codes in ``briefings.cli``
+(``ExitCode``); a run cancelled by a signal exits ``128 + signal`` (143 SIGTERM, 130 SIGINT,
+129 SIGHUP), as a shell reports a process killed by it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+
+from briefings.errors import RunCancelled
+from briefings.lifetime import signal_exit_code
+
+__all__ = ["register", "as_cancellation", "exit_cancelled", "drop_exit_time_reports", "RUNS_COLUMNS"]
+
+RUNS_COLUMNS = ("run_id", "flow", "status", "started_at", "duration_s", "loaded", "unchanged", "skipped",
+                "failed", "blocked", "requests", "stopped_in")
+
+
+class RunsFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+def runs(
+    limit: int = typer.Option(20, "--limit", min=1, help="Show at most this many runs, newest first."),
+    fmt: RunsFormat = typer.Option(RunsFormat.table, "--format", help="table, csv or json."),
+    warehouse: Optional[Path] = typer.Option(
+        None, "--warehouse", help="DuckDB file of the warehouse [default: warehouse/briefings.duckdb].",
+        envvar="BRIEFINGS_WAREHOUSE_PATH",
+    ),
+) -> None:
+    """List the latest runs: status (running, succeeded, failed, cancelled, crashed), counts and duration.
+
+    A run still marked running whose process is gone is shown as crashed (killed with SIGKILL, or
+    the machine stopped).
+    """
+    from briefings.settings import Settings
+    from warehouse.connect import open_reader
+    from warehouse.runs import list_runs
+
+    # a bad setting, no warehouse yet (2), a writer holding it (4) or a damaged file (7): BriefingsGroup
+    con = open_reader(Settings.from_env(warehouse_path=warehouse).warehouse_path)
+    try:
+        rows = list_runs(con, limit)
+    finally:
+        con.close()
+    table = [
+        (r.run_id, r.flow, r.status, r.started_at.isoformat(sep=" ", timespec="seconds") if r.started_at else None,
+         round(r.duration_s, 1) if r.duration_s is not None else None, *(r.counts[k] for k in RUNS_COLUMNS[5:11]),
+         r.stopped_in)
+        for r in rows
+    ]
+    _print(table, fmt)
+
+
+def _print(rows: list[tuple[Any, ...]], fmt: RunsFormat) -> None:
+    if fmt is RunsFormat.json:
+        typer.echo(json.dumps([dict(zip(RUNS_COLUMNS, row)) for row in rows], ensure_ascii=False, indent=2))
+        return
+    if fmt is RunsFormat.csv:
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(RUNS_COLUMNS)
+        writer.writerows(rows)
+        typer.echo(buf.getvalue(), nl=False)
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table()
+    for column in RUNS_COLUMNS:
+        table.add_column(column, no_wrap=True, justify="right" if column in RUNS_COLUMNS[4:11] else "left")
+    for row in rows:
+        table.add_row(*["" if v is None else str(v) for v in row])
+    console = Console()
+    Console(width=console.width if console.is_terminal else 240).print(table)
+    typer.echo(f"({len(rows)} runs)")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``runs`` command to ``app``."""
+    app.command(name="runs")(runs)
+
+
+def drop_exit_time_reports() -> None:
+    """Send what the interpreter prints while it shuts down to /dev/null (call just before exiting).
+
+    DuckDB's bindings (nanobind) list the objects still alive at exit, e.g. a closed connection
+    kept by an exception that Prefect holds in a flow run's state: dozens of lines after the real
+    message, and nothing a user can act on (``.ci/run`` drops them from pytest's output the same way).
+    Only the standard error of this process, only from now on.
+    """
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
+    except (OSError, ValueError):  # stderr already closed: nothing to hide
+        pass
+
+
+def exit_cancelled(exc: RunCancelled) -> None:
+    """End the process after a signal: say so, stop what it started, exit ``128 + signal`` now.
+
+    Exits with ``os._exit`` once the message is out and the Prefect server is stopped: fetch
+    threads may still wait on a slow server, and the interpreter would wait for them at exit.
+    Everything already loaded is committed (one transaction per load batch) and the run is recorded.
+    """
+    code = signal_exit_code(exc.signum)
+    typer.secho(f"{exc}: the briefings loaded before it are kept; `briefings runs` shows the run",
+                err=True, fg=typer.colors.RED)
+    if "prefect.server.api.server" in sys.modules:
+        from flows.server import stop_ephemeral_server
+
+        stop_ephemeral_server()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    finally:
+        os._exit(code)
+
+
+def as_cancellation(exc: BaseException) -> RunCancelled | None:
+    """``exc`` as the signal that stopped the command, or None when it is an error.
+
+    ``RunCancelled`` from ``briefings.lifetime``'s handlers; ``KeyboardInterrupt`` (SIGINT before they
+    were installed); Prefect's ``TerminationSignal`` (its SIGTERM handler during a flow).
+    """
+    import signal
+
+    if isinstance(exc, RunCancelled):
+        return exc
+    if isinstance(exc, KeyboardInterrupt):
+        return RunCancelled(signal.SIGINT)
+    prefect_exceptions = sys.modules.get("prefect.exceptions")
+    if prefect_exceptions is not None and isinstance(exc, prefect_exceptions.TerminationSignal):
+        return RunCancelled(exc.signal)
+    return None

@@ -1,0 +1,80 @@
+"""Process lifetime: what a ``briefings`` command starts dies with it, and signals end a run cleanly.
+
+Two parts, neither importing Prefect:
+
+* :func:`die_with_parent` gives ``subprocess.Popen`` a ``preexec_fn`` that asks the Linux kernel to
+  send the child SIGTERM when this process dies (``prctl(PR_SET_PDEATHSIG)``), whatever kills it,
+  SIGKILL included. ``flows.server`` uses it for Prefect's ephemeral API server.
+* :func:`install_signal_handlers` turns SIGTERM, SIGINT and SIGHUP into :class:`RunCancelled` raised
+  in the main thread, so a load in progress rolls back its open transaction, the flow records
+  the run as ``cancelled``, and the CLI exits ``128 + signal`` (143 for SIGTERM, 130 for SIGINT).
+
+Decision: PR_SET_PDEATHSIG fires when the *thread* that forked the child ends, so the child must be
+started from the main thread (``flows.server.own_ephemeral_server`` does that before the flow).
+Elsewhere than Linux no hook is set and the child is stopped by ``atexit`` only.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import signal
+import sys
+import threading
+from typing import Callable
+
+from briefings.errors import RunCancelled
+
+__all__ = ["RunCancelled", "CANCEL_SIGNALS", "die_with_parent", "signal_exit_code", "install_signal_handlers"]
+
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+# The signals that cancel a run; SIGKILL cannot be caught (the run is then shown as crashed).
+CANCEL_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+
+
+def signal_exit_code(signum: int) -> int:
+    """The shell's exit code of a process ended by ``signum``: 128 + signum (SIGTERM 143, SIGINT 130)."""
+    return 128 + int(signum)
+
+
+def die_with_parent(death_signal: int = signal.SIGTERM) -> Callable[[], None] | None:
+    """A ``preexec_fn`` for ``subprocess.Popen``: the child gets ``death_signal`` when this process dies.
+
+    Must be called (and the child started) in the main thread: the kernel ties the hook to the
+    thread that forks. If this process is already gone when the child runs the hook, the child exits.
+
+    Returns:
+        The function to pass as ``preexec_fn``; None where it cannot work (not Linux, no libc
+        ``prctl``, or not the main thread), so the caller starts the child without it.
+    """
+    if not sys.platform.startswith("linux") or threading.current_thread() is not threading.main_thread():
+        return None
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    parent = os.getpid()
+
+    def hook() -> None:  # runs in the child between fork and exec: no allocation-heavy work
+        prctl(_PR_SET_PDEATHSIG, int(death_signal), 0, 0, 0)
+        if os.getppid() != parent:  # the parent died before the hook was set
+            os._exit(1)
+
+    return hook
+
+
+def install_signal_handlers() -> None:
+    """Make SIGTERM, SIGINT and SIGHUP raise :class:`RunCancelled` in the main thread.
+
+    Prefect replaces the SIGTERM handler while a flow runs (it raises its own ``TerminationSignal``)
+    and sends the signal again to this handler when the flow has unwound, so both paths end in
+    ``RunCancelled``. Does nothing outside the main thread (signals can only be handled there).
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return
+
+    def handler(signum: int, _frame: object) -> None:
+        raise RunCancelled(signum)
+
+    for signum in CANCEL_SIGNALS:
+        signal.signal(signum, handler)
