@@ -74,7 +74,14 @@ class ProgressReporter:
         tail = f" [{note}]" if note else ""
         return f"{self.label}: {count} {self.unit}{percent}, {self.done / elapsed:.1f} {self.unit}/s, {elapsed:.1f} s{tail}"
 
+    def begin(self) -> None:
+        """Say that this step has started (its ``starting`` log line), once; a no-op on a bar."""
+        self._start()
+
     def _start(self) -> None:
+        if getattr(self, "_announced", False):
+            return
+        self._announced = True
         if self._bar is None and self._sink is not None:
             total = f"{self.total} {self.unit}" if self.total is not None else f"? {self.unit}"
             self._sink(f"{self.label}: starting, {total}")
@@ -144,13 +151,15 @@ def progress(total: int | None, label: str, *, unit: str = "items", mode: Mode =
 
 @contextmanager
 def progress_group(phases: Sequence[tuple[str, int | None, str]], *, mode: Mode = "auto",
-                   sink: Callable[[str], None] | None = None,
-                   stream: TextIO | None = None) -> Iterator[dict[str, ProgressReporter]]:
+                   sink: Callable[[str], None] | None = None, stream: TextIO | None = None,
+                   announce: bool = True) -> Iterator[dict[str, ProgressReporter]]:
     """Show several steps that advance at the same time (fetch, parse, load of one run) together.
 
     Args:
         phases: ``(label, total, unit)`` per step, in display order (``("load", 600, "briefings")``).
         mode, sink, stream: as for :func:`progress`; in a terminal one rich display holds one bar per step.
+        announce: print every step's ``starting`` line now; False: each when its ``begin()`` is called
+            (the flow calls it as the step really starts, so the line marks the step).
     Yields:
         label -> ProgressReporter; ``.advance(n, note=...)`` each as its work completes (the last note,
         e.g. rows loaded so far, is repeated on the final line), ``.set_total(n)`` when fewer units than
@@ -189,8 +198,9 @@ def progress_group(phases: Sequence[tuple[str, int | None, str]], *, mode: Mode 
     write = sink or (lambda text: print(text, file=stream, flush=True))
     reporters = {label: ProgressReporter(label, total, unit, sink=write, sticky_note=True)
                  for label, total, unit in phases}
-    for reporter in reporters.values():
-        reporter._start()
+    if announce:
+        for reporter in reporters.values():
+            reporter._start()
     try:
         yield reporters
     except BaseException:

@@ -335,6 +335,7 @@ def load_record(data: dict[str, Any]) -> FetchRecord:
 
     try:
         return FetchRecord(**{**data, "fetched_at": datetime.fromisoformat(data["fetched_at"]),
-                              "headers": tuple(tuple(h) for h in data.get("headers", ()))})
+                              "headers": tuple(tuple(h) for h in data.get("headers", ())),
+                              "retried": tuple(load_record(r) for r in data.get("retried", ()))})
     except (KeyError, TypeError) as exc:
         raise ValueError(f"not a dumped fetch record: {exc}") from exc

@@ -112,9 +112,10 @@ def _collect_steps(settings: Settings, run_id: str, started_at: datetime, run: R
         pending = None  # the previous batch's load, running while this batch is fetched
         rows = 0
         phases = [("fetch", len(todo), "pages"), ("parse", len(todo), "pages"), ("load", len(todo), "briefings")]
-        with progress_group(phases) as bars:
+        with progress_group(phases, announce=False) as bars:
             for batch_no, start in enumerate(range(0, max(len(todo), 1), size), start=1):
                 run.step = "fetch"
+                bars["fetch"].begin()
                 fetched = [(e, submit(runner, fetch, config=config, run_id=run_id, url=e.url))
                            for e in todo[start:start + size]]
                 parsing = []
@@ -133,6 +134,7 @@ def _collect_steps(settings: Settings, run_id: str, started_at: datetime, run: R
                     parsing.append((entry, submit(runner, parse, config=config, url=entry.url, sha256=record.sha256,
                                                   content_type=content_type_of(record))))
                 run.step = "parse"
+                bars["parse"].begin()
                 staged = []
                 for entry, future in parsing:
                     error = task_exception(future)
@@ -148,9 +150,11 @@ def _collect_steps(settings: Settings, run_id: str, started_at: datetime, run: R
                 records = []
                 if pending is not None:
                     run.step = "load"
+                    bars["load"].begin()
                     rows = absorb_load(summary, pending.result(), bars["load"], rows)
                 pending = load.submit(config, run_id, str(manifest))
             run.step = "load"
+            bars["load"].begin()
             if pending is not None:
                 rows = absorb_load(summary, pending.result(), bars["load"], rows)
     finally:

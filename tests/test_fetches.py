@@ -73,3 +73,15 @@ def test_a_try_without_a_response_is_a_row_with_no_status_and_its_error(fresh_wa
         con.close()
     assert rows == [(1, None, "retried", "FetchError", True), (2, None, "retried", "FetchError", True),
                     (3, None, "failed", "FetchError", True)]
+
+
+def test_a_retried_request_survives_the_batch_manifest_with_every_try(tmp_path, loopback_server):
+    """The load task reads fetch records back from a batch manifest (issue 15): the earlier tries come too."""
+    from briefings.staging import dump_record, load_record
+
+    settings = loopback_settings(loopback_server)
+    with Fetcher(settings, archive=RawArchive(tmp_path / "raw"), run_id="run-ok") as fetcher:
+        ok = fetcher.fetch(loopback_server.url("/retry-after")).record  # 429 (Retry-After: 1), then 200
+    again = load_record(dump_record(ok))
+    assert again == ok
+    assert [(r.attempt_no, r.status, r.outcome) for r in again.responses()] == [(1, 429, "retried"), (2, 200, "ok")]

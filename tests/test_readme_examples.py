@@ -26,7 +26,7 @@ import pytest
 from briefings.settings import PROJECT_ROOT
 
 README = PROJECT_ROOT / "README.md"
-VOLATILE = re.compile(r"pages/s|rows/s|^run [0-9a-f]{8}-…|exported \d{4}-\d\d-\d\dT|, \d+ bytes\)$")
+VOLATILE = re.compile(r"pages/s|rows/s|briefings/s|^run [0-9a-f]{8}-…|exported \d{4}-\d\d-\d\dT|, \d+ bytes\)$")
 COMMENT = re.compile(r"\s{2,}#.*$")
 TERMINAL = re.compile(r"#\s*in an (\d+)-column terminal")
 
