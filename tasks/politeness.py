@@ -1,44 +1,50 @@
 """Politeness across processes: the per-host interval enforced by Prefect's server.
 
-``briefings.fetching.client.HostRateLimiter`` spaces requests within one process. When the fetch
-tasks run on several Dask workers (processes, maybe machines), each would keep its own clock and
-N workers would send N times the rate. :class:`PrefectHostLimiter` asks Prefect's server instead:
-one global concurrency limit per host, ``briefings-host-<host>``, with ``limit=1`` and a slot
-decay of one slot per ``min_interval_s`` (a rate limit), created on first use. A request may go
-out once the server grants the slot, so two grants for one host are at least the interval apart,
-whichever process asked.
+``briefings.fetching.politeness.HostRateLimiter`` spaces requests within one process. When the
+fetch tasks run on several Dask workers (processes, maybe machines), each would keep its own clock
+and N workers would send N times the rate. :class:`PrefectHostLimiter` asks Prefect's server
+instead: one global concurrency limit per host, ``briefings-host-<host>``, with ``limit=1``,
+created on first use.
+
+A request takes the host's one slot before it is sent and gives it back ``min_interval_s`` after
+its response's headers arrived (or after it failed). The next request to that host, from any
+process, is sent only once the slot is back, so it reaches the site at least ``min_interval_s``
+after the previous request did, whatever the stalls on the way (a loaded machine, a slow Prefect
+server, a process descheduled between grant and send). The interval counts from one response to
+the next request: a request's own latency is added to it, which is slower than spacing the sends,
+never faster.
 
 Decisions:
+    * A slot is held, not rate-limited: Prefect's rate limits (``mode="rate_limit"``, a slot that
+      decays after the interval) time the grant on the server, and a process that stalls between
+      grant and send, or a site that is slow to take the first request, still sent two requests
+      closer than the interval on a loaded 2-core machine (0.105 s at 0.2 s in CI).
+    * Crash safety without leases: the limit has a slot decay of one slot per ``hold_limit_s``
+      (the longest a request may hold the slot: its timeout, the interval and a margin), so the
+      slot of a worker killed while holding it frees itself after that long. Prefect's leases
+      would need the server's lease-expiry service, which an ephemeral server does not run.
     * A denied request does not change the limit on the server (Prefect rolls the denial back),
-      so waiting callers poll: every ``min_interval_s / POLLS_PER_INTERVAL`` seconds, or sooner
-      when the server's ``Retry-After`` is shorter. Prefect's own ``rate_limit()`` sleeps the whole
-      Retry-After (about an interval, with jitter), so a freed slot would stay idle for part
-      of an interval while two workers take turns.
-    * The slot is granted on the server's clock, somewhere between asking and the answer; the
-      request leaves after the answer. ``GRANT_SLACK_S`` is added to the interval on the server,
-      and a grant whose answer took longer than ``STALE_GRANT_S`` is left to decay and a fresh one
-      asked for, so that at most ``GRANT_SLACK_S - STALE_GRANT_S`` (10 ms) is left for the way from
-      the answer to the wire. Two requests to one host thus arrive at least ``min_interval_s``
-      apart unless a process stalls for more than that between the answer and the send. The price: about ``GRANT_SLACK_S`` per request, plus the intervals lost to late
-      answers (a loaded server answers in 10-50 ms, a few in 0.5 s).
+      so waiting callers poll every ``min_interval_s / POLLS_PER_INTERVAL`` seconds: the server's
+      ``Retry-After`` for a held slot says ``hold_limit_s``, far longer than a hold lasts.
     * A Prefect server on SQLite answers some writes with 503 when another write overlaps
       (``SQLITE_BUSY``); Prefect's client would retry after 2 s, 4 s, …, far longer than an
-      interval. The poll treats a 503 like a denial and tries again a poll later (for at most
-      ``BUSY_GIVE_UP_S``). This was seen with the ephemeral SQLite server under load.
-    * A limit that exists with another decay (the interval setting changed) is updated to this one.
+      interval. Taking and giving back treat a 503 like a denial and try again a poll later (for
+      at most ``BUSY_GIVE_UP_S``). This was seen with the ephemeral SQLite server under load.
+    * A limit that exists with another decay (a timeout or interval setting changed) is updated.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
-__all__ = ["PrefectHostLimiter", "host_limiter", "limit_name", "POLLS_PER_INTERVAL", "GRANT_SLACK_S", "STALE_GRANT_S"]
+__all__ = ["PrefectHostLimiter", "host_limiter", "limit_name", "hold_limit_s", "POLLS_PER_INTERVAL"]
 
 POLLS_PER_INTERVAL = 10
-GRANT_SLACK_S = 0.04  # seconds added to the interval on the server (grant-to-send time)
-STALE_GRANT_S = 0.03  # a grant whose answer took longer than this is not used, seconds
+HOLD_MARGIN_S = 5.0  # added to a request's timeout and interval: the longest a slot may be held, seconds
 _MIN_POLL_S = 0.005
 BUSY_GIVE_UP_S = 60.0  # a server answering 503 (busy) for this long is down, seconds
 
@@ -48,18 +54,31 @@ def limit_name(host: str) -> str:
     return f"briefings-host-{host.lower()}"
 
 
+def hold_limit_s(timeout_s: float, min_interval_s: float) -> float:
+    """The longest one request holds its host's slot, seconds: after this the slot decays by itself
+    (a worker killed while holding it). ``timeout_s`` is ``Settings.timeout_s``."""
+    return timeout_s + min_interval_s + HOLD_MARGIN_S
+
+
 class PrefectHostLimiter:
     """Minimum interval between two requests to one host, held by Prefect's server for every process.
 
-    Has the ``wait(host, min_interval_s)`` of ``HostRateLimiter``; thread-safe (one client, one lock).
-    Needs the Prefect API that the flow run uses (``PREFECT_API_URL``, or the ephemeral server of
-    the flow's process, which the Dask workers are pointed at).
+    Has the ``wait`` / ``turn`` of ``briefings.fetching.politeness``; thread-safe (one API client;
+    a process's threads take one host's turns one at a time). Needs the Prefect API that the flow run uses
+    (``PREFECT_API_URL``, or the ephemeral server of the flow's process, which the Dask workers
+    are pointed at).
+
+    Args:
+        timeout_s: the fetcher's request timeout (``Settings.timeout_s``), seconds; sets how long
+            the slot of a dead holder stays taken (:func:`hold_limit_s`).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, timeout_s: float = 20.0) -> None:
+        self.timeout_s = timeout_s
         self._lock = threading.Lock()
         self._client: Any = None
         self._ready: dict[str, float] = {}  # limit name -> decay per second it was set up with
+        self._host_locks: dict[str, threading.Lock] = {}
 
     def _sync_client(self) -> Any:
         if self._client is None:
@@ -77,7 +96,7 @@ class PrefectHostLimiter:
                 self._client = None
 
     def _ensure_limit(self, client: Any, name: str, decay_per_s: float) -> None:
-        """Create the host's limit on first use, or bring its decay to ``decay_per_s``."""
+        """Create the host's limit on first use, or bring it to ``limit=1`` and ``decay_per_s``."""
         if self._ready.get(name) == decay_per_s:
             return
         from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate, GlobalConcurrencyLimitUpdate
@@ -95,48 +114,71 @@ class PrefectHostLimiter:
                 )
         self._ready[name] = decay_per_s
 
-    def wait(self, host: str, min_interval_s: float) -> float:
-        """Block until Prefect's server grants ``host``'s slot; returns the time waited, seconds.
-
-        Raises:
-            httpx.HTTPStatusError, httpx.TransportError: the Prefect API failed (other than 423 Locked,
-                or 503 Busy for more than ``BUSY_GIVE_UP_S``).
-        """
-        if min_interval_s <= 0:
-            return 0.0
+    @staticmethod
+    def _call(action: Callable[[], Any], poll_s: float, *, denied_ok: bool) -> bool:
+        """Run one API call, retrying a 503 (busy) every ``poll_s``; False when it was denied (423)."""
         import httpx
 
-        name = limit_name(host)
-        decay_per_s = 1.0 / (min_interval_s + GRANT_SLACK_S)
-        poll_s = max(_MIN_POLL_S, min_interval_s / POLLS_PER_INTERVAL)
-        started = time.monotonic()
+        busy_since: float | None = None
+        while True:
+            try:
+                action()
+                return True
+            except httpx.HTTPStatusError as exc:
+                status = exc.response.status_code
+                if status == 423 and denied_ok:
+                    return False
+                if status != 503:
+                    raise
+                busy_since = busy_since or time.monotonic()
+                if time.monotonic() - busy_since > BUSY_GIVE_UP_S:
+                    raise
+                time.sleep(poll_s)
+
+    @contextmanager
+    def turn(self, host: str, min_interval_s: float) -> Iterator[None]:
+        """Hold ``host``'s slot on Prefect's server for one request: taken on entry (waiting while
+        another process holds it), given back ``min_interval_s`` after the block ends.
+
+        Raises:
+            httpx.HTTPStatusError, httpx.TransportError: the Prefect API failed (other than 423
+                Locked, or 503 Busy for more than ``BUSY_GIVE_UP_S``).
+        """
+        if min_interval_s <= 0:
+            yield
+            return
         from prefect.settings import PREFECT_CLIENT_MAX_RETRIES, temporary_settings
 
+        name = limit_name(host)
+        decay_per_s = 1.0 / hold_limit_s(self.timeout_s, min_interval_s)
+        poll_s = max(_MIN_POLL_S, min_interval_s / POLLS_PER_INTERVAL)
         with self._lock:
             client = self._sync_client()
             self._ensure_limit(client, name, decay_per_s)
-            busy_since: float | None = None
+            host_lock = self._host_locks.setdefault(name, threading.Lock())
+        with host_lock:  # this process's threads queue here rather than all polling the server
             # no client-side retries: a 503 (SQLite busy) would otherwise sleep 2 s, 4 s, … before the next try
             with temporary_settings(updates={PREFECT_CLIENT_MAX_RETRIES: 0}):
-                while True:
-                    try:
-                        asked = time.monotonic()
-                        client.increment_concurrency_slots(names=[name], slots=1, mode="rate_limit")
-                        if time.monotonic() - asked <= STALE_GRANT_S:
-                            return time.monotonic() - started
-                        continue  # granted too long ago to be sure: let it decay, ask for a fresh one
-                    except httpx.HTTPStatusError as exc:
-                        status = exc.response.status_code
-                        if status == 503:
-                            busy_since = busy_since or time.monotonic()
-                            if time.monotonic() - busy_since > BUSY_GIVE_UP_S:
-                                raise
-                        elif status != 423:
-                            raise
-                        else:
-                            busy_since = None
-                        retry_after = float(exc.response.headers.get("Retry-After", poll_s))
-                        time.sleep(max(_MIN_POLL_S, min(retry_after, poll_s)))
+                take = lambda: client.increment_concurrency_slots(names=[name], slots=1, mode="concurrency")  # noqa: E731
+                while not self._call(take, poll_s, denied_ok=True):
+                    time.sleep(poll_s)
+                taken = time.monotonic()
+                try:
+                    yield
+                finally:
+                    ended = time.monotonic()
+                    time.sleep(max(0.0, ended + min_interval_s - time.monotonic()))
+                    held_s = max(time.monotonic() - taken, 0.001)
+                    self._call(lambda: client.release_concurrency_slots(names=[name], slots=1, occupancy_seconds=held_s),
+                               poll_s, denied_ok=False)
+
+    def wait(self, host: str, min_interval_s: float) -> float:
+        """Block until ``host`` may be contacted, and keep it for ``min_interval_s`` from now (a
+        request sent right after, such as a browser visit); returns the time waited, seconds."""
+        started = time.monotonic()
+        with self.turn(host, min_interval_s):
+            waited = time.monotonic() - started
+        return waited
 
 
 _LIMITERS: dict[Any, PrefectHostLimiter] = {}
@@ -150,9 +192,9 @@ def host_limiter(settings: Any) -> PrefectHostLimiter | None:
         return None
     from prefect.settings import PREFECT_API_URL
 
-    key = PREFECT_API_URL.value()
+    key = (PREFECT_API_URL.value(), settings.timeout_s)
     with _LIMITERS_LOCK:
         limiter = _LIMITERS.get(key)
         if limiter is None:
-            limiter = _LIMITERS[key] = PrefectHostLimiter()
+            limiter = _LIMITERS[key] = PrefectHostLimiter(settings.timeout_s)
         return limiter

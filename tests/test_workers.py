@@ -24,6 +24,7 @@ from warehouse.load import table_checksums
 pytestmark = pytest.mark.slow
 
 INTERVAL_S = 0.2
+TIMEOUT_S = 5.0  # a killed worker's slot frees itself after hold_limit_s(TIMEOUT_S, INTERVAL_S)
 PAGES = 40
 
 
@@ -86,9 +87,10 @@ def test_two_workers_load_what_one_loads_and_keep_the_interval_across_processes(
     from flows.collect import collect
     from flows.reparse import reparse
     from prefect.client.orchestration import get_client
-    from tasks.politeness import GRANT_SLACK_S, limit_name
+    from tasks.politeness import hold_limit_s, limit_name
 
     monkeypatch.setenv("BRIEFINGS_MIN_INTERVAL_S", str(INTERVAL_S))
+    monkeypatch.setenv("BRIEFINGS_TIMEOUT_S", str(TIMEOUT_S))
     results, gaps = {}, {}
     for workers in (1, 2):
         monkeypatch.setenv("BRIEFINGS_DATA_DIR", str(tmp_path / f"data{workers}"))
@@ -131,4 +133,46 @@ def test_two_workers_load_what_one_loads_and_keep_the_interval_across_processes(
     with get_client(sync_client=True) as client:  # the 2-worker run spaced them on Prefect's server
         limit = client.read_global_concurrency_limit_by_name(limit_name("127.0.0.1"))
     assert (limit.limit, limit.active) == (1, True)
-    assert limit.slot_decay_per_second == pytest.approx(1 / (INTERVAL_S + GRANT_SLACK_S))
+    assert limit.slot_decay_per_second == pytest.approx(1 / hold_limit_s(TIMEOUT_S, INTERVAL_S))
+
+
+def test_a_host_turn_is_held_until_the_interval_after_its_request_ended(prefect_harness):
+    """Two limiters (as two worker processes would have): the second gets the host only
+    ``INTERVAL_S`` after the first one's request ended, however long that request stalled."""
+    import time
+
+    from tasks.politeness import PrefectHostLimiter
+
+    first, second = PrefectHostLimiter(TIMEOUT_S), PrefectHostLimiter(TIMEOUT_S)
+    entered: list[float] = []
+    with first.turn("turns.example", INTERVAL_S):
+        other = threading.Thread(target=lambda: entered.append(second.wait("turns.example", INTERVAL_S)))
+        other.start()
+        time.sleep(0.5)  # a request stalled between getting its turn and its response
+        ended = time.monotonic()
+    other.join(30)
+    waited_until = time.monotonic()
+    assert entered and entered[0] >= 0.5 + INTERVAL_S
+    assert waited_until - ended >= INTERVAL_S
+    with second.turn("other.example", INTERVAL_S):  # other hosts are not held
+        pass
+    first.close()
+    second.close()
+
+
+def test_a_slot_whose_holder_died_frees_itself_after_the_hold_limit(prefect_harness):
+    import time
+
+    from prefect.client.orchestration import get_client
+    from tasks.politeness import PrefectHostLimiter, hold_limit_s, limit_name
+
+    limiter = PrefectHostLimiter(timeout_s=0.5)
+    with limiter.turn("dead.example", 0.1):  # creates the limit
+        pass
+    with get_client(sync_client=True) as client:  # a holder that never gives the slot back
+        client.increment_concurrency_slots(names=[limit_name("dead.example")], slots=1, mode="concurrency")
+    taken = time.monotonic()
+    limiter.wait("dead.example", 0.1)
+    waited = time.monotonic() - taken
+    limiter.close()
+    assert hold_limit_s(0.5, 0.1) - 1.0 <= waited <= hold_limit_s(0.5, 0.1) + 5.0

@@ -4,8 +4,8 @@ Needs the optional extra ``playwright`` and Debian's ``chromium`` (``Settings.ch
 no browser is ever downloaded. Each call starts a browser with a fresh temporary profile
 (``--user-data-dir``), loads the page, waits until the challenge has finished, and closes it
 again. Playwright's sync API runs in a thread of its own, so the solver works from Prefect task
-threads and from inside a running event loop alike. Requests share the process-wide per-host
-rate limiter with the HTTP client.
+threads and from inside a running event loop alike. Visits are spaced by the limiter the
+HTTP client uses (``briefings.fetching.politeness``), handed in by the ``Fetcher``.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 from briefings.errors import BlockedError, ConfigError, FetchError
 from briefings.fetching.challenge import is_challenge
+from briefings.fetching.politeness import RATE_LIMITER
 from briefings.settings import Settings
 
 __all__ = ["Clearance", "BrowserSolver", "CHROMIUM_ARGS", "REAL_PAGE_SELECTORS"]
@@ -85,12 +86,15 @@ class BrowserSolver:
 
     Args:
         settings: ``chromium_path``, ``browser_timeout_s``, ``min_interval_s`` are used.
+        limiter: spaces the visits to one host (``briefings.fetching.politeness``); None -> the
+            process's ``RATE_LIMITER``.
     Raises:
         ConfigError: (on first use) Playwright is not installed or ``chromium_path`` is missing.
     """
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, limiter: Any = None) -> None:
         self.settings = settings
+        self.limiter = limiter if limiter is not None else RATE_LIMITER
         self._lock = threading.Lock()
 
     def solve(self, url: str) -> Clearance:
@@ -134,11 +138,9 @@ class BrowserSolver:
 
     def _visit(self, url: str) -> _Visit:
         sync_playwright = self._check_setup()
-        from briefings.fetching.client import RATE_LIMITER
-
         host = urlsplit(url).hostname or ""
         with self._lock:
-            RATE_LIMITER.wait(host, self.settings.min_interval_s)
+            self.limiter.wait(host, self.settings.min_interval_s)
             return _in_own_thread(lambda: self._visit_in_thread(sync_playwright, url))
 
     def _visit_in_thread(self, sync_playwright: Any, url: str) -> _Visit:

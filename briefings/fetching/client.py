@@ -36,6 +36,7 @@ from briefings.errors import BlockedError, ConfigError, FetchError, OffsiteError
 from briefings.fetching.archive import RawArchive
 from briefings.fetching.challenge import is_challenge
 from briefings.fetching.decode import decode_body
+from briefings.fetching.politeness import RATE_LIMITER, HostRateLimiter
 from briefings.fetching.snapshot import SnapshotTransport, has_snapshot_host
 from briefings.ids import sha256_hex
 from briefings.models import FetchRecord, Outcome
@@ -64,32 +65,6 @@ class FetchResult:
     text: str | None
 
 
-class HostRateLimiter:
-    """Minimum interval between two requests to one host; thread-safe, shared by the process.
-
-    Slots are reserved under a lock and slept outside it, so concurrent callers queue up
-    ``min_interval_s`` apart instead of all waking at once.
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._next_at: dict[str, float] = {}
-
-    def wait(self, host: str, min_interval_s: float) -> float:
-        """Block until ``host`` may be contacted again; returns the time slept, seconds."""
-        if min_interval_s <= 0:
-            return 0.0
-        with self._lock:
-            now = time.monotonic()
-            slot = max(now, self._next_at.get(host, now))
-            self._next_at[host] = slot + min_interval_s
-        delay = slot - now
-        if delay > 0:
-            time.sleep(delay)
-        return max(delay, 0.0)
-
-
-RATE_LIMITER = HostRateLimiter()
 
 
 def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
@@ -280,20 +255,21 @@ class Fetcher:
             # a fresh exchange per hop; url stays the one asked for, final_url follows the hops
             exchange = _Exchange(url=url, final_url=current, status=exchange.status, headers=exchange.headers)
             host = self._check_host(current, exchange)  # hops after the first were checked below
-            self.limiter.wait(host, self.settings.min_interval_s)
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise self._deadline_failure(exchange)
-            request = self._client.build_request(
-                "GET", current, headers=conditional, timeout=httpx.Timeout(min(self.settings.timeout_s, remaining)))
-            try:
-                response = self._client.send(request, stream=True)
-            except httpx.TimeoutException as exc:
-                raise _Failure(FetchError(f"timed out waiting for a response: {exc!r}", url=current), exchange,
-                               retry=True, cause=exc) from exc
-            except httpx.TransportError as exc:
-                raise _Failure(FetchError(f"connection failed: {exc!r}", url=current), exchange,
-                               retry=True, cause=exc) from exc
+            with self.limiter.turn(host, self.settings.min_interval_s):  # held up to the response's headers
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise self._deadline_failure(exchange)
+                request = self._client.build_request(
+                    "GET", current, headers=conditional,
+                    timeout=httpx.Timeout(min(self.settings.timeout_s, remaining)))
+                try:
+                    response = self._client.send(request, stream=True)
+                except httpx.TimeoutException as exc:
+                    raise _Failure(FetchError(f"timed out waiting for a response: {exc!r}", url=current), exchange,
+                                   retry=True, cause=exc) from exc
+                except httpx.TransportError as exc:
+                    raise _Failure(FetchError(f"connection failed: {exc!r}", url=current), exchange,
+                                   retry=True, cause=exc) from exc
             try:
                 exchange.status = response.status_code
                 exchange.headers = tuple(response.headers.multi_items())
@@ -480,7 +456,7 @@ class Fetcher:
         try:
             with self._browser_lock:
                 if self._solver is None:
-                    self._solver = BrowserSolver(self.settings)
+                    self._solver = BrowserSolver(self.settings, self.limiter)
                 if not self._cleared:
                     self._cleared = True  # solve at most once per run, even when solving fails
                     clearance = self._solver.solve(url)
