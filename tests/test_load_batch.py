@@ -74,9 +74,33 @@ def test_a_batch_loads_exactly_like_its_pages_one_by_one(two_warehouses, base):
                                  "indicators": len(base.mentions), "speakers": 13,
                                  "speaker_positions": expected[0].counts["speaker_positions"]}
     assert table_checksums(batch) == table_checksums(single)
-    # the speakers all pages share are stored once, first seen on the first page of the batch
+    # the speakers all pages share are stored once, first seen on the earliest page (one date: lowest id)
     assert batch.execute("SELECT count(*), count(DISTINCT first_briefing_id) FROM speakers").fetchall() == [(13, 1)]
     assert [r for r in run_checks(batch, "run-1") if r.status == "fail"] == []
+
+
+def test_a_speakers_first_briefing_is_the_earliest_whatever_the_load_order(tmp_path, base):
+    """Session 12 (2024-03-26) and a copy held a day later, loaded forwards, backwards and in one
+    batch: speakers and their positions are the same rows, first seen in session 12."""
+    from datetime import timedelta
+
+    s12 = BatchPage(base, SESSION12_URL, SEED_SHA256)
+    parsed, url, sha = synthetic_briefing(1, base)
+    later = BatchPage(dataclasses.replace(parsed, briefing=dataclasses.replace(
+        parsed.briefing, event_date=base.briefing.event_date + timedelta(days=1))), url, sha)
+    orders = {"forwards": [[s12], [later]], "backwards": [[later], [s12]], "one batch": [[later, s12]]}
+    found = {}
+    for name, batches in orders.items():
+        con = open_writer(tmp_path / f"{name}.duckdb")
+        for n, pages in enumerate(batches):
+            load_batch(con, pages, run_id=f"run-{n}")
+        sums = table_checksums(con)
+        found[name] = ({t: sums[t] for t in ("speakers", "speaker_positions")},
+                       con.execute("SELECT DISTINCT first_briefing_id FROM speakers UNION "
+                                   "SELECT DISTINCT first_briefing_id FROM speaker_positions").fetchall())
+        con.close()
+    assert found["forwards"] == found["backwards"] == found["one batch"]
+    assert found["forwards"][1] == [("hubei.gov.cn:t20240326_5134107",)]
 
 
 def test_new_versions_reparses_repeats_and_unchanged_pages_in_one_batch(two_warehouses, base):

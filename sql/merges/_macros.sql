@@ -50,3 +50,9 @@ SELECT b.version_no, {{ shared_columns(table ~ '_history', table, 't') }}
 FROM {{ table }} AS t
 JOIN load_batch AS b ON b.briefing_id = t.briefing_id;
 {%- endmacro %}
+
+{#- The order in which briefings count as earlier, for "first briefing" columns: the event date, else the
+publish date, else the list date (no date: last), then briefing_id. `b` is an alias of `briefings`. -#}
+{% macro first_key(b) -%}
+(coalesce({{ b }}.event_date, {{ b }}.publish_date, {{ b }}.list_date, DATE '9999-12-31'), {{ b }}.briefing_id)
+{%- endmacro %}
