@@ -43,6 +43,7 @@ __all__ = [
     "WarehouseUnreadableError",
     "OutputError",
     "RunFailedError",
+    "PagesFailedError",
     "ExitCode",
     "EXIT_CODE_MEANINGS",
     "exit_code_for",
@@ -200,6 +201,19 @@ class RunFailedError(BriefingsError):
     def __init__(self, message: str, *, summary: dict | None = None) -> None:
         super().__init__(message)
         self.summary = summary or {}
+
+
+class PagesFailedError(BriefingsError):
+    """Some pages of a chunk task failed (the Dask path of ``flows.workers.PageTasks``).
+
+    Raised at the end of the chunk, after every page of it was tried, so that the chunk's task run
+    ends Failed and the UI's Retry runs it again. ``outcomes`` holds one entry per page of the
+    chunk, in order: the page task's return value, or the exception that page raised.
+    """
+
+    def __init__(self, message: str, *, outcomes: list | None = None) -> None:
+        super().__init__(message)
+        self.outcomes = outcomes or []
 
 
 class ExitCode(IntEnum):

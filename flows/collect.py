@@ -1,7 +1,8 @@
 """The ``collect`` flow: discover -> fetch (per page) -> parse (per page) -> load (per batch) -> check.
 
 Pages go through in batches of ``BRIEFINGS_LOAD_BATCH_SIZE``: a batch's pages are fetched and
-parsed by concurrent tasks, listed in a run manifest (a small JSON file) and loaded by one task
+parsed by concurrent tasks (one per page; on Dask, one per chunk of pages: ``flows.workers``),
+listed in a run manifest (a small JSON file) and loaded by one task
 that gets only the manifest's path, while the next batch is fetched. The run never holds all its
 pages, rows or fetch records at once.
 """
@@ -32,13 +33,11 @@ from briefings.pipeline import (
 from briefings.progress import progress_group
 from briefings.settings import Settings
 from flows.artifacts import failure_details, publish_report_artifact, publish_run_artifacts
-from flows.common import RESULTS_DIR, RunStep, absorb_load, recorded_run, task_exception
-from flows.workers import submit, task_runner
+from flows.common import RESULTS_DIR, RunStep, absorb_load, recorded_run
+from flows.workers import PageTasks, chunk_pages, task_runner
 from tasks.checks import check
 from tasks.discover import discover, read_incremental_state
-from tasks.fetch import fetch
 from tasks.load import load
-from tasks.parse import parse
 
 @flow(name="collect", persist_result=True, result_storage=RESULTS_DIR, validate_parameters=True)
 def collect(
@@ -116,36 +115,34 @@ def _collect_steps(settings: Settings, run_id: str, started_at: datetime, run: R
             for batch_no, start in enumerate(range(0, max(len(todo), 1), size), start=1):
                 run.step = "fetch"
                 bars["fetch"].begin()
-                fetched = [(e, submit(runner, fetch, config=config, run_id=run_id, url=e.url))
-                           for e in todo[start:start + size]]
-                parsing = []
-                for entry, future in fetched:
-                    error = task_exception(future)
+                batch = todo[start:start + size]
+                chunk = chunk_pages(settings, len(batch))
+                fetches = PageTasks(runner, "fetch", {"config": config, "run_id": run_id}, chunk)
+                for entry in batch:
+                    fetches.add(entry, url=entry.url)
+                parses = PageTasks(runner, "parse", {"config": config}, chunk)
+                for entry, outcome in fetches.outcomes():
                     bars["fetch"].advance()
-                    if error is not None:
-                        if getattr(error, "record", None) is not None:
-                            records.append(error.record)
-                        summary.pages.append(failure_outcome(entry.url, "fetch", error))
+                    if isinstance(outcome, BaseException):
+                        if getattr(outcome, "record", None) is not None:
+                            records.append(outcome.record)
+                        summary.pages.append(failure_outcome(entry.url, "fetch", outcome))
                         for step in ("parse", "load"):
                             bars[step].set_total(bars[step].total - 1)
                         continue
-                    record = future.result()
-                    records.append(record)
-                    parsing.append((entry, submit(runner, parse, config=config, url=entry.url, sha256=record.sha256,
-                                                  content_type=content_type_of(record))))
+                    records.append(outcome)
+                    parses.add(entry, url=entry.url, sha256=outcome.sha256, content_type=content_type_of(outcome))
                 run.step = "parse"
                 bars["parse"].begin()
                 staged = []
-                for entry, future in parsing:
-                    error = task_exception(future)
+                for entry, outcome in parses.outcomes():
                     bars["parse"].advance()
-                    if error is not None:
-                        summary.pages.append(failure_outcome(entry.url, "parse", error))
+                    if isinstance(outcome, BaseException):
+                        summary.pages.append(failure_outcome(entry.url, "parse", outcome))
                         bars["load"].set_total(bars["load"].total - 1)
                         continue
-                    item = future.result()
                     list_date = entry.list_date.isoformat() if entry.list_date else None
-                    staged.append(Staged(item.url, item.key, item.sha256, list_date))
+                    staged.append(Staged(outcome.url, outcome.key, outcome.sha256, list_date))
                 manifest = write_manifest(settings, run_id, batch_no, staged, records)
                 records = []
                 if pending is not None:

@@ -65,9 +65,19 @@ RESULTS_DIR = _default_storage(Settings.from_env())
 
 
 def task_exception(future: Any) -> BaseException | None:
-    """Wait for ``future``; None when it completed, else the exception it ended with."""
+    """Wait for ``future``; None when it completed, else the exception it ended with.
+
+    A task that failed on Dask before Prefect's engine ran it (it could not be unpickled on the
+    worker, its worker died on every try) leaves its task run Pending: the Dask error is returned.
+    """
     future.wait()
     state = future.state
+    if not state.is_final():
+        try:
+            future.result(raise_on_failure=False)
+        except Exception as exc:  # noqa: BLE001 - the page's error, reported by the caller
+            return exc
+        state = future.state
     if state.is_completed():
         return None
     result = state.result(raise_on_failure=False)

@@ -28,11 +28,10 @@ from briefings.pipeline import (
 from briefings.progress import progress_group
 from briefings.settings import Settings
 from flows.artifacts import failure_details, publish_report_artifact, publish_run_artifacts
-from flows.common import RESULTS_DIR, RunStep, absorb_load, recorded_run, task_exception
-from flows.workers import submit, task_runner
+from flows.common import RESULTS_DIR, RunStep, absorb_load, recorded_run
+from flows.workers import PageTasks, chunk_pages, task_runner
 from tasks.checks import check
 from tasks.load import load
-from tasks.parse import parse
 
 
 @task(name="archived-pages", persist_result=True)
@@ -78,18 +77,18 @@ def _reparse_steps(settings: Settings, run_id: str, started_at: datetime, run: R
         if current:
             bars["reparse"].advance(len(current), note=f"{len(current)} already current")
         for batch_no, start in enumerate(range(0, len(stale), size), start=1):
-            futures = [(p, submit(runner, parse, config=config, url=p.url, sha256=p.sha256, content_type=p.content_type))
-                       for p in stale[start:start + size]]
+            batch = stale[start:start + size]
+            parses = PageTasks(runner, "parse", {"config": config}, chunk_pages(settings, len(batch)))
+            for page in batch:
+                parses.add(page, url=page.url, sha256=page.sha256, content_type=page.content_type)
             staged = []
-            for page, future in futures:
-                error = task_exception(future)
+            for page, outcome in parses.outcomes():
                 bars["reparse"].advance()
-                if error is not None:
-                    summary.pages.append(failure_outcome(page.url, "parse", error))
+                if isinstance(outcome, BaseException):
+                    summary.pages.append(failure_outcome(page.url, "parse", outcome))
                     bars["load"].set_total(bars["load"].total - 1)
                     continue
-                item = future.result()
-                staged.append(Staged(item.url, item.key, item.sha256, page.list_date))
+                staged.append(Staged(outcome.url, outcome.key, outcome.sha256, page.list_date))
             manifest = write_manifest(settings, run_id, batch_no, staged, [])
             if pending is not None:
                 rows = absorb_load(summary, pending.result(), bars["load"], rows)

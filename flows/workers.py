@@ -1,11 +1,12 @@
 """Where the fetch and parse tasks run: in the flow's own process, or on a Dask cluster.
 
-One worker (the default) keeps the flow as it always ran: tasks are submitted to the flow's own
-thread pool, and no Dask is started. More workers, or a scheduler address, run them on Dask through
+One worker (the default) keeps the flow as it always ran: one task per page, submitted to the flow's
+own thread pool, and no Dask is started. More workers, or a scheduler address, run them on Dask through
 ``prefect_dask.DaskTaskRunner``: a ``LocalCluster`` of ``workers`` processes (one thread each: the
 parse is CPU-bound, and one fetch at a time per process is what politeness allows anyway), or the
-cluster at ``dask_address``. The load and the checks stay in the flow's process: DuckDB has one
-writer.
+cluster at ``dask_address``; there the pages go in chunks, one task run per chunk
+(``tasks.pages``), since a task run's own cost on Dask exceeds a page's parse. The load and the
+checks stay in the flow's process: DuckDB has one writer.
 
 The workers report their task runs to the flow's Prefect API. In ephemeral mode that is a server
 the flow's process started on 127.0.0.1; its URL is put into the settings the tasks are shipped
@@ -16,13 +17,17 @@ can reach (``PREFECT_API_URL``), see the README.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import math
+from collections.abc import Hashable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from briefings.errors import PagesFailedError
 from briefings.settings import Settings
 
-__all__ = ["task_runner", "submit", "uses_dask"]
+__all__ = ["task_runner", "uses_dask", "PageTasks", "chunk_pages", "CHUNKS_PER_WORKER"]
+
+CHUNKS_PER_WORKER = 4  # chunks of a load batch per Dask worker: small enough to balance, large enough to amortise
 
 
 def uses_dask(settings: Settings) -> bool:
@@ -61,8 +66,75 @@ def task_runner(settings: Settings) -> Iterator[Any]:
         yield runner
 
 
-def submit(runner: Any, task: Any, **parameters: Any) -> Any:
-    """Submit ``task(**parameters)`` to ``runner`` (None: the flow's own runner); returns its future."""
-    if runner is None:
-        return task.submit(**parameters)
-    return runner.submit(task, parameters=parameters)
+def chunk_pages(settings: Settings, batch_pages: int) -> int:
+    """Pages per chunk task on Dask for a batch of ``batch_pages``: ``CHUNKS_PER_WORKER`` chunks per
+    worker (``settings.workers``; 1 for a cluster at ``dask_address`` of unknown size), at least 1."""
+    return max(1, math.ceil(batch_pages / (max(1, settings.workers) * CHUNKS_PER_WORKER)))
+
+
+class PageTasks:
+    """The page tasks of one step of a batch (``fetch`` or ``parse``), run where the settings say.
+
+    ``add`` one page at a time; ``outcomes`` gives each page's result or exception, in the order
+    added. On the flow's own runner (``runner`` None) every page is its own task run, submitted by
+    ``add`` at once. On Dask, pages are gathered into chunks of ``chunk`` and each chunk is one
+    ``tasks.pages`` task run, submitted when it is full (the last one by ``outcomes``).
+
+    Args:
+        runner: from :func:`task_runner`.
+        step: ``fetch`` or ``parse`` (``tasks.pages.PAGE_TASKS``).
+        common: arguments every page shares (``config``, ``run_id``).
+        chunk: pages per chunk task on Dask (:func:`chunk_pages`); unused for one worker.
+    """
+
+    def __init__(self, runner: Any, step: str, common: dict[str, Any], chunk: int) -> None:
+        from tasks.pages import PAGE_TASKS
+
+        self.runner, self.step, self.common, self.chunk = runner, step, common, max(1, chunk)
+        self._task = PAGE_TASKS[step]
+        self._submitted: list[tuple[list[Hashable], Any]] = []  # (keys, future) per task run
+        self._keys: list[Any] = []
+        self._calls: list[dict[str, Any]] = []
+
+    def add(self, key: Any, **call: Any) -> None:
+        """Queue the page ``key`` (returned with its outcome) with its own arguments ``call``."""
+        if self.runner is None:
+            self._submitted.append(([key], self._task.submit(**self.common, **call)))
+            return
+        self._keys.append(key)
+        self._calls.append(call)
+        if len(self._calls) >= self.chunk:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self._calls:
+            return
+        from tasks.pages import pages
+
+        first = self._calls[0].get("url", "")
+        label = f"{self.step} {len(self._calls)} pages from {first}"
+        future = self.runner.submit(pages, parameters={"step": self.step, "common": self.common,
+                                                      "calls": self._calls, "label": label})
+        self._submitted.append((self._keys, future))
+        self._keys, self._calls = [], []
+
+    def outcomes(self) -> Iterator[tuple[Any, Any]]:
+        """Wait for each task run in turn; yields ``(key, result)`` or ``(key, exception)`` per page.
+
+        A chunk that raised ``PagesFailedError`` gives each page its own outcome; a chunk that
+        failed otherwise (its worker died on every try, say) gives its exception to all its pages.
+        """
+        from flows.common import task_exception
+
+        self._flush()
+        for keys, future in self._submitted:
+            error = task_exception(future)
+            if error is None:
+                results = future.result()
+                results = results if self.runner is not None else [results]
+            elif isinstance(error, PagesFailedError) and len(error.outcomes) == len(keys):
+                results = error.outcomes
+            else:
+                results = [error] * len(keys)
+            yield from zip(keys, results)
+        self._submitted = []

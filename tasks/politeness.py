@@ -100,18 +100,24 @@ class PrefectHostLimiter:
         if self._ready.get(name) == decay_per_s:
             return
         from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate, GlobalConcurrencyLimitUpdate
-        from prefect.exceptions import ObjectAlreadyExists
+        from prefect.exceptions import ObjectAlreadyExists, ObjectNotFound
 
+        # read first: a create that loses a race is logged by the server with a traceback
         try:
-            client.create_global_concurrency_limit(
-                GlobalConcurrencyLimitCreate(name=name, limit=1, active=True, slot_decay_per_second=decay_per_s)
-            )
-        except ObjectAlreadyExists:
             current = client.read_global_concurrency_limit_by_name(name)
-            if current.limit != 1 or not current.active or abs(current.slot_decay_per_second - decay_per_s) > 1e-9:
-                client.update_global_concurrency_limit(
-                    name, GlobalConcurrencyLimitUpdate(limit=1, active=True, slot_decay_per_second=decay_per_s)
+        except ObjectNotFound:
+            try:
+                client.create_global_concurrency_limit(
+                    GlobalConcurrencyLimitCreate(name=name, limit=1, active=True, slot_decay_per_second=decay_per_s)
                 )
+                self._ready[name] = decay_per_s
+                return
+            except ObjectAlreadyExists:  # another process created it meanwhile
+                current = client.read_global_concurrency_limit_by_name(name)
+        if current.limit != 1 or not current.active or abs(current.slot_decay_per_second - decay_per_s) > 1e-9:
+            client.update_global_concurrency_limit(
+                name, GlobalConcurrencyLimitUpdate(limit=1, active=True, slot_decay_per_second=decay_per_s)
+            )
         self._ready[name] = decay_per_s
 
     @staticmethod

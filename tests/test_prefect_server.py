@@ -188,6 +188,90 @@ def test_ui_retry_of_a_failed_run_skips_completed_pages(prefect_env, prefect_ser
         site.stop()
 
 
+def test_ui_retry_on_a_dask_cluster_reruns_only_the_failed_chunk(prefect_env, prefect_server, tmp_path: Path):
+    """The README's multi-machine setup on loopback: a Prefect server, a Dask scheduler with two
+    worker processes, ``collect-dask`` deployed against the scheduler, a process worker. A page
+    that fails its first fetch fails the run; the UI's Retry fetches only that page again (the
+    completed chunk is not rerun) and ends with the tables a plain 1-worker collect makes."""
+    from warehouse.load import table_checksums
+
+    api = prefect_server
+    site = SiteServer(column_site(), fail_first={SYNTHETIC_PATH: 1}).start()  # BRIEFINGS_MAX_ATTEMPTS=1
+    warehouse = tmp_path / "warehouse" / "briefings.duckdb"
+    scheduler_port = _free_port()
+    address = f"tcp://127.0.0.1:{scheduler_port}"
+    dask_bin = str(Path(sys.executable).with_name("dask"))
+    procs: list[subprocess.Popen] = []
+
+    def start(cmd: list[str], log_name: str, env: dict[str, str] = prefect_env) -> None:
+        log = open(tmp_path / log_name, "wb")
+        procs.append(subprocess.Popen(cmd, env=env, cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT,
+                                      start_new_session=True))
+
+    try:
+        start([dask_bin, "scheduler", "--host", "127.0.0.1", "--port", str(scheduler_port),
+               "--dashboard-address", ":0"], "scheduler.log")
+        start([dask_bin, "worker", address, "--nworkers", "2", "--nthreads", "1", "--no-dashboard"], "dask-worker.log")
+        _run([PREFECT, "work-pool", "create", "briefings", "--type", "process"], prefect_env)
+        _run([PREFECT, "--no-prompt", "deploy", "--name", "collect-dask"],
+             prefect_env | {"BRIEFINGS_DASK_ADDRESS": address})
+        deployment = httpx.get(f"{api}/deployments/name/collect/collect-dask", timeout=10).json()
+        assert deployment["parameters"]["dask_address"] == address
+        run = httpx.post(
+            f"{api}/deployments/{deployment['id']}/create_flow_run",
+            json={"parameters": {"source": site.source, "warehouse": str(warehouse), "live": True}},
+            timeout=10,
+        ).json()
+        flow_run_id = run["id"]
+        start([PREFECT, "worker", "start", "--pool", "briefings", "--type", "process"], "worker.log")
+        first = _wait(lambda: _state(api, flow_run_id) in ("FAILED", "COMPLETED", "CRASHED") and _state(api, flow_run_id),
+                      300, "the first flow run to finish")
+        assert first == "FAILED", (tmp_path / "worker.log").read_text()
+        fetched_once = {LIST_PATH: 1, LIST2_PATH: 1, SESSION12_PATH: 1}
+        assert {p: site.hits(p) for p in fetched_once} == fetched_once
+        assert (site.hits(SYNTHETIC_PATH), site.hits(SYNTHETIC_PATH, 200)) == (1, 0)
+        chunks = httpx.post(f"{api}/task_runs/filter", json={"flow_runs": {"id": {"any_": [flow_run_id]}}},
+                            timeout=10).json()
+        assert sorted(t["name"] for t in chunks if t["name"].startswith("fetch ")) == [
+            f"fetch 1 pages from {site.source.rsplit('/hbfb', 1)[0]}/hbfb/xwfbh/202403/t20240326_5134107.shtml",
+            f"fetch 1 pages from {site.source.rsplit('/hbfb', 1)[0]}/hbfb/xwfbh/202403/t20240327_5999013.shtml",
+        ]
+
+        response = httpx.post(
+            f"{api}/flow_runs/{flow_run_id}/set_state",
+            json={"state": {"type": "SCHEDULED", "name": "AwaitingRetry", "message": "Retry from the UI"}, "force": True},
+            timeout=10,
+        )
+        assert response.status_code in (200, 201), response.text
+        final = _wait(
+            lambda: (_state(api, flow_run_id) in ("FAILED", "COMPLETED", "CRASHED")
+                     and httpx.get(f"{api}/flow_runs/{flow_run_id}", timeout=10).json()["run_count"] >= 2
+                     and _state(api, flow_run_id)),
+            300, "the retried flow run to finish",
+        )
+        assert final == "COMPLETED", (tmp_path / "worker.log").read_text()
+        assert {p: site.hits(p) for p in fetched_once} == fetched_once
+        assert (site.hits(SYNTHETIC_PATH), site.hits(SYNTHETIC_PATH, 200)) == (2, 1)
+
+        reference = tmp_path / "reference" / "briefings.duckdb"  # the same column, one worker, no Prefect server
+        env = {k: v for k, v in prefect_env.items() if not k.startswith("PREFECT_API")} | {
+            "BRIEFINGS_DATA_DIR": str(tmp_path / "reference-data"), "PREFECT_HOME": str(tmp_path / "reference-home")}
+        _run([BRIEFINGS, "collect", "--source", site.source, "--warehouse", str(reference)], env)
+    finally:
+        for proc in reversed(procs):
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=30)
+        site.stop()
+    checksums = {}
+    for path in (warehouse, reference):
+        con = open_reader(path)
+        try:
+            checksums[path] = table_checksums(con)
+        finally:
+            con.close()
+    assert checksums[warehouse] == checksums[reference]
+
+
 def test_two_collections_at_once_leave_one_copy_of_every_row(tmp_path: Path):
     site = SiteServer(column_site()).start()
     warehouse = tmp_path / "warehouse" / "briefings.duckdb"
