@@ -88,7 +88,8 @@ class Settings:
         max_attempts: tries per request, the first included.
         backoff_base_s: first retry delay, doubled each time, plus jitter, seconds.
         backoff_max_s: cap of one retry delay (and of an honoured Retry-After), seconds.
-        min_interval_s: politeness: minimum time between two requests to one host, seconds.
+        min_interval_s: politeness: minimum time from the end of one request to a host (its response's
+            headers) to the next request to it, seconds; one request at a time per host.
         max_list_pages: discovery stops after this many list pages.
         lock_wait_s: how long a writer waits for another process's lock on the warehouse, seconds.
         load_batch_size: pages loaded per batch (one transaction and a handful of statements each).

@@ -105,6 +105,28 @@ def _state(api: str, flow_run_id: str) -> str | None:
     return (run.get("state") or {}).get("type")
 
 
+def _finished(api: str, flow_run_id: str, what: str) -> str:
+    """Wait for the flow run to end; its final state type."""
+    return _wait(lambda: _state(api, flow_run_id) in ("FAILED", "COMPLETED", "CRASHED") and _state(api, flow_run_id),
+                 300, what)
+
+
+def _retry_like_the_ui(api: str, flow_run_id: str) -> str:
+    """Retry a finished flow run exactly as the UI's Retry button does; the retried run's final state type."""
+    response = httpx.post(
+        f"{api}/flow_runs/{flow_run_id}/set_state",
+        json={"state": {"type": "SCHEDULED", "name": "AwaitingRetry", "message": "Retry from the UI"}, "force": True},
+        timeout=10,
+    )
+    assert response.status_code in (200, 201), response.text
+    return _wait(
+        lambda: (_state(api, flow_run_id) in ("FAILED", "COMPLETED", "CRASHED")
+                 and httpx.get(f"{api}/flow_runs/{flow_run_id}", timeout=10).json()["run_count"] >= 2
+                 and _state(api, flow_run_id)),
+        300, "the retried flow run to finish",
+    )
+
+
 def test_ui_retry_of_a_failed_run_skips_completed_pages(prefect_env, prefect_server, tmp_path: Path):
     api = prefect_server
     site = SiteServer(column_site(), fail_first={SYNTHETIC_PATH: 1}).start()  # BRIEFINGS_MAX_ATTEMPTS=1
@@ -130,26 +152,13 @@ def test_ui_retry_of_a_failed_run_skips_completed_pages(prefect_env, prefect_ser
             [PREFECT, "worker", "start", "--pool", "briefings", "--type", "process"],
             env=prefect_env, cwd=PROJECT_ROOT, stdout=worker_log, stderr=subprocess.STDOUT, start_new_session=True,
         )
-        first = _wait(lambda: _state(api, flow_run_id) in ("FAILED", "COMPLETED", "CRASHED") and _state(api, flow_run_id),
-                      300, "the first flow run to finish")
+        first = _finished(api, flow_run_id, "the first flow run to finish")
         assert first == "FAILED", (tmp_path / "worker.log").read_text()
         assert site.hits(SYNTHETIC_PATH) == 1 and site.hits(SYNTHETIC_PATH, 200) == 0
         fetched_once = {LIST_PATH: 1, LIST2_PATH: 1, SESSION12_PATH: 1}
         assert {p: site.hits(p) for p in fetched_once} == fetched_once
 
-        # Retry exactly as the UI's Retry button does.
-        response = httpx.post(
-            f"{api}/flow_runs/{flow_run_id}/set_state",
-            json={"state": {"type": "SCHEDULED", "name": "AwaitingRetry", "message": "Retry from the UI"}, "force": True},
-            timeout=10,
-        )
-        assert response.status_code in (200, 201), response.text
-        final = _wait(
-            lambda: (_state(api, flow_run_id) in ("FAILED", "COMPLETED", "CRASHED")
-                     and httpx.get(f"{api}/flow_runs/{flow_run_id}", timeout=10).json()["run_count"] >= 2
-                     and _state(api, flow_run_id)),
-            300, "the retried flow run to finish",
-        )
+        final = _retry_like_the_ui(api, flow_run_id)
         assert final == "COMPLETED", (tmp_path / "worker.log").read_text()
 
         # Pages fetched successfully the first time were not fetched again.
@@ -224,8 +233,7 @@ def test_ui_retry_on_a_dask_cluster_reruns_only_the_failed_chunk(prefect_env, pr
         ).json()
         flow_run_id = run["id"]
         start([PREFECT, "worker", "start", "--pool", "briefings", "--type", "process"], "worker.log")
-        first = _wait(lambda: _state(api, flow_run_id) in ("FAILED", "COMPLETED", "CRASHED") and _state(api, flow_run_id),
-                      300, "the first flow run to finish")
+        first = _finished(api, flow_run_id, "the first flow run to finish")
         assert first == "FAILED", (tmp_path / "worker.log").read_text()
         fetched_once = {LIST_PATH: 1, LIST2_PATH: 1, SESSION12_PATH: 1}
         assert {p: site.hits(p) for p in fetched_once} == fetched_once
@@ -237,18 +245,7 @@ def test_ui_retry_on_a_dask_cluster_reruns_only_the_failed_chunk(prefect_env, pr
             f"fetch 1 pages from {site.source.rsplit('/hbfb', 1)[0]}/hbfb/xwfbh/202403/t20240327_5999013.shtml",
         ]
 
-        response = httpx.post(
-            f"{api}/flow_runs/{flow_run_id}/set_state",
-            json={"state": {"type": "SCHEDULED", "name": "AwaitingRetry", "message": "Retry from the UI"}, "force": True},
-            timeout=10,
-        )
-        assert response.status_code in (200, 201), response.text
-        final = _wait(
-            lambda: (_state(api, flow_run_id) in ("FAILED", "COMPLETED", "CRASHED")
-                     and httpx.get(f"{api}/flow_runs/{flow_run_id}", timeout=10).json()["run_count"] >= 2
-                     and _state(api, flow_run_id)),
-            300, "the retried flow run to finish",
-        )
+        final = _retry_like_the_ui(api, flow_run_id)
         assert final == "COMPLETED", (tmp_path / "worker.log").read_text()
         assert {p: site.hits(p) for p in fetched_once} == fetched_once
         assert (site.hits(SYNTHETIC_PATH), site.hits(SYNTHETIC_PATH, 200)) == (2, 1)

@@ -169,6 +169,7 @@ def test_a_slot_whose_holder_died_frees_itself_after_the_hold_limit(prefect_harn
     limiter = PrefectHostLimiter(timeout_s=0.5)
     with limiter.turn("dead.example", 0.1):  # creates the limit
         pass
+    limiter.close()  # gives back the slot it kept for a next request
     with get_client(sync_client=True) as client:  # a holder that never gives the slot back
         client.increment_concurrency_slots(names=[limit_name("dead.example")], slots=1, mode="concurrency")
     taken = time.monotonic()
@@ -176,3 +177,37 @@ def test_a_slot_whose_holder_died_frees_itself_after_the_hold_limit(prefect_harn
     waited = time.monotonic() - taken
     limiter.close()
     assert hold_limit_s(0.5, 0.1) - 1.0 <= waited <= hold_limit_s(0.5, 0.1) + 5.0
+
+
+def test_a_process_keeps_the_slot_for_a_burst_then_lets_another_have_it(prefect_harness):
+    """One limiter asks for turns back to back for ``BURST_S`` + 3 s; another gets the host within
+    ``BURST_S`` and a few intervals, and no two turns of either are closer than the interval."""
+    import time
+
+    from tasks.politeness import BURST_S, PrefectHostLimiter
+
+    busy, other = PrefectHostLimiter(TIMEOUT_S), PrefectHostLimiter(TIMEOUT_S)
+    starts: list[tuple[str, float]] = []
+    with busy.turn("burst.example", INTERVAL_S):  # creates the limit and takes the slot
+        starts.append(("busy", time.monotonic()))
+    began = time.monotonic()
+
+    def keep_busy() -> None:
+        while time.monotonic() - began < BURST_S + 3.0:
+            with busy.turn("burst.example", INTERVAL_S):
+                starts.append(("busy", time.monotonic()))
+
+    runner = threading.Thread(target=keep_busy)
+    runner.start()
+    time.sleep(0.05)
+    asked = time.monotonic()
+    with other.turn("burst.example", INTERVAL_S):
+        got = time.monotonic()
+        starts.append(("other", got))
+    runner.join(30)
+    busy.close()
+    other.close()
+    assert got - asked <= BURST_S + 3 * INTERVAL_S
+    assert sum(1 for who, _ in starts if who == "busy") >= 8  # it kept the slot between its turns
+    ordered = sorted(t for _, t in starts)
+    assert min(b - a for a, b in zip(ordered, ordered[1:])) >= INTERVAL_S

@@ -1,9 +1,10 @@
 """One polite HTTP client for the portal: the I/O edge of the pipeline.
 
 Per ``fetch``: the host must be allowed (``Settings.allowed_hosts``); redirects are followed here,
-hop by hop, so every hop is checked; each request waits its turn in a per-host rate limiter
-(``Settings.min_interval_s``): the process-wide, thread-safe ``RATE_LIMITER`` by default, or one
-that holds across processes (``tasks.politeness``, on Prefect's server) when workers run the tasks; the body is streamed under a size cap
+hop by hop, so every hop is checked; each request waits its turn for its host, one at a time and
+``Settings.min_interval_s`` after the previous response (``briefings.fetching.politeness``): the
+process-wide ``RATE_LIMITER`` by default, or one that holds across processes (``tasks.politeness``,
+on Prefect's server) when workers run the tasks; the body is streamed under a size cap
 (``max_body_bytes``) and an overall deadline (``deadline_s``, one request including its body);
 connect/read errors, timeouts, truncated bodies, 5xx and 429 are retried with exponential backoff
 and jitter (tenacity), honouring Retry-After. Other 4xx, challenge pages, offsite redirects, size
