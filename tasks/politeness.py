@@ -20,24 +20,27 @@ Decisions:
       grant and send, or a site that is slow to take the first request, still sent two requests
       closer than the interval on a loaded 2-core machine (0.105 s at 0.2 s in CI).
     * A process keeps the slot for its next request to the host when that comes within the
-      interval and ``LINGER_POLLS`` polls, for ``BURST_S`` at most, and spaces those requests itself
-      (from one response to the next request, as above). Taking and giving back are two writes on
-      the Prefect server plus a poll: 0.1-0.2 s a request on an ephemeral SQLite server under load,
-      which nearly doubled the time of a 0.2 s interval. Kept for a burst, they are paid once per
-      ``BURST_S``; then the slot goes back, and this process waits two polls before asking again,
-      so that a waiting process gets its turn.
+      interval and ``LINGER_POLLS`` polls, for a burst of :func:`burst_s` at most (10 intervals,
+      at least 2 s), and spaces those requests itself (from one response to the next request, as
+      above). Taking and giving back are two writes on the Prefect server plus a poll: 0.1-0.2 s a
+      request on an ephemeral SQLite server under load, which nearly doubled the time of a 0.2 s
+      interval. Kept for a burst, they are paid once a burst. Then the slot goes back, and the
+      process watches the limit until another process took it, for ``HANDOVER_POLLS`` polls at
+      most, before asking again: a waiting process gets its turn (a race of a few milliseconds,
+      that the process giving back won about half the time), and a process with no one waiting
+      loses that much once a burst.
     * Crash safety without leases: the limit has a slot decay of one slot per ``hold_limit_s``
-      (the longest a process may hold the slot: a burst's last request starts within ``BURST_S``
-      and ends within its timeout, plus the interval; ``HOLD_MARGIN_S`` > ``BURST_S``), so the
+      (:func:`hold_limit_s`: a burst, a request's timeout, the interval and a margin), so the
       slot of a worker killed while holding it frees itself after that long. Prefect's leases
       would need the server's lease-expiry service, which an ephemeral server does not run.
     * A denied request does not change the limit on the server (Prefect rolls the denial back),
       so waiting callers poll every ``min_interval_s / POLLS_PER_INTERVAL`` seconds: the server's
       ``Retry-After`` for a held slot says ``hold_limit_s``, far longer than a hold lasts.
     * A Prefect server on SQLite answers some writes with 503 when another write overlaps
-      (``SQLITE_BUSY``); Prefect's client would retry after 2 s, 4 s, …, far longer than an
-      interval. Taking and giving back treat a 503 like a denial and try again a poll later (for
-      at most ``BUSY_GIVE_UP_S``). This was seen with the ephemeral SQLite server under load.
+      (``SQLITE_BUSY``); Prefect's client would retry after 2 s, 4 s, … (and sleeps 2 s once even
+      with retries set to 0), far longer than an interval. Taking, giving back and watching go
+      around Prefect's retries (:func:`_send`), treat a 503 like a denial and try again a poll
+      later (for at most ``BUSY_GIVE_UP_S``). Seen with the ephemeral SQLite server under load.
     * A limit that exists with another decay (a timeout or interval setting changed) is updated.
 """
 
@@ -50,12 +53,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["PrefectHostLimiter", "host_limiter", "limit_name", "hold_limit_s", "POLLS_PER_INTERVAL"]
+__all__ = ["PrefectHostLimiter", "host_limiter", "limit_name", "hold_limit_s", "burst_s", "POLLS_PER_INTERVAL"]
 
 POLLS_PER_INTERVAL = 10
-BURST_S = 4.0  # a process keeps a host's slot for its next requests while it took it less than this ago, seconds
+BURST_MIN_S = 2.0  # a burst (the slot kept for a process's next requests) lasts at least this long, seconds
+BURST_INTERVALS = 10  # ... or this many intervals, if that is longer
 LINGER_POLLS = 2  # a kept slot with no next request within the interval and this many polls is given back
-HOLD_MARGIN_S = 6.0  # added to a request's timeout and interval: the longest a slot may be held, seconds
+HANDOVER_POLLS = 5  # after a burst, watch this many polls (and two round trips) for another process to take the slot
+HOLD_MARGIN_S = 2.0  # added to the longest hold (burst, request timeout, interval) for the slot's decay, seconds
 _MIN_POLL_S = 0.005
 BUSY_GIVE_UP_S = 60.0  # a server answering 503 (busy) for this long is down, seconds
 
@@ -75,15 +80,39 @@ def _sleep_until(moment: float) -> None:
     time.sleep(max(0.0, moment - time.monotonic()))
 
 
+def _send(client: Any, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+    """One request to the Prefect API through ``client``'s own HTTP client (base URL, auth headers),
+    without Prefect's retries: with ``PREFECT_CLIENT_MAX_RETRIES=0`` its retry loop still sleeps
+    2 s after a 503, where a poll must come back within milliseconds.
+
+    Raises:
+        httpx.HTTPStatusError: any answer but 2xx (``_call`` decides on 423 and 503).
+    """
+    import httpx
+
+    http = client._client  # SyncPrefectClient's PrefectHttpxSyncClient; prefect is pinned (constraints.txt)
+    response = httpx.Client.send(http, http.build_request(method, path, json=body))
+    response.raise_for_status()
+    return response
+
+
 def limit_name(host: str) -> str:
     """The global concurrency limit of one host: ``briefings-host-<host>``."""
     return f"briefings-host-{host.lower()}"
 
 
+def burst_s(min_interval_s: float) -> float:
+    """How long a process keeps a host's slot for its next requests, seconds: ``BURST_INTERVALS``
+    intervals, at least ``BURST_MIN_S``."""
+    return max(BURST_MIN_S, BURST_INTERVALS * min_interval_s)
+
+
 def hold_limit_s(timeout_s: float, min_interval_s: float) -> float:
-    """The longest one request holds its host's slot, seconds: after this the slot decays by itself
-    (a worker killed while holding it). ``timeout_s`` is ``Settings.timeout_s``."""
-    return timeout_s + min_interval_s + HOLD_MARGIN_S
+    """The longest a process holds its host's slot, seconds: a burst's last request starts within
+    :func:`burst_s`, ends within ``timeout_s`` (``Settings.timeout_s``) and is followed by the
+    interval. After this (plus ``HOLD_MARGIN_S``) the slot decays by itself: a worker killed while
+    holding it blocks the host no longer."""
+    return burst_s(min_interval_s) + timeout_s + min_interval_s + HOLD_MARGIN_S
 
 
 class PrefectHostLimiter:
@@ -111,6 +140,7 @@ class PrefectHostLimiter:
         self._holds_changed = threading.Condition()  # guards _holds; wakes the reaper
         self._reaper: threading.Thread | None = None  # one thread gives back unused slots
         self._closing = False
+        self._round_trip_s = 0.0  # running mean of one API call, seconds
 
     def _sync_client(self) -> Any:
         if self._client is None:
@@ -207,39 +237,53 @@ class PrefectHostLimiter:
                 hold = self._holds.pop(name, None)
             if hold is not None:
                 _sleep_until(hold.expires - LINGER_POLLS * hold.poll_s)  # the interval after the last request
-                if time.monotonic() - hold.taken >= BURST_S:  # its share is spent: let another process have a go
+                if time.monotonic() - hold.taken >= burst_s(min_interval_s):  # its share is spent
                     self._give_back(client, name, hold.taken, poll_s)
-                    time.sleep(LINGER_POLLS * poll_s)
+                    self._hand_over(client, name, min_interval_s, poll_s)
                     hold = None
             taken = hold.taken if hold is not None else self._take(client, name, poll_s)
             try:
                 yield
             finally:
                 ended = time.monotonic()
-                if ended - taken < BURST_S:
+                if ended - taken < burst_s(min_interval_s):
                     self._keep(name, _Hold(taken, ended + min_interval_s + LINGER_POLLS * poll_s, poll_s))
                 else:
                     _sleep_until(ended + min_interval_s)
                     self._give_back(client, name, taken, poll_s)
 
+    def _hand_over(self, client: Any, name: str, min_interval_s: float, poll_s: float) -> None:
+        """After a burst, let a waiting process take the slot first: watch the limit (reads only)
+        until another process holds it, for ``HANDOVER_POLLS`` polls and two round trips at most
+        (an interval at most). A process that waits polls once a poll and a round trip."""
+        until = time.monotonic() + min(min_interval_s, HANDOVER_POLLS * poll_s + 2 * self._round_trip_s)
+        while time.monotonic() < until:
+            time.sleep(poll_s / 2)
+            seen: list[Any] = []
+            if not self._call(lambda: seen.append(_send(client, "GET", f"/v2/concurrency_limits/{name}")),
+                              poll_s, denied_ok=False):
+                continue
+            if seen and seen[0].json().get("active_slots", 0) >= 1:
+                return
+
+    def _timed(self, action: Callable[[], Any], poll_s: float, *, denied_ok: bool) -> bool:
+        """``_call``, keeping a running mean of the API's round trip (``_round_trip_s``)."""
+        started = time.monotonic()
+        done = self._call(action, poll_s, denied_ok=denied_ok)
+        self._round_trip_s = 0.8 * self._round_trip_s + 0.2 * (time.monotonic() - started)
+        return done
+
     def _take(self, client: Any, name: str, poll_s: float) -> float:
         """Take the host's slot, polling while another process holds it; returns when, monotonic seconds."""
-        from prefect.settings import PREFECT_CLIENT_MAX_RETRIES, temporary_settings
-
-        # no client-side retries: a 503 (SQLite busy) would otherwise sleep 2 s, 4 s, … before the next try
-        with temporary_settings(updates={PREFECT_CLIENT_MAX_RETRIES: 0}):
-            take = lambda: client.increment_concurrency_slots(names=[name], slots=1, mode="concurrency")  # noqa: E731
-            while not self._call(take, poll_s, denied_ok=True):
-                time.sleep(poll_s)
+        body = {"names": [name], "slots": 1, "mode": "concurrency"}
+        while not self._timed(lambda: _send(client, "POST", "/v2/concurrency_limits/increment", body),
+                              poll_s, denied_ok=True):
+            time.sleep(poll_s)
         return time.monotonic()
 
     def _give_back(self, client: Any, name: str, taken: float, poll_s: float) -> None:
-        from prefect.settings import PREFECT_CLIENT_MAX_RETRIES, temporary_settings
-
-        held_s = max(time.monotonic() - taken, 0.001)
-        with temporary_settings(updates={PREFECT_CLIENT_MAX_RETRIES: 0}):
-            self._call(lambda: client.release_concurrency_slots(names=[name], slots=1, occupancy_seconds=held_s),
-                       poll_s, denied_ok=False)
+        body = {"names": [name], "slots": 1, "occupancy_seconds": max(time.monotonic() - taken, 0.001)}
+        self._timed(lambda: _send(client, "POST", "/v2/concurrency_limits/decrement", body), poll_s, denied_ok=False)
 
     def _keep(self, name: str, hold: _Hold) -> None:
         """Keep the slot for this process's next request; the reaper gives it back at ``hold.expires``
