@@ -181,7 +181,9 @@ def test_a_slot_whose_holder_died_frees_itself_after_the_hold_limit(prefect_harn
 
 def test_a_process_keeps_the_slot_for_a_burst_then_lets_another_have_it(prefect_harness):
     """One limiter asks for turns back to back for three bursts; another that asks meanwhile gets
-    the host at the end of the burst it asked in, and no two turns are closer than the interval."""
+    the host at a burst's end while the first still asks (the end of the burst it asked in, or of
+    the next one if a loaded server made it miss that hand-over), and no two turns are closer than
+    the interval."""
     import time
 
     from tasks.politeness import PrefectHostLimiter, burst_s
@@ -208,7 +210,7 @@ def test_a_process_keeps_the_slot_for_a_burst_then_lets_another_have_it(prefect_
     runner.join(60)
     busy.close()
     other.close()
-    assert got - asked <= burst + 3 * INTERVAL_S
+    assert got - asked <= 2 * burst + 3 * INTERVAL_S
     assert got - began < 3 * burst  # while busy still asked
     assert sum(1 for who, t in starts if who == "busy" and t < got) >= 8  # it kept the slot between its turns
     ordered = sorted(t for _, t in starts)
