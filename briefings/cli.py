@@ -369,10 +369,11 @@ def parse(
         typer.echo(json.dumps(obj, ensure_ascii=False, indent=2))
         return
     b = parsed.briefing
-    typer.echo(f"{b.title}")
-    typer.echo(
-        f"series {b.series} · session {b.session_no} · city {b.city} · held {b.event_date} · published {b.publish_date}"
-    )
+    typer.echo(b.title or "(no title found)")
+    facts = [f"{label} {value}" for label, value in (
+        ("series", b.series), ("session", b.session_no), ("city", b.city), ("held", b.event_date),
+        ("published", b.publish_date)) if value is not None]
+    typer.echo(" · ".join(facts) if facts else "(no series, session, city or dates found)")
     typer.echo("guests: " + "、".join(g.name for g in parsed.guests))
     for t in parsed.turns:
         who = f"{t.speaker} ({t.role}{', ' + t.outlet if t.outlet else ''})"

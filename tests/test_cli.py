@@ -47,6 +47,7 @@ def test_parse_text_output_lists_the_turns():
     result = runner.invoke(app, ["parse", str(SESSION12_PATH)])
     assert result.exit_code == 0
     lines = result.output.splitlines()
+    assert lines[1] == "series 奋战开门红 市长话经济 · session 12 · city 天门 · held 2024-03-25 · published 2024-03-26"
     assert lines[2] == "guests: 肖敏、周启荣、夏齐飞、陈明敏、陈晓敏、黄祥斌"
     assert lines[3].startswith("  1 黄勤 (host): 记者朋友们，下午好！")
     assert lines[-1] == "16 turns, 104 indicator mentions"

@@ -78,6 +78,8 @@ def test_briefings_parse_command_on_the_other_openings():
     assert obj["briefing"]["lead"].startswith("今(20)日14:30")
     result = runner.invoke(app, ["parse", str(shapes.FUJIAN_PATH)])
     assert result.exit_code == 0, result.output
+    # a text without title or 发布会实录 block says so, instead of printing None
+    assert result.output.splitlines()[:2] == ["(no title found)", "(no series, session, city or dates found)"]
     assert "guests: 郑彧" in result.output and "1 柯宜达 (host): 女士们、先生们" in result.output
     assert "1 turns" in result.output
 
