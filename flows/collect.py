@@ -23,7 +23,6 @@ from briefings.pipeline import (
     BLOCKED_ADVICE,
     PageOutcome,
     RunSummary,
-    Staged,
     close_fetchers,
     content_type_of,
     failure_outcome,
@@ -33,7 +32,7 @@ from briefings.pipeline import (
 from briefings.progress import progress_group
 from briefings.settings import Settings
 from flows.artifacts import failure_details, publish_report_artifact, publish_run_artifacts
-from flows.common import RESULTS_DIR, RunStep, absorb_load, recorded_run
+from flows.common import RESULTS_DIR, RunStep, absorb_load, recorded_run, staged_pages
 from flows.workers import PageTasks, chunk_pages, task_runner
 from tasks.checks import check
 from tasks.discover import discover, read_incremental_state
@@ -134,15 +133,8 @@ def _collect_steps(settings: Settings, run_id: str, started_at: datetime, run: R
                     parses.add(entry, url=entry.url, sha256=outcome.sha256, content_type=content_type_of(outcome))
                 run.step = "parse"
                 bars["parse"].begin()
-                staged = []
-                for entry, outcome in parses.outcomes():
-                    bars["parse"].advance()
-                    if isinstance(outcome, BaseException):
-                        summary.pages.append(failure_outcome(entry.url, "parse", outcome))
-                        bars["load"].set_total(bars["load"].total - 1)
-                        continue
-                    list_date = entry.list_date.isoformat() if entry.list_date else None
-                    staged.append(Staged(outcome.url, outcome.key, outcome.sha256, list_date))
+                staged = staged_pages(parses, summary, bars["parse"], bars["load"],
+                                      lambda entry: entry.list_date.isoformat() if entry.list_date else None)
                 manifest = write_manifest(settings, run_id, batch_no, staged, records)
                 records = []
                 if pending is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 import signal
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,12 +14,12 @@ from typing import Any
 from prefect.exceptions import TerminationSignal
 
 from briefings.errors import RunCancelled, RunFailedError
-from briefings.pipeline import begin_run, end_run
+from briefings.pipeline import Staged, begin_run, end_run, failure_outcome
 
 from briefings.settings import Settings
 
 __all__ = ["RESULTS_DIR", "absorb_load", "result_storage", "result_storage_slug", "task_exception",
-           "with_result_storage", "RunStep", "recorded_run", "cancel_signal"]
+           "with_result_storage", "RunStep", "recorded_run", "cancel_signal", "staged_pages"]
 
 
 def result_storage_slug(settings: Settings) -> str:
@@ -82,6 +82,24 @@ def task_exception(future: Any) -> BaseException | None:
         return None
     result = state.result(raise_on_failure=False)
     return result if isinstance(result, BaseException) else RuntimeError(str(state.message))
+
+
+def staged_pages(parses: Any, summary: Any, parse_bar: Any, load_bar: Any,
+                 list_date: Callable[[Any], str | None]) -> list[Staged]:
+    """Wait for a batch's parses (``flows.workers.PageTasks``); the Staged pages for its load.
+
+    A page whose parse raised goes into ``summary.pages`` as failed at ``parse`` and leaves the load
+    bar's total. ``list_date(key)`` is the ISO list date of the page a key stands for.
+    """
+    staged = []
+    for key, outcome in parses.outcomes():
+        parse_bar.advance()
+        if isinstance(outcome, BaseException):
+            summary.pages.append(failure_outcome(key.url, "parse", outcome))
+            load_bar.set_total(load_bar.total - 1)
+            continue
+        staged.append(Staged(outcome.url, outcome.key, outcome.sha256, list_date(key)))
+    return staged
 
 
 def absorb_load(summary: Any, report: Any, bar: Any, rows: int) -> int:

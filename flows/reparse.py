@@ -18,17 +18,15 @@ from briefings.errors import RunFailedError
 from briefings.pipeline import (
     ArchivedPage,
     RunSummary,
-    Staged,
     archived_pages,
     current_or_stale,
-    failure_outcome,
     new_run_id,
     write_manifest,
 )
 from briefings.progress import progress_group
 from briefings.settings import Settings
 from flows.artifacts import failure_details, publish_report_artifact, publish_run_artifacts
-from flows.common import RESULTS_DIR, RunStep, absorb_load, recorded_run
+from flows.common import RESULTS_DIR, RunStep, absorb_load, recorded_run, staged_pages
 from flows.workers import PageTasks, chunk_pages, task_runner
 from tasks.checks import check
 from tasks.load import load
@@ -81,14 +79,7 @@ def _reparse_steps(settings: Settings, run_id: str, started_at: datetime, run: R
             parses = PageTasks(runner, "parse", {"config": config}, chunk_pages(settings, len(batch)))
             for page in batch:
                 parses.add(page, url=page.url, sha256=page.sha256, content_type=page.content_type)
-            staged = []
-            for page, outcome in parses.outcomes():
-                bars["reparse"].advance()
-                if isinstance(outcome, BaseException):
-                    summary.pages.append(failure_outcome(page.url, "parse", outcome))
-                    bars["load"].set_total(bars["load"].total - 1)
-                    continue
-                staged.append(Staged(outcome.url, outcome.key, outcome.sha256, page.list_date))
+            staged = staged_pages(parses, summary, bars["reparse"], bars["load"], lambda page: page.list_date)
             manifest = write_manifest(settings, run_id, batch_no, staged, [])
             if pending is not None:
                 rows = absorb_load(summary, pending.result(), bars["load"], rows)

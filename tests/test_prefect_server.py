@@ -105,6 +105,16 @@ def _state(api: str, flow_run_id: str) -> str | None:
     return (run.get("state") or {}).get("type")
 
 
+def _run_deployment(api: str, deployment: dict, source: str, warehouse: Path) -> str:
+    """Create a flow run of ``deployment`` against the loopback column; its id."""
+    run = httpx.post(
+        f"{api}/deployments/{deployment['id']}/create_flow_run",
+        json={"parameters": {"source": source, "warehouse": str(warehouse), "live": True}},
+        timeout=10,
+    ).json()
+    return run["id"]
+
+
 def _finished(api: str, flow_run_id: str, what: str) -> str:
     """Wait for the flow run to end; its final state type."""
     return _wait(lambda: _state(api, flow_run_id) in ("FAILED", "COMPLETED", "CRASHED") and _state(api, flow_run_id),
@@ -141,12 +151,7 @@ def test_ui_retry_of_a_failed_run_skips_completed_pages(prefect_env, prefect_ser
         schedules = deployment["schedules"]
         assert [(s["schedule"]["cron"], s["schedule"]["timezone"]) for s in schedules] == [("0 7 * * *", "Asia/Shanghai")]
 
-        run = httpx.post(
-            f"{api}/deployments/{deployment['id']}/create_flow_run",
-            json={"parameters": {"source": site.source, "warehouse": str(warehouse), "live": True}},
-            timeout=10,
-        ).json()
-        flow_run_id = run["id"]
+        flow_run_id = _run_deployment(api, deployment, site.source, warehouse)
         worker_log = open(tmp_path / "worker.log", "wb")
         worker = subprocess.Popen(
             [PREFECT, "worker", "start", "--pool", "briefings", "--type", "process"],
@@ -226,12 +231,7 @@ def test_ui_retry_on_a_dask_cluster_reruns_only_the_failed_chunk(prefect_env, pr
              prefect_env | {"BRIEFINGS_DASK_ADDRESS": address})
         deployment = httpx.get(f"{api}/deployments/name/collect/collect-dask", timeout=10).json()
         assert deployment["parameters"]["dask_address"] == address
-        run = httpx.post(
-            f"{api}/deployments/{deployment['id']}/create_flow_run",
-            json={"parameters": {"source": site.source, "warehouse": str(warehouse), "live": True}},
-            timeout=10,
-        ).json()
-        flow_run_id = run["id"]
+        flow_run_id = _run_deployment(api, deployment, site.source, warehouse)
         start([PREFECT, "worker", "start", "--pool", "briefings", "--type", "process"], "worker.log")
         first = _finished(api, flow_run_id, "the first flow run to finish")
         assert first == "FAILED", (tmp_path / "worker.log").read_text()

@@ -304,23 +304,17 @@ def segment_transcript(
             hits[line_no] = hit
             if hit.read.name and hit.read.name not in known and hit.read.kind in ("person", "host"):
                 known.append(hit.read.name)  # later the name alone (肖敏：) is a label too
-    if not hits:
+    first = min(hits, default=None)
+    while first is not None and _is_host_item(hits[first], lines):
+        # 主持人：张竞怡 among the 时间/嘉宾/地点 items: it names the host, the lead keeps it
+        hosted_by = hosted_by or hits.pop(first).read.office_label
+        first = min(hits, default=None)
+    if first is None:
         raise ParseError(
             f"no speaker label before the first paragraph: {lines[0][:40]!r}",
             url=url,
             missing="speaker label before the first paragraph",
         )
-    first = min(hits)
-    while _is_host_item(hits[first], lines):
-        # 主持人：张竞怡 among the 时间/嘉宾/地点 items: it names the host, the lead keeps it
-        hosted_by = hosted_by or hits.pop(first).read.office_label
-        if not hits:
-            raise ParseError(
-                f"no speaker label before the first paragraph: {lines[0][:40]!r}",
-                url=url,
-                missing="speaker label before the first paragraph",
-            )
-        first = min(hits)
     genders = genders_in_text(transcript, known)
     for line_no in range(first):
         refused = None if line_no in narration else _lead_line_refused(lines[line_no], title)
