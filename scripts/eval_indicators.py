@@ -8,7 +8,9 @@ Usage::
 
 Labels: tests/fixtures/indicators_labelled.jsonl, one mention per line. ``context`` is a unique stretch
 of the transcript holding ``value_text`` (punctuation folded to half-width, so it matches either form);
-``subject`` and ``metric`` are words the extracted subject / metric must contain ("" = anything);
+``subject`` and ``metric`` are the subject and metric a reader writes (docs/indicators.md, conventions), compared
+exactly in their normal form (``normal_form``: NFKC, no spaces, no quote or title marks — “两化融合” = 两化融合);
+"" means the text names no subject, and an extracted subject must then be empty too;
 ``metric_code`` is the code of the vocabulary (briefings/vocabulary/metrics.csv) the metric has, null when
 the vocabulary has none; ``value`` is signed for changes (下降3.5% -> "-3.5").
 
@@ -16,13 +18,14 @@ Figures printed:
 - detection: a predicted row matches a labelled row with the same span (rows of one span — 均, 分别 —
   are paired in order); precision = matched / predicted, recall = matched / labelled.
 - field accuracy over matched rows, per field.
-- strict: a match counts only when every field agrees.
+- strict: a match counts only when every field agrees; the strict all-fields rate = strict / matched.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import unicodedata
 from collections import defaultdict
@@ -54,6 +57,14 @@ def fold(text: str) -> str:
     return "".join(out)
 
 
+_MARKS = re.compile(r"[\s“”‘’\"'「」《》]")
+
+
+def normal_form(text: str) -> str:
+    """The form a subject or metric is compared in: NFKC-folded, without spaces and quote / title marks."""
+    return _MARKS.sub("", unicodedata.normalize("NFKC", text or ""))
+
+
 def locate(folded_transcript: str, label: dict) -> tuple[int, int]:
     """Span of a label's value_text in the transcript, found through its unique context."""
     context = fold(label["context"])
@@ -81,8 +92,8 @@ def disagreements(pred: Mention, gold: dict) -> list[str]:
         "rank_scope": pred.rank_scope == gold["rank_scope"],
         "period": (pred.period_start, pred.period_end) == (_date(gold["period_start"]), _date(gold["period_end"])),
         "status": pred.status == gold["status"],
-        "subject": fold(gold["subject"]) in fold(pred.subject),
-        "metric": fold(gold["metric"]) in fold(pred.metric),
+        "subject": normal_form(pred.subject) == normal_form(gold["subject"]),
+        "metric": normal_form(pred.metric) == normal_form(gold["metric"]),
         "metric_code": pred.metric_code == gold.get("metric_code"),
         "value_m2": pred.value_m2 == (Decimal(gold["value_m2"]) if gold.get("value_m2") else None),
     }
@@ -128,7 +139,8 @@ def main(argv: list[str] | None = None) -> int:
     source = "seed text" if args.seed else "HTML page"
     print(f"session 12 ({source}): {n_gold} labelled, {n_pred} extracted")
     print(f"detection: precision {n_match / n_pred:.3f}  recall {n_match / n_gold:.3f}  ({n_match} matched)")
-    print(f"strict (all fields right): precision {n_strict / n_pred:.3f}  recall {n_strict / n_gold:.3f}")
+    print(f"strict (all fields right): precision {n_strict / n_pred:.3f}  recall {n_strict / n_gold:.3f}"
+          f"  all-fields rate {n_strict / n_match:.3f}  ({n_strict}/{n_match})")
     print("field accuracy over matched rows:")
     for name in FIELDS:
         right = sum(1 for _, _, wrong in matched if name not in wrong)
