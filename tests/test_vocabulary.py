@@ -20,7 +20,7 @@ def test_at_least_forty_metrics_with_names_units_and_versions() -> None:
     assert len(metrics) >= 40
     assert len({m.metric_code for m in metrics}) == len(metrics)
     assert all(m.name_zh and m.name_en and m.base_unit for m in metrics)
-    assert vocabulary_version() == 2
+    assert vocabulary_version() == 3
 
 
 @pytest.mark.parametrize(
@@ -46,13 +46,19 @@ def test_at_least_forty_metrics_with_names_units_and_versions() -> None:
         (["规模以上服务业营业收入", "规上服务业营业收入"], "services_revenue_above_scale"),
         (["实际使用外资金额"], "actual_fdi"),
         (["高企总量", "高新技术企业"], "high_tech_enterprises"),
+        (["固定资产投资增速", "全市固定资产投资增幅"], "fixed_asset_investment_growth"),
+        (["规上工业增加值增速", "规模以上工业增加值增速"], "industrial_value_added_above_scale_growth"),
+        (["认定高新技术企业", "通过国家高新技术企业认定备案的企业"], "new_high_tech_enterprises"),
+        (["新增省级专精特新中小企业"], "new_specialised_smes"),
+        (["储备项目"], "reserve_projects"),
+        (["投资总额", "投资"], "investment_total"),
     ],
 )
 def test_names_synonyms_and_abbreviations_share_one_code(words: list[str], code: str) -> None:
     assert [metric_code_for(w) for w in words] == [code] * len(words)
 
 
-@pytest.mark.parametrize("words", ["出口企业", "签约项目总金额", "总数", "", "完成规上工业企业数字化诊断", "占比",
+@pytest.mark.parametrize("words", ["出口企业", "签约企业总数", "总数", "", "完成规上工业企业数字化诊断", "占比",
                                    "装备制造业增加值", "机电产品出口额", "制造业技改投资"])
 def test_unknown_metrics_have_no_code(words: str) -> None:
     assert metric_code_for(words) is None

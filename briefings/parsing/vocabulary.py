@@ -39,7 +39,7 @@ _CODE = re.compile(r"^[a-z][a-z0-9_]*$")
 # 规模以上工业企业). Anything else makes it a part of the metric (装备制造业增加值 is not 制造业增加值): no code.
 _OPEN_PREFIX = re.compile(
     r"(?:实现|完成|累计|共计|合计|达到|入库|新增|全社会|地方|全部|全体|全市|我市|本市|全县|全区|全省|全国|企业|单位|级"
-    r"|年|月|季度|其中|的|外贸|货物)$"
+    r"|年|月|季度|其中|的|外贸|货物|各类)$"
 )
 _GENERIC_TAIL = re.compile(r"(?:总量|总数|数量|增速|增幅|金额)$")
 
@@ -142,20 +142,28 @@ def metric_code_for(metric: str) -> str | None:
     Args:
         metric: ``Mention.metric`` (全市规上工业增加值, 高企总量, 出口).
     Returns:
-        The code of the longest name or synonym the metric ends with (after dropping one generic tail
-        word: 总量, 总数, 数量, 增速, 增幅, 金额), or of an exact synonym equal to the whole metric; else None.
+        The code of an exact synonym equal to the whole metric, else of the longest name or synonym the
+        metric ends with; failing both, the same after dropping one generic tail word (总量, 总数, 数量, 增速,
+        增幅, 金额), so 固定资产投资增速 is ``fixed_asset_investment_growth`` (a name of its own) and 高企总量 is
+        ``high_tech_enterprises``; else None.
         What stands before the name must not narrow it: nothing, or words such as 全市, 实现, 完成, 新增省级,
         规模以上工业企业 (装备制造业增加值 -> None, not manufacturing).
         规上工业增加值 -> ``industrial_value_added_above_scale``; 高企总量 -> ``high_tech_enterprises``;
         出口企业 -> None.
     """
     text = normalize_metric(metric)
-    trimmed = _GENERIC_TAIL.sub("", text)
-    if trimmed:
-        text = trimmed
     if not text:
         return None
     suffixes, exact = _matchers()
+    whole = _match(text, suffixes, exact)  # a name with its tail word (固定资产投资增速) is a metric of its own
+    if whole is not None:
+        return whole
+    trimmed = _GENERIC_TAIL.sub("", text)
+    return _match(trimmed, suffixes, exact) if trimmed and trimmed != text else None
+
+
+def _match(text: str, suffixes: list[tuple[str, str]], exact: dict[str, str]) -> str | None:
+    """The code of the exact synonym ``text`` is, else of the longest name it ends with (open prefix only)."""
     if text in exact:
         return exact[text]
     for name, code in suffixes:
