@@ -96,11 +96,39 @@ _COMPARISON = re.compile(
 )
 # A note in brackets ((下同), (初步核算数), [注1], ①) is no part of a metric.
 _NOTE = re.compile(r"[(（\[［【〔][^()（）\[\]［］【】〔〕]{0,20}[)）\]］】〕]|[①-⑳]")
-_TARGET = re.compile(r"力争|确保|争创|目标|保持")
-_FORECAST = re.compile(r"预计|有望|将(?!近)")
+_TARGET = re.compile(r"力争|确保|争创|目标|保持|将(?!近)|加快")
+_FORECAST = re.compile(r"预计|有望")
+# A sentence with 我们将 (or opening with 下一步) turns the rest of the turn into a work plan: its values are
+# targets unless their own sentence says otherwise (a cue, a past period).
+_FUTURE = re.compile(r"我们将|^下一步")
+_PROJECT_TARGET = re.compile(r"力争|确保|争取|目标")
 _PLAN_PREFIX = re.compile(r"安排|总投资|占地|每|单个")
 _PLAN_SUBJECT = re.compile(r"^的([^，,。；;、的“”]{2,15}?(?:产业园|园区|园|基地|中心|项目|工程|城|大楼|市场))")
-_REGION = re.compile(r"^(?:全市|我市|天门市|全省|全国)")
+_REGION = re.compile(r"^(?:全市|我市|本市|天门市|全县|我县|全区|我区|全省|全国)")
+# 全省 / 全国 lead a term as often as they name a region (全省通办事项): a subject only before a known metric.
+_WIDE_REGIONS = ("全省", "全国")
+# Per-unit scopes (每台车最高补贴1万元, 单个企业…比例超25%) and the actor of a spending (市财政安排6亿元…).
+_SCOPE = re.compile(r"^(?:每[台个家户辆套件名位项座所亩]?(?:车辆|汽车|车|企业|项目|家庭|户|人)|单个(?:企业|项目|主体|园区|家庭))")
+_ACTOR = re.compile(r"^((?:市|省|县|区|州|中央|国家)?(?:财政|政府|财政局))(?:安排|投入|拨付|下达|设立|统筹)")
+_LEAD_QUALIFIER = re.compile(r"^(?:最高|最多|最低|至少|不少于|不低于|不超过|不高于)")
+# Verbs that may lead a clause before what it measures: dropped from the metric (争取省级专项资金 -> 省级专项资金).
+# 新增, 认定, 入库, 签约, 新开工 and the like stay: they name a kind of the thing (新增规上工业企业).
+_LEAD_VERB = re.compile(
+    r"^(?:申报|争取|抓紧|建设|带动|保持|召开|梳理|投入|组织|撬动|兑现|发放|完成|实现|引进|走访|培训|上线|落实|组建|新建"
+    r"|打造|培育|加快|推动|支持|用好|安排|拨付|下达|举办|举行|开展|推进|共|累计|先后)"
+)
+# Heads that say nothing alone: a count of them keeps its verb as a defining clause (走访企业328家 -> 走访的企业).
+_BARE_HEADS = frozenset({"企业", "项目", "事项", "单位", "人", "人次", "户", "家庭", "主体", "商户"})
+# Verbs after a count's noun that start its defining clause (29家企业完成智能化改造 -> 完成智能化改造的企业).
+_DEFINING_VERB = re.compile(r"完成|获评|实现|通过|召开|入选|获得|荣获|参与|开展")
+_ENTITY_HEAD = "企业"
+# Activities counted in a classifier (商品房销售3732套 -> 商品房销售套数).
+_ACTIVITY_TAIL = re.compile(r"(?:销售|成交|交易|签约|办理|接待)$")
+# Measure nouns a clause may use bare after a sibling that named its topic (服装电商销售量…，交易额…).
+_BARE_MEASURES = frozenset({"交易额", "销售额", "销量", "销售量", "上牌量", "产量", "产值", "营收", "成交额", "用电量"})
+_MEASURE_END = re.compile(r"(?:交易额|销售额|销量|销售量|上牌量|产量|产值|营收|成交额|用电量)$")
+# A share: what is shared (x) and what it is a share of (y): 传统产业在制造业中占比, 占全市规上企业数量, 占GDP的比重.
+_SHARE_OF = re.compile(r"^(?P<x>.*?)(?:在(?P<y1>[^在占]+?)中)?占(?!地)比?(?P<y2>.*?)(?:的)?(?:比重|比例|份额)?$")
 # Words removed from a clause to leave the metric as worded: periods, cues, and (at the ends only)
 # verbs and qualifiers, so 签约 keeps its 约 and 超长期 its 超.
 _NOISE = re.compile(
@@ -125,7 +153,7 @@ _TAIL_WORDS = re.compile(
 )
 _SUFFIX_CUT = re.compile(r"[，,。；;、“”]|完成|获评|实现|通过|召开|建设|前期|对|在|的")
 _LIST_WITH_DENG = re.compile(r"((?:[^、，,；;。]+、)+[^、，,；;。]+?)等")
-_VERB_PREFIX = re.compile(r"^.*?(?:引进|包括|培育|打造|建设|推动|支持|其中|对|在)")
+_VERB_PREFIX = re.compile(r"^.*?(?:引进|包括|培育|打造|建设|推动|支持|其中|加快|对|在)")
 _CONTINUATION = re.compile(r"(?:(?:、和|、|和|与|及)[^、，,。；;和与及]{1,12}?(?:元|%|％|家|个|项|件|亩))*")
 _CONTINUATION_SEP = re.compile(r"、和|、|和|与|及")
 _N_ITEMS = re.compile(r"([两二三四五六七八九十]|\d+)(?:项|个|类)")
@@ -174,6 +202,7 @@ def extract_mentions(transcript: str, turns: Sequence[Turn], event_date: date | 
     mentions: list[Mention] = []
     for turn in turns:
         frame: tuple[date | None, date | None] = (None, None)
+        future = False
         for match in _SENTENCE.finditer(transcript, turn.span.start, turn.span.end):
             sentence = match.group(0)
             lead = len(sentence) - len(sentence.lstrip())
@@ -184,9 +213,11 @@ def extract_mentions(transcript: str, turns: Sequence[Turn], event_date: date | 
             framing = _FRAME.match(sentence)
             if framing:
                 frame = resolve_period(framing.group(0), event_date) if framing.group(0) not in ("近年来",) else (None, None)
-                if framing.group(0) == "下一步" and event_date:
-                    frame = (date(event_date.year, 1, 1), date(event_date.year, 12, 31))
-            for row in _scan_sentence(sentence, event_date, frame):
+                if frame[1] is not None and event_date is not None and frame[1] <= event_date:
+                    future = False  # 今年以来, 过去一年: the turn reports again
+            if _FUTURE.search(sentence):
+                future = True
+            for row in _scan_sentence(sentence, event_date, frame, future):
                 mentions.append(
                     Mention(
                         turn_no=turn.turn_no,
@@ -299,19 +330,36 @@ def _blank_quotes(sentence: str) -> tuple[str, list[tuple[int, int]]]:
 
 
 def _scan_sentence(
-    sentence: str, event_date: date | None, frame: tuple[date | None, date | None]
+    sentence: str, event_date: date | None, frame: tuple[date | None, date | None], future: bool = False
 ) -> list[_Row]:
-    """All rows of one sentence, in text order (均 / 分别 rows expanded)."""
+    """All rows of one sentence, in text order (均 / 分别 rows expanded).
+
+    ``future``: the turn is a work plan by now (我们将, 下一步): values without a cue of their own are targets.
+    """
     plain, quoted = _blank_quotes(sentence)
     rows: list[_Row] = []
     prev_end = 0
     for match in _SCAN.finditer(plain):
         if any(a < match.start() < b for a, b in quoted):
             continue
-        row = _row_of(match, sentence, plain, prev_end, rows, event_date, frame)
+        row = _row_of(match, sentence, plain, prev_end, rows, event_date, frame, future)
         prev_end = match.end()
         rows.extend(row)
+    topic = _sentence_region(plain) if rows else ""
+    for row in rows:
+        if not row.subject:  # 2023年，我市经济发展稳中有进，GDP同比增长6.2%: the sentence is about 我市
+            row.subject = topic
     return rows
+
+
+def _sentence_region(plain: str) -> str:
+    """The region that opens the sentence's first clause with words besides a period (全市, 我市), else ""."""
+    for clause in re.split(r"[，,；;：:]", plain):
+        rest = re.sub(r"^(?:年初|年末|年底|近年来|以来)", "", _PERIOD.sub("", clause).strip())
+        if rest:
+            region = _REGION.match(rest)
+            return region.group(0) if region and region.group(0) not in _WIDE_REGIONS else ""
+    return ""
 
 
 def _clause_start(plain: str, pos: int, floor: int) -> int:
@@ -369,6 +417,7 @@ def _row_of(
     rows: list[_Row],
     event_date: date | None,
     frame: tuple[date | None, date | None],
+    future: bool = False,
 ) -> list[_Row]:
     """Rows of one scanner match (more than one when 均 / 分别 spreads it)."""
     start, end, value, unit, unit_text, flag, more = _value_of(match)
@@ -418,21 +467,60 @@ def _row_of(
     cleaned = _clean(sentence[clause_from:head])
     subject = ""
     region = _REGION.match(cleaned)
-    if region and unit != "rank":
+    if region and unit != "rank" and (region.group(0) not in _WIDE_REGIONS
+                                      or metric_code_for(cleaned[region.end():])):
         subject, cleaned = region.group(0), _LEAD_WORDS.sub("", cleaned[region.end():])
+    scope = _SCOPE.match(cleaned)
+    if scope and scope.end() < len(cleaned):  # 每台车最高补贴: per vehicle
+        subject, cleaned = scope.group(0), cleaned[scope.end():]
+    actor = _ACTOR.match(cleaned)
+    if actor:  # 市财政安排6亿元…专项资金: the actor of the spending
+        subject, cleaned = actor.group(1), cleaned[actor.end():]
+    cleaned = _LEAD_QUALIFIER.sub("", cleaned)
+    if not subject and raw_prefix.startswith("其中") and previous is not None:
+        subject = previous.subject  # 其中技改资金不少于2亿元: a part of the previous value, of the same subject
     metric = cleaned
-    if kind == "share" and metric.startswith("占") and previous is not None and previous.unit != "rank":
-        metric = ""  # 560亿元，占地区生产总值的比重为45.6%: the share of that level, taking its metric below
+    if kind == "share" and "占" in metric:
+        share = _SHARE_OF.match(metric)
+        if share and (share.group("y1") or share.group("y2")):
+            # a share's metric is what it is a share of; its subject is the part (said, or the value before)
+            whole = share.group("y1") or share.group("y2")
+            whole_region = _REGION.match(whole)
+            metric = whole[whole_region.end():] if whole_region and whole_region.end() < len(whole) else whole
+            part = share.group("x")
+            if part:
+                subject = subject + part
+            elif previous is not None and previous.unit not in ("rank", "percent", "percentage_point"):
+                subject = previous.metric
     plan_subject = _PLAN_SUBJECT.match(suffix_full)
     suffix_noun = _SUFFIX_CUT.split(suffix_clause, maxsplit=1)[0][:16]
+    from_words = True  # the metric comes from the words before the value
     if plan_subject:
         subject = plan_subject.group(1)
     elif unit == "count" and suffix_noun:
         if cleaned.endswith("等"):
-            subject = cleaned
-        metric = suffix_noun
+            subject = _list_subject(plain, head, prev_end, clause_from)
+            cleaned = ""
+        metric, from_words = _count_metric(sentence[end:], cleaned), False
     elif unit == "CNY" and suffix_noun and re.search(r"(?:资金|经费|款)$", suffix_noun):
         metric = cleaned + suffix_noun
+    if from_words and metric and unit != "rank":
+        if previous is not None and previous.unit == "count" and clause_from <= prev_end:
+            # 5家企业…政策资金6508万元 after a count: the count's noun is not this value's
+            metric = re.sub(r"^(?:企业|项目|家|个)", "", metric)
+        metric = _noun_phrase(metric, unit, unit_text)
+        if not each_or_respectively(raw_prefix):
+            metric = _with_list_head(plain, clause_from, prev_end, metric)
+    if unit == "count" and previous is not None and previous.unit == "count" and metric \
+            and clause_from == prev_end + 1 and plain[prev_end:prev_end + 1] == "、" \
+            and previous.metric.startswith("新增") and not metric.startswith("新增"):
+        metric = "新增" + metric  # 新增省级专精特新中小企业15家、国家级…企业1家: 新增 governs the list
+    if metric in _BARE_MEASURES and previous is not None and previous.unit != "rank" \
+            and metric_code_for(previous.metric) is None:
+        topic = _MEASURE_END.search(previous.metric)
+        if topic and topic.start() > 0:  # 服装电商销售量5亿件…，交易额400亿元: 服装电商交易额
+            metric, subject = previous.metric[:topic.start()] + metric, subject or previous.subject
+    own_word = metric
     if metric in ("总数", "总量") and previous is not None and previous.unit == unit and previous.metric:
         # 认定高新技术企业71家、总数达到149家: the total of what the previous value counted the new ones of
         metric = _NEW_PREFIX.sub("", previous.metric) + metric
@@ -443,15 +531,17 @@ def _row_of(
     before = plain[:head]
     # the 1-11月 of 比1-11月 and the 去年 of 比去年 are what the value is compared with, not its period
     periods = list(_PERIOD.finditer(_COMPARISON.sub(lambda m: "_" * len(m.group(0)), before)))
-    period: tuple[date | None, date | None] = frame
-    if periods:
-        period = _period_of(periods[-1], event_date)
-        if period[0] is None and period[1] is not None:
-            period = (frame[0], period[1])
-    is_past = period[1] is not None and event_date is not None and period[1] < event_date
-    status = _status(before, raw_prefix, suffix_full, previous, bool(plan_subject), is_past)
+    own: tuple[date | None, date | None] | None = _period_of(periods[-1], event_date) if periods else None
+    period = own if own is not None else frame
+    is_past = period[1] is not None and event_date is not None and period[1] <= event_date
+    status = _status(before, raw_prefix, suffix_full, previous, bool(plan_subject), is_past, future)
+    if status in ("achieved", "target") and unit == "count" and metric.endswith("项目") and not is_past \
+            and not _PROJECT_TARGET.search(raw_prefix):
+        status = "plan"  # 抓好154个续建项目、295个新开工项目建设: the projects a work plan works on
     if status == "plan":
         period = (None, None)
+    elif status != "achieved":
+        period = own or (None, None)  # a target has the period its sentence says, or none
 
     row = _Row(start, end, value_text, value, unit, unit_text, qualifier, kind, comparison, rank_scope, period,
                status, subject, metric, _to_m2(value) if unit == "mu" else None, flag)
@@ -459,6 +549,8 @@ def _row_of(
     each = _EACH.search(raw_prefix)
     if not metric and previous is not None and not each:
         row.metric, row.subject = previous.metric, row.subject or previous.subject
+        if unit == "rank" and previous.kind == "growth_rate" and own_word not in ("总量", "规模", "总额"):
+            row.metric = previous.metric + "增速"  # 增长9%，居全省第2位: what is ranked is the growth rate
         if unit == "rank" and previous.unit != "rank":
             row.period = previous.period
     if each:
@@ -533,11 +625,13 @@ def _decline_before(plain: str, clause_from: int, head: int) -> tuple[bool, int 
 
 
 def _status(
-    before: str, raw_prefix: str, suffix: str, previous: _Row | None, has_plan_subject: bool, is_past: bool
+    before: str, raw_prefix: str, suffix: str, previous: _Row | None, has_plan_subject: bool, is_past: bool,
+    future: bool = False,
 ) -> str:
-    """plan (project sizes, budgets, per-unit standards); else the nearest 力争/将-style cue before the value;
-    else a 力争/确保 cue later in the sentence unless the value's period ended before the event (a work-plan
-    sentence that ends in its target: 抓好154个续建项目…，力争全年…); else achieved."""
+    """plan (project sizes, budgets, per-unit standards); else the nearest cue before the value in its
+    sentence (力争/确保/将/加快/保持 -> target, 预计/有望 -> forecast); else a target cue later in the sentence
+    unless the value's period ended before the event; else target when the turn is a work plan by now
+    (``future``) and the period is not past; else achieved."""
     if has_plan_subject or _PLAN_PREFIX.search(raw_prefix):
         return "plan"
     if raw_prefix.startswith("其中") and previous is not None and previous.status == "plan":
@@ -546,7 +640,7 @@ def _status(
     forecast = [m.end() for m in _FORECAST.finditer(before)]
     if target or forecast:
         return "target" if (target[-1] if target else -1) > (forecast[-1] if forecast else -1) else "forecast"
-    if not is_past and _TARGET.search(suffix):
+    if not is_past and (_TARGET.search(suffix) or future):
         return "target"
     return "achieved"
 
@@ -584,7 +678,8 @@ def _spread_each(row: _Row, prefix: str, rows: list[_Row], verb: str) -> list[_R
     out = []
     for r in earlier:
         if row.unit == "rank" or not metric_mine:
-            out.append(replace(row, subject=r.subject, metric=r.metric))
+            ranked = r.metric + "增速" if row.unit == "rank" and r.kind == "growth_rate" else r.metric
+            out.append(replace(row, subject=r.subject, metric=ranked))
         else:
             out.append(replace(row, subject=r.subject, metric=metric_mine))
     return out or [row]
@@ -631,3 +726,84 @@ def _metric_list(metric: str, n: int) -> list[str] | None:
             part = part + last[len(part):]
         out.append(part)
     return out + [last]
+
+
+def each_or_respectively(raw_prefix: str) -> bool:
+    """True when the clause spreads its value (均, 分别): the spreading code words the metric itself."""
+    return bool(_EACH.search(raw_prefix)) or "分别" in raw_prefix
+
+
+def _noun_phrase(metric: str, unit: str, unit_text: str) -> str:
+    """The metric as a noun phrase: leading verbs dropped (申报争取债券资金 -> 债券资金), a bare head keeping its
+    verb as a defining clause (走访企业 -> 走访的企业), the head after a 等-list (…等各类资金 -> 各类资金), an
+    activity counted in a classifier named as that count (商品房销售 + 套 -> 商品房销售套数), 占地 + 亩 -> 占地面积."""
+    verbs: list[str] = []
+    while True:
+        verb = _LEAD_VERB.match(metric)
+        if not verb or verb.end() == len(metric):
+            break
+        verbs.append(verb.group(0))
+        metric = _LEAD_WORDS.sub("", metric[verb.end():])
+    if verbs and metric in _BARE_HEADS:
+        metric = verbs[-1] + "的" + metric
+    if "等" in metric and not metric.endswith("等"):
+        metric = metric[metric.rindex("等") + 1:]
+    if unit == "count" and _ACTIVITY_TAIL.search(metric):
+        metric += unit_text + "数"
+    if unit == "mu" and metric == "占地":
+        metric = "占地面积"
+    return metric
+
+
+def _with_list_head(plain: str, clause_from: int, prev_end: int, metric: str) -> str:
+    """A short item before 、 that shares this clause's head (承诺、容缺事项达80项) belongs to the metric."""
+    if clause_from < 2 or plain[clause_from - 1] != "、":
+        return metric
+    item_from = _clause_start(plain, clause_from - 1, prev_end)
+    item = plain[item_from:clause_from - 1]
+    if item_from < prev_end or not 1 <= len(item) <= 4 or re.search(r"[0-9０-９_]", item):
+        return metric
+    return item + "、" + metric
+
+
+def _list_subject(plain: str, head: int, prev_end: int, clause_from: int) -> str:
+    """The whole 、-list ending in 等 right before a count (红日子食品、华世通医药…、振宇科技等9家企业)."""
+    wide_from = max(prev_end, max((m.end() for m in re.finditer(r"[，,；;：:]", plain[:head])), default=0))
+    found = _LIST_WITH_DENG.search(plain[wide_from:head] + "\x00")
+    text = _clean(plain[wide_from:head])
+    if "、" not in plain[wide_from:head] or not found:
+        text = _clean(plain[clause_from:head])
+    return _VERB_PREFIX.sub("", text).strip() if _VERB_PREFIX.match(text) else text
+
+
+def _count_metric(after: str, before_words: str) -> str:
+    """The counted thing of a count written before its noun (29家企业完成智能化改造 -> 完成智能化改造的企业).
+
+    Args:
+        after: the sentence after the value; its clause holds the noun and perhaps a defining clause.
+        before_words: the metric words before the value (a verb such as 兑现, or "").
+    Returns:
+        The noun (百亿产业园区, 高层次人才), or the noun with its defining clause: ``<clause>的<noun>``.
+    """
+    clause = re.split(r"[，,。；;、！？!?]", after, maxsplit=1)[0]
+    next_value = re.search(r"[0-9０-９]", clause)
+    cut = _SUFFIX_CUT.search(clause)
+    noun = clause[:cut.start()] if cut else clause
+    defining = ""
+    if cut and _DEFINING_VERB.fullmatch(cut.group(0)):
+        defining = clause[cut.start():]
+    at = noun.rfind(_ENTITY_HEAD)
+    if defining and 0 <= at < len(noun) - len(_ENTITY_HEAD):
+        noun, defining = noun[:at + len(_ENTITY_HEAD)], noun[at + len(_ENTITY_HEAD):] + defining
+    if not defining and noun in _BARE_HEADS and next_value and cut and cut.group(0) in "“”":
+        defining = clause[len(noun):next_value.start()]  # 兑现5家企业“一企一策”政策资金6508万元
+    defining = re.sub(r"[“”\"「」]", "", defining)
+    verb = _LEAD_VERB.match(before_words)
+    if defining and verb and not _DEFINING_VERB.match(defining):
+        defining = verb.group(0) + defining
+    noun = noun[:16]
+    if defining:
+        return defining + "的" + noun
+    if verb and noun in _BARE_HEADS:
+        return verb.group(0) + "的" + noun
+    return noun

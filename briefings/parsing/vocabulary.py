@@ -39,7 +39,7 @@ _CODE = re.compile(r"^[a-z][a-z0-9_]*$")
 # 规模以上工业企业). Anything else makes it a part of the metric (装备制造业增加值 is not 制造业增加值): no code.
 _OPEN_PREFIX = re.compile(
     r"(?:实现|完成|累计|共计|合计|达到|入库|新增|全社会|地方|全部|全体|全市|我市|本市|全县|全区|全省|全国|企业|单位|级"
-    r"|年|月|季度|其中|的|外贸|货物|各类)$"
+    r"|年|月|季度|其中|外贸|货物|各类)$"
 )
 _GENERIC_TAIL = re.compile(r"(?:总量|总数|数量|增速|增幅|金额)$")
 
