@@ -93,10 +93,16 @@ def test_comparison_words_go_to_comparison_never_metric(word: str) -> None:
 
 def test_share_and_rank_after_a_level_take_its_metric() -> None:
     level, rate, rank = _extract("全市社会消费品零售总额320亿元，比上年增长7%，居全省第6位。")
-    assert [m.metric for m in (level, rate, rank)] == ["社会消费品零售总额"] * 3
+    # what is ranked after a growth rate is the growth rate (issue 26)
+    assert [m.metric for m in (level, rate, rank)] == ["社会消费品零售总额"] * 2 + ["社会消费品零售总额增速"]
+    assert rank.metric_code == "retail_sales_growth" and rate.metric_code == "retail_sales"
     assert (rank.kind, rank.value, rank.rank_scope, rank.comparison) == ("rank", Decimal(6), "全省", None)
+    level, total_rank = _extract("全市地区生产总值1250亿元，总量居全省第3位。")
+    assert (total_rank.metric, total_rank.metric_code) == ("地区生产总值", "gdp")  # 总量: the level is ranked
+    # a share's metric is what it is a share of; its subject the part (issue 26)
     level, share = _extract("第三产业增加值560亿元，占地区生产总值的比重为45.6%。")
-    assert (share.kind, share.value, share.metric) == ("share", Decimal("45.6"), "第三产业增加值")
+    assert (share.kind, share.value, share.metric, share.metric_code) == ("share", Decimal("45.6"), "地区生产总值", "gdp")
+    assert share.subject == "第三产业增加值"
 
 
 @pytest.mark.parametrize("note", ["(下同)", "（初步核算数）", "[注1]", "①"])

@@ -41,33 +41,54 @@ def _find(mentions: list[Mention], transcript: str, context: str, value_text: st
     return [m for m in mentions if m.span == Span(start, start + len(value_text))]
 
 
-# The issue's table: context, value_text, subjects, metric words, value, unit, qualifier, kind, period, status
+# The issue's table (issue 26 conventions): context, value_text, subjects, metric, value, unit, qualifier, kind,
+# period, status; subject and metric exact.
 EXPECTED = [
-    ("投资50亿元的新材料产业园", "50亿元", ["新材料产业园"], ["投资"], "5000000000", "CNY", "exact", "level", NO_PERIOD, "plan"),
-    ("产值均超百亿元", "百亿元", ["新材料产业园", "化纤纺织产业园"], ["产值"], "10000000000", "CNY", "at_least", "level", YEAR_2024, "forecast"),
-    ("2023年全市服装电商销售量5亿件", "5亿件", [""], ["销售量"], "500000000", "count", "exact", "level", YEAR_2023, "achieved"),
-    ("分别突破10亿元、15亿元、20亿元", "10亿元", ["彤辉智能"], ["产值"], "1000000000", "CNY", "at_least", "level", YEAR_2024, "forecast"),
-    ("分别突破10亿元、15亿元、20亿元", "15亿元", ["宝昂科技"], ["产值"], "1500000000", "CNY", "at_least", "level", YEAR_2024, "forecast"),
-    ("分别突破10亿元、15亿元、20亿元", "20亿元", ["通格微电路"], ["产值"], "2000000000", "CNY", "at_least", "level", YEAR_2024, "forecast"),
-    ("配套市级资金近5000万元", "5000万元", [""], ["市级", "配套", "资金"], "50000000", "CNY", "approx", "level", YEAR_2023, "achieved"),
-    ("今年1-2月，全市工业投资同比增长41.1%", "41.1%", [""], ["工业投资"], "41.1", "percent", "exact", "growth_rate", JAN_FEB_2024, "achieved"),
-    ("GDP同比增长6.2%", "6.2%", [""], ["GDP"], "6.2", "percent", "exact", "growth_rate", YEAR_2023, "achieved"),
-    ("全市固定资产投资同比增长9%", "9%", [""], ["固定资产投资"], "9", "percent", "exact", "growth_rate", JAN_FEB_2024, "achieved"),
-    ("居全省第2位", "第2位", [""], ["固定资产投资"], "2", "rank", "exact", "rank", JAN_FEB_2024, "achieved"),
-    ("力争全年签约项目总金额500亿元以上", "500亿元", [""], ["签约项目总金额"], "50000000000", "CNY", "at_least", "level", YEAR_2024, "target"),
-    ("高企总量达到149家", "149家", [""], ["高企总量"], "149", "count", "exact", "level", YEAR_2023, "achieved"),
-    ("高企总量达到149家，同比增长55.2%", "55.2%", [""], ["高企总量"], "55.2", "percent", "exact", "growth_rate", YEAR_2023, "achieved"),
-    ("每台车最高补贴1万元", "1万元", [""], ["补贴"], "10000", "CNY", "at_most", "level", NO_PERIOD, "plan"),
-    ("确保全年固定资产投资增长12%以上", "12%", [""], ["固定资产投资"], "12", "percent", "at_least", "growth_rate", YEAR_2024, "target"),
+    ("投资50亿元的新材料产业园", "50亿元", ["新材料产业园"], "投资", "5000000000", "CNY", "exact", "level", NO_PERIOD, "plan"),
+    ("产值均超百亿元", "百亿元", ["新材料产业园", "化纤纺织产业园"], "产值", "10000000000", "CNY", "at_least", "level", YEAR_2024, "target"),
+    ("2023年全市服装电商销售量5亿件", "5亿件", ["全市"], "服装电商销售量", "500000000", "count", "exact", "level", YEAR_2023, "achieved"),
+    ("交易额400亿元", "400亿元", ["全市"], "服装电商交易额", "40000000000", "CNY", "exact", "level", YEAR_2023, "achieved"),
+    ("分别突破10亿元、15亿元、20亿元", "10亿元", ["彤辉智能"], "产值", "1000000000", "CNY", "at_least", "level", YEAR_2024, "target"),
+    ("分别突破10亿元、15亿元、20亿元", "15亿元", ["宝昂科技"], "产值", "1500000000", "CNY", "at_least", "level", YEAR_2024, "target"),
+    ("分别突破10亿元、15亿元、20亿元", "20亿元", ["通格微电路"], "产值", "2000000000", "CNY", "at_least", "level", YEAR_2024, "target"),
+    ("争取省级专项资金5260万元", "5260万元", [""], "省级专项资金", "52600000", "CNY", "exact", "level", YEAR_2023, "achieved"),
+    ("配套市级资金近5000万元", "5000万元", [""], "配套市级资金", "50000000", "CNY", "approx", "level", YEAR_2023, "achieved"),
+    ("庄品健米业等29家企业", "29家", ["庄品健米业等"], "完成智能化改造的企业", "29", "count", "exact", "level", YEAR_2023, "achieved"),
+    ("加快培育5个百亿产业园区", "5个", [""], "百亿产业园区", "5", "count", "exact", "level", NO_PERIOD, "target"),
+    ("今年1-2月，全市工业投资同比增长41.1%", "41.1%", ["全市"], "工业投资", "41.1", "percent", "exact", "growth_rate", JAN_FEB_2024, "achieved"),
+    ("GDP同比增长6.2%", "6.2%", ["我市"], "GDP", "6.2", "percent", "exact", "growth_rate", YEAR_2023, "achieved"),
+    ("全市固定资产投资同比增长9%", "9%", ["全市"], "固定资产投资", "9", "percent", "exact", "growth_rate", JAN_FEB_2024, "achieved"),
+    ("居全省第2位", "第2位", ["全市"], "固定资产投资增速", "2", "rank", "exact", "rank", JAN_FEB_2024, "achieved"),
+    ("力争全年签约项目总金额500亿元以上", "500亿元", [""], "签约项目总金额", "50000000000", "CNY", "at_least", "level", YEAR_2024, "target"),
+    ("争取各类债券资金30亿元以上", "30亿元", [""], "各类债券资金", "3000000000", "CNY", "at_least", "level", NO_PERIOD, "target"),
+    ("抓紧建设占地1710亩", "1710亩", ["华中服装电商城"], "占地面积", "1710", "mu", "exact", "level", NO_PERIOD, "plan"),
+    ("2023年全市71家企业通过", "71家", ["全市"], "通过国家高新技术企业认定备案的企业", "71", "count", "exact", "level", YEAR_2023, "achieved"),
+    ("高企总量达到149家", "149家", ["全市"], "高企总量", "149", "count", "exact", "level", YEAR_2023, "achieved"),
+    ("高企总量达到149家，同比增长55.2%", "55.2%", ["全市"], "高企总量", "55.2", "percent", "exact", "growth_rate", YEAR_2023, "achieved"),
+    ("召开政策培训会7场", "7场", [""], "政策培训会", "7", "count", "exact", "level", NO_PERIOD, "achieved"),
+    ("带动商品房销售3732套", "3732套", [""], "商品房销售套数", "3732", "count", "exact", "level", (None, date(2024, 2, 29)), "achieved"),
+    ("每台车最高补贴1万元", "1万元", ["每台车"], "补贴", "10000", "CNY", "at_most", "level", NO_PERIOD, "plan"),
+    ("上牌量增长131%", "131%", ["全市"], "乘用车上牌量", "131", "percent", "exact", "growth_rate", (date(2024, 1, 23), EVENT), "achieved"),
+    ("梳理云帮办高频事项达1360项", "1360项", [""], "云帮办高频事项", "1360", "count", "exact", "level", NO_PERIOD, "target"),
+    ("确保全年固定资产投资增长12%以上", "12%", ["我市"], "固定资产投资", "12", "percent", "at_least", "growth_rate", YEAR_2024, "target"),
+    ("保持项目储备规模1500亿元以上", "1500亿元", [""], "项目储备规模", "150000000000", "CNY", "at_least", "level", NO_PERIOD, "target"),
+    ("重点做好95个储备项目", "95个", [""], "储备项目", "95", "count", "exact", "level", NO_PERIOD, "plan"),
+    ("抓好154个续建项目", "154个", [""], "续建项目", "154", "count", "exact", "level", NO_PERIOD, "plan"),
+    ("完成规上工业企业数字化诊断100家", "100家", [""], "规上工业企业数字化诊断", "100", "count", "exact", "level", NO_PERIOD, "target"),
+    ("市财政安排6亿元", "6亿元", ["市财政"], "产业转型升级专项资金", "600000000", "CNY", "exact", "level", NO_PERIOD, "plan"),
+    ("单个企业技改综合奖补比例超25%", "25%", ["单个企业"], "技改综合奖补比例", "25", "percent", "at_least", "share", NO_PERIOD, "plan"),
+    ("振宇科技等9家企业", "9家", ["红日子食品、华世通医药、益泰药业、振宇科技等"], "召开一企一策现场办公会的企业", "9", "count", "exact", "level", (date(2023, 11, 1), EVENT), "achieved"),
+    ("全市192家规上企业", "192家", ["全市"], "产值实现正增长的规上企业", "192", "count", "exact", "level", (date(2024, 1, 1), date(2024, 2, 29)), "achieved"),
+    ("占全市规上企业数量65%以上", "65%", ["产值实现正增长的规上企业"], "规上企业数量", "65", "percent", "at_least", "share", (date(2024, 1, 1), date(2024, 2, 29)), "achieved"),
 ]
 
 
 @pytest.mark.parametrize(
-    ("context", "value_text", "subjects", "metric_words", "value", "unit", "qualifier", "kind", "period", "status"),
+    ("context", "value_text", "subjects", "metric", "value", "unit", "qualifier", "kind", "period", "status"),
     EXPECTED,
     ids=[f"{row[1]}@{row[0][:8]}" for row in EXPECTED],
 )
-def test_issue_table_rows(page, mentions, context, value_text, subjects, metric_words, value, unit, qualifier, kind,
+def test_issue_table_rows(page, mentions, context, value_text, subjects, metric, value, unit, qualifier, kind,
                           period, status) -> None:
     found = _find(mentions, page.transcript, context, value_text)
     assert len(found) == len(subjects)
@@ -76,8 +97,8 @@ def test_issue_table_rows(page, mentions, context, value_text, subjects, metric_
         assert mention.value == Decimal(value)
         assert (mention.unit, mention.qualifier, mention.kind, mention.status) == (unit, qualifier, kind, status)
         assert (mention.period_start, mention.period_end) == period
-        assert subject in mention.subject
-        assert all(word in mention.metric for word in metric_words), mention.metric
+        assert mention.subject == subject
+        assert mention.metric.replace("“", "").replace("”", "") == metric
         assert mention.parse_flag is None
 
 
@@ -96,7 +117,8 @@ def test_comparison_scope_and_classifier(page, mentions) -> None:
 def test_both_rank_one_indicators_spread_by_jun(page, mentions) -> None:
     # 今年1-2月，全市工业投资同比增长41.1%，工业增值税同比增长64.5%，两项指标均位列全省第一
     found = _find(mentions, page.transcript, "均位列全省第一", "第一")
-    assert [m.metric for m in found] == ["工业投资", "工业增值税"]
+    assert [m.metric for m in found] == ["工业投资增速", "工业增值税增速"]  # what is ranked: the growth rates
+    assert [m.metric_code for m in found] == ["industrial_investment_growth", "industrial_vat_growth"]
     assert all(m.value == 1 and m.kind == "rank" and m.rank_scope == "全省" for m in found)
 
 

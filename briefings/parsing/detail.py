@@ -33,7 +33,7 @@ from briefings.parsing.text import clean_line, cn_int, parse_date, split_lines
 
 __all__ = ["PARSER_VERSION", "parse_html", "parse_text", "briefing_facts_from_title", "date_in_text"]
 
-PARSER_VERSION = "2024.4"
+PARSER_VERSION = "2024.5"
 
 # Marks a line break in the HTML before parsing: block boundaries and <br>.
 _BREAK = "\u2029"

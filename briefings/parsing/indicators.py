@@ -128,7 +128,7 @@ _ACTIVITY_TAIL = re.compile(r"(?:销售|成交|交易|签约|办理|接待)$")
 _BARE_MEASURES = frozenset({"交易额", "销售额", "销量", "销售量", "上牌量", "产量", "产值", "营收", "成交额", "用电量"})
 _MEASURE_END = re.compile(r"(?:交易额|销售额|销量|销售量|上牌量|产量|产值|营收|成交额|用电量)$")
 # A share: what is shared (x) and what it is a share of (y): 传统产业在制造业中占比, 占全市规上企业数量, 占GDP的比重.
-_SHARE_OF = re.compile(r"^(?P<x>.*?)(?:在(?P<y1>[^在占]+?)中)?占(?!地)比?(?P<y2>.*?)(?:的)?(?:比重|比例|份额)?$")
+_SHARE_OF = re.compile(r"^(?P<x>.*?)(?:在(?P<y1>[^在占]+?)中)?占(?!地面积)比?(?P<y2>.*?)(?:的)?(?:比重|比例|份额)?$")
 # Words removed from a clause to leave the metric as worded: periods, cues, and (at the ends only)
 # verbs and qualifiers, so 签约 keeps its 约 and 超长期 its 超.
 _NOISE = re.compile(
