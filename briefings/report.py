@@ -5,9 +5,12 @@ drawn by plotly.js, whose bundle is inlined once in the page (``plotly.offline.g
 Sections:
 
 - per city, one small horizontal bar chart per metric family (:data:`FAMILIES`: growth rates, changes in
-  percentage points, shares, amounts in 亿元, counts, areas). One bar row per metric and period, one bar
-  per status (achieved / target / forecast / plan) side by side in fixed colours, each bar labelled with
-  the value as said; under each chart, a table of every number it draws;
+  percentage points, shares, amounts in 亿元, counts, areas), counts split by their unit (家, 个, 项 …: one
+  axis per unit). One bar row per subject, metric and period, one bar per status (achieved / target /
+  forecast / plan) side by side in fixed colours, each bar labelled with the value as said (qualifier
+  included: 12%以上); the axis shows every bar (:func:`chart_scale`: a log axis for levels that span
+  orders of magnitude, else a linear one that names the bars beyond it); under each chart, a table of every
+  number it draws;
 - per briefing (newest first): title, session, city, dates; the guests (嘉宾 line) in order; turns per
   speaker (``turns`` grouped by speaker, in order of first turn);
 - the indicators (``indicators``) of each briefing as a table with achieved and target values side
@@ -38,8 +41,12 @@ __all__ = [
     "collect_report",
     "period_label",
     "ChartBar",
+    "ChartScale",
     "FAMILIES",
+    "chart_groups",
     "chart_bars",
+    "chart_scale",
+    "said_value",
     "chart_figure",
     "render_report_html",
     "write_report",
@@ -74,6 +81,9 @@ class IndicatorRow:
     period_start: date | None
     period_end: date | None
     comparison: str | None
+    qualifier: str | None = None
+    unit_text: str | None = None
+    sentence: str | None = None
 
 
 @dataclass(frozen=True)
@@ -125,7 +135,8 @@ def collect_report(con: duckdb.DuckDBPyConnection, *, city: str | None = None) -
             reports[bid].speakers.append(SpeakerTurns(who, role, n, first))
         for bid, *values in con.execute(
                 "SELECT i.briefing_id, i.mention_no, i.turn_no, s.name, i.subject, i.metric, i.kind, i.status, "
-                "i.value_text, i.value, i.unit, i.period_start, i.period_end, i.comparison FROM indicators i "
+                "i.value_text, i.value, i.unit, i.period_start, i.period_end, i.comparison, i.qualifier, i.unit_text, "
+                "i.sentence FROM indicators i "
                 "LEFT JOIN speakers s USING (speaker_id) WHERE list_contains($ids, i.briefing_id) "
                 "ORDER BY i.briefing_id, i.mention_no", {"ids": ids}).fetchall():
             reports[bid].indicators.append(IndicatorRow(*values))
@@ -142,7 +153,7 @@ def period_label(start: date | None, end: date | None) -> str:
     if start is None and end is None:
         return "unknown period"
     if start is None or end is None:
-        return f"{start or '…'}…{end or '…'}"
+        return f"{start}…" if end is None else f"…{end}"
     if start == date(start.year, 1, 1) and end == date(start.year, 12, 31):
         return str(start.year)
     next_day = date.fromordinal(end.toordinal() + 1)
@@ -170,14 +181,16 @@ _BAR_PX = 26  # height of one bar row, pixels
 
 @dataclass(frozen=True)
 class ChartBar:
-    """One bar of a chart: a metric in a period with one status, and the mentions that said it.
+    """One bar of a chart: a subject's metric in a period with one status, and the mentions that said it.
 
     Attributes:
-        label: the bar row's label, ``metric · period`` (``GDP · 2023``); a second value said for the same
-            row and status gets its mention number (``GDP · 2023 (#7)``).
+        label: the bar row's label, ``subject · metric · period`` (``我市 · GDP · 2023``; ``metric · period``
+            when the text names no subject); a second value said for the same row and status gets its
+            mention number (``GDP · 2023 (#7)``).
         status: achieved, target, forecast or plan.
         value: the number drawn, in the family's display unit (亿元 for amounts, else the base unit).
-        value_text: the value as said (``6.2%``).
+        value_text: the value as said, with its qualifier (``6.2%``, ``12%以上``, ``近5000万元``; see
+            :func:`said_value`).
         mentions: ``indicators.mention_no`` of every mention with this value, in order.
         rows: those mentions.
     """
@@ -190,13 +203,74 @@ class ChartBar:
     rows: tuple[IndicatorRow, ...]
 
 
-def chart_bars(rows: list[IndicatorRow], family: tuple[str, str]) -> list[ChartBar]:
-    """The bars of one family's chart: one per (metric, period, status, value), first mention first.
+_QUALIFIER_BEFORE = ("不少于", "不低于", "不超过", "不高于", "超过", "突破", "至少", "最高", "最多", "超", "逾", "近", "约")
+_QUALIFIER_AFTER = ("以上", "以下", "以内", "左右")
+_QUALIFIER_SIGN = {"at_least": "≥", "at_most": "≤", "approx": "≈"}
+
+
+def said_value(row: IndicatorRow) -> str:
+    """The value as said, with the words that qualify it: ``12%以上``, ``超1320项``, ``近5000万元``.
+
+    The words come from the mention's sentence (the qualifier word right before or after ``value_text``);
+    a qualified value whose word cannot be found there gets a sign (``≥12%``). ``value_text`` alone when exact.
+    """
+    text = row.value_text
+    if row.qualifier in (None, "exact") or "多" in text or "余" in text:  # 100多名, 500余份 say it already
+        return text
+    sentence = row.sentence or ""
+    at = sentence.find(text)
+    while at >= 0:
+        before = next((w for w in _QUALIFIER_BEFORE if sentence.endswith(w, 0, at)), "")
+        after = next((w for w in _QUALIFIER_AFTER if sentence.startswith(w, at + len(text))), "")
+        if before or after:
+            return before + text + after
+        at = sentence.find(text, at + 1)
+    return _QUALIFIER_SIGN.get(row.qualifier, "") + text
+
+
+def chart_groups(rows: list[IndicatorRow]) -> list[tuple[tuple[str, str], str | None]]:
+    """The charts of one city: (family, unit_text) pairs in :data:`FAMILIES` order.
+
+    Counts get one chart per unit as said (家, 个, 项, 件 …): 5亿件 and 3家 share no axis. Other families
+    have one chart (unit_text None).
+    """
+    groups: list[tuple[tuple[str, str], str | None]] = []
+    for family in FAMILIES:
+        mine = [r for r in rows if (r.kind, r.unit) == family and r.value is not None and r.status in STATUS_COLOURS]
+        if not mine:
+            continue
+        if family == ("level", "count"):
+            groups += [(family, unit) for unit in dict.fromkeys(r.unit_text or "" for r in
+                                                                  sorted(mine, key=lambda r: r.mention_no))]
+        else:
+            groups.append((family, None))
+    return groups
+
+
+# Subjects that name the briefing's own city: a chart is of one city already, so its labels leave them out.
+_CITY_SUBJECTS = frozenset({"全市", "我市", "本市", "全县", "我县", "本县", "全区", "我区", "本区"})
+
+
+def _own_subject(row: IndicatorRow) -> str:
+    """The row's subject unless it is the city itself (全市, 我市) or none: "" then."""
+    return "" if not row.subject or row.subject in _CITY_SUBJECTS else row.subject
+
+
+def bar_label(row: IndicatorRow) -> str:
+    """A bar row's label: ``subject · metric · period``; the subject is left out when the text names none or
+    names the city itself (全市, 我市: the chart is the city's), so 新材料产业园 · 产值 · 2024 but GDP · 2023."""
+    parts = [_own_subject(row), row.metric or "?", period_label(row.period_start, row.period_end)]
+    return " · ".join(p for p in parts if p)
+
+
+def chart_bars(rows: list[IndicatorRow], family: tuple[str, str], unit_text: str | None = None) -> list[ChartBar]:
+    """The bars of one chart: one per (subject, metric, period, status, value), first mention first.
 
     Args:
         rows: one city's indicator rows (any order; mention order is kept).
         family: a key of :data:`FAMILIES`; rows of other kinds or units, without a value, or of an
             unknown status are not drawn.
+        unit_text: for counts, only the rows of this unit as said (家); None for every row of the family.
     Returns:
         Bars in order of first mention. Mentions that repeat a value (same row, status and value) share a bar.
     """
@@ -207,33 +281,89 @@ def chart_bars(rows: list[IndicatorRow], family: tuple[str, str]) -> list[ChartB
     for r in sorted(rows, key=lambda r: r.mention_no):
         if (r.kind, r.unit) != family or r.value is None or r.status not in STATUS_COLOURS:
             continue
-        base = f"{r.metric or r.subject or '?'} · {period_label(r.period_start, r.period_end)}"
+        if unit_text is not None and (r.unit_text or "") != unit_text:
+            continue
+        base = bar_label(r)
         key = (base, r.status, r.value)
         if key not in bars:
             values_by_row[(base, r.status)].append(r.value)
             labels[key] = base if len(values_by_row[(base, r.status)]) == 1 else f"{base} (#{r.mention_no})"
             bars[key] = []
         bars[key].append(r)
-    return [ChartBar(labels[key], key[1], float(key[2] / divisor), said[0].value_text,
+    return [ChartBar(labels[key], key[1], float(key[2] / divisor), said_value(said[0]),
                      tuple(m.mention_no for m in said), tuple(said)) for key, said in bars.items()]
 
 
-def chart_figure(city: str, family: tuple[str, str], bars: list[ChartBar]) -> Any:
+@dataclass(frozen=True)
+class ChartScale:
+    """The value axis of one chart.
+
+    Attributes:
+        axis_type: ``log`` or ``linear``.
+        low, high: the axis range in drawn units (for a log axis: the values, not their logarithms).
+        off_scale: labels of the bars whose values lie beyond ``high`` (drawn to the edge, said as
+            ``… (off the scale)``); empty on a log axis, which shows every bar.
+    """
+
+    axis_type: str
+    low: float
+    high: float
+    off_scale: tuple[str, ...]
+
+
+_LOG_SPAN = 20.0  # levels whose largest is over 20 times the smallest get a log axis
+_OFF_SCALE = 10.0  # on a linear axis, a bar over 10 times the median magnitude is off the scale
+
+
+def chart_scale(family: tuple[str, str], bars: list[ChartBar]) -> ChartScale:
+    """An axis on which every bar can be seen, or that says which bars it leaves off.
+
+    Levels (amounts, counts, areas) that are all positive and span more than :data:`_LOG_SPAN` times get a
+    log axis: every bar is visible (5亿件 next to 3件). Otherwise the axis is linear from 0 (or the lowest
+    negative value); bars over :data:`_OFF_SCALE` times the median magnitude (at least 3 bars) are off the
+    scale: the axis ends at the largest other bar and those bars are named in ``off_scale``.
+
+    Args:
+        family: a key of :data:`FAMILIES`.
+        bars: from :func:`chart_bars` (not empty).
+    Returns:
+        The axis as a :class:`ChartScale` (the range leaves room for the value labels).
+    """
+    values = [b.value for b in bars]
+    positive = all(v > 0 for v in values)
+    if family[0] == "level" and positive and max(values) / min(values) > _LOG_SPAN:
+        return ChartScale("log", min(values) / 2, max(values) * 8, ())
+    magnitudes = sorted(abs(v) for v in values)
+    median = magnitudes[len(magnitudes) // 2]
+    off = [b for b in bars if len(bars) >= 3 and median > 0 and abs(b.value) > _OFF_SCALE * median]
+    shown = [b.value for b in bars if b not in off] or values
+    low, high = min(0.0, *shown), max(0.0, *shown)
+    pad = (high - low or 1.0) * 0.22  # room for the value labels beyond the longest bar
+    return ChartScale("linear", low - (pad if low < 0 else 0), high + pad, tuple(b.label for b in off))
+
+
+def chart_figure(city: str, family: tuple[str, str], bars: list[ChartBar], unit_text: str | None = None) -> Any:
     """One city's chart of one metric family as a Plotly figure (a declarative spec; no I/O).
 
     Args:
         city: for the title.
         family: a key of :data:`FAMILIES`.
         bars: from :func:`chart_bars` (not empty).
+        unit_text: the unit of a counts chart (家), shown in its title.
     Returns:
         ``plotly.graph_objects.Figure``: horizontal bars, one row per bar (top down: metric · period in
         order of first mention, then status in :data:`STATUS_ORDER`, so a target and a result for the same
         metric and period are neighbours), coloured by status (one trace each), each bar labelled with the
         value as said. Every row's label is a tick (none skipped); margins grow to fit labels and legend.
+        The value axis is :func:`chart_scale`'s: a bar off the scale ends at the axis' edge and its label says
+        ``(off the scale)``.
     """
+    import math
+
     import plotly.graph_objects as go
 
     title, suffix, _divisor = FAMILIES[family]
+    scale = chart_scale(family, bars)
     labels = list(dict.fromkeys(b.label for b in bars))
     # one bar row per (label, status): each bar sits on its own tick, and the statuses of one metric
     # and period are neighbours (grouped bars would shift a lone bar off its label)
@@ -241,24 +371,28 @@ def chart_figure(city: str, family: tuple[str, str], bars: list[ChartBar]) -> An
     row_keys = [f"{b.label}\u2002[{b.status}]" for b in ordered]
     statuses = [s for s in STATUS_ORDER if any(b.status == s for b in bars)]
     fig = go.Figure()
+    off = set(scale.off_scale)
     for status in statuses:
         mine = [(k, b) for k, b in zip(row_keys, ordered) if b.status == status]
         fig.add_trace(go.Bar(
-            name=status, orientation="h", x=[b.value for _, b in mine], y=[k for k, _ in mine],
-            text=[b.value_text for _, b in mine], customdata=[b.label for _, b in mine],
+            name=status, orientation="h", y=[k for k, _ in mine],
+            x=[min(b.value, scale.high) if b.label in off else b.value for _, b in mine],
+            text=[f"{b.value_text} (off the scale)" if b.label in off else b.value_text for _, b in mine],
+            customdata=[b.label for _, b in mine],
             textposition="outside", cliponaxis=False, marker_color=STATUS_COLOURS[status],
             hovertemplate="%{customdata}<br>" + status + ": %{text}<extra></extra>",
         ))
-    values = [b.value for b in bars]
-    low, high = min(0.0, *values), max(0.0, *values)
-    pad = (high - low or 1.0) * 0.22  # room for the value labels beyond the longest bar
+    if scale.axis_type == "log":
+        x_range = [math.log10(scale.low), math.log10(scale.high)]
+    else:
+        x_range = [scale.low, scale.high]
     fig.update_layout(
-        title={"text": f"{city}: {title}", "x": 0, "xanchor": "left", "font": {"size": 15}},
+        title={"text": f"{city}: {title}" + (f" ({unit_text})" if unit_text else ""), "x": 0, "xanchor": "left", "font": {"size": 15}},
         barmode="overlay", bargap=0.3, height=max(160, 110 + len(ordered) * _BAR_PX), autosize=True,
         margin={"l": 10, "r": 20, "t": 70, "b": 40}, paper_bgcolor="white", plot_bgcolor="white",
         font={"family": FONT_STACK, "size": 12, "color": "#222"},
         legend={"orientation": "h", "x": 0, "y": 1.0, "xanchor": "left", "yanchor": "bottom", "traceorder": "normal"},
-        xaxis={"range": [low - (pad if low < 0 else 0), high + pad], "ticksuffix": suffix,
+        xaxis={"type": scale.axis_type, "range": x_range, "ticksuffix": suffix,
                "gridcolor": "#e5e5e5", "zerolinecolor": "#888", "automargin": True},
         yaxis={"type": "category", "categoryorder": "array", "categoryarray": row_keys[::-1], "tickmode": "array",
                "tickvals": row_keys, "ticktext": [b.label for b in ordered], "automargin": True, "ticks": "",
@@ -270,20 +404,23 @@ def chart_figure(city: str, family: tuple[str, str], bars: list[ChartBar]) -> An
 def _charts_html(city: str, rows: list[IndicatorRow], counter: list[int]) -> list[str]:
     """One city's charts, each followed by the table of the numbers it draws."""
     parts: list[str] = []
-    for family, (title, _suffix, _divisor) in FAMILIES.items():
-        bars = chart_bars(rows, family)
-        if not bars:
-            continue
+    for family, unit_text in chart_groups(rows):
+        bars = chart_bars(rows, family, unit_text)
+        title = FAMILIES[family][0] + (f" ({unit_text})" if unit_text else "")
         counter[0] += 1
         div_id = f"chart-{counter[0]}"
-        figure = chart_figure(city, family, bars)
+        figure = chart_figure(city, family, bars, unit_text)
         chart = figure.to_html(full_html=False, include_plotlyjs=False, div_id=div_id,
                                config={"displayModeBar": False, "responsive": True})
+        scale = chart_scale(family, bars)
+        note = (f" — {scale.axis_type} axis" + (f"; off the scale: {'、'.join(scale.off_scale)}" if scale.off_scale
+                                                else ""))
+        family_key = f"{family[0]}/{family[1]}" + (f"/{unit_text}" if unit_text else "")
         parts += [
-            f'<figure class="chart" data-city="{_e(city)}" data-family="{_e(family[0])}/{_e(family[1])}">',
+            f'<figure class="chart" data-city="{_e(city)}" data-family="{_e(family_key)}">',
             chart,
-            f'<figcaption>{_e(city)}: {_e(title)} — {len(bars)} bars</figcaption>',
-            '<table class="chart-data"><tr><th>metric · period</th><th>status</th><th>value as said</th>'
+            f'<figcaption>{_e(city)}: {_e(title)} — {len(bars)} bars{_e(note)}</figcaption>',
+            '<table class="chart-data"><tr><th>subject · metric · period</th><th>status</th><th>value as said</th>'
             "<th>drawn</th><th>said by</th><th>turn</th><th>mention</th></tr>",
             *[f'<tr><td>{_e(b.label)}</td><td>{_e(b.status)}</td><td>{_e(b.value_text)}</td>'
               f'<td class=num>{b.value:g}</td><td>{_e("、".join(dict.fromkeys(r.speaker or "" for r in b.rows)))}</td>'
@@ -330,7 +467,7 @@ def _briefing_html(b: BriefingReport) -> str:
     ]
     for r in b.indicators:
         cells = {"achieved": "", "target": "", "other": ""}
-        value = _e(r.value_text) + (f" <span class=muted>{_e(r.comparison)}</span>" if r.comparison else "")
+        value = _e(said_value(r)) + (f" <span class=muted>{_e(r.comparison)}</span>" if r.comparison else "")
         cells[r.status if r.status in ("achieved", "target") else "other"] = (
             value if r.status in ("achieved", "target") else f"{value} <span class=muted>({_e(r.status)})</span>")
         parts.append(
@@ -422,9 +559,10 @@ def report_markdown(con: duckdb.DuckDBPyConnection, *, city: str | None = None) 
                   *[f"| {s.speaker} | {s.role} | {s.turns} |" for s in b.speakers], ""]
         growth = [r for r in b.indicators if r.kind == "growth_rate"]
         if growth:
-            lines += ["| metric | period | achieved | target |", "|---|---|---|---|"]
-            lines += [f"| {r.metric or r.subject} | {period_label(r.period_start, r.period_end)} | "
-                      f"{r.value_text if r.status == 'achieved' else ''} | {r.value_text if r.status == 'target' else ''} |"
+            lines += ["| subject · metric | period | achieved | target |", "|---|---|---|---|"]
+            lines += [f"| {' · '.join(p for p in (_own_subject(r), r.metric) if p) or '?'} | "
+                      f"{period_label(r.period_start, r.period_end)} | "
+                      f"{said_value(r) if r.status == 'achieved' else ''} | {said_value(r) if r.status == 'target' else ''} |"
                       for r in growth]
             lines.append("")
     return "\n".join(lines) if lines else "No briefings in the warehouse."

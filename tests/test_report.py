@@ -64,7 +64,8 @@ def test_indicators_table_puts_achieved_and_targets_side_by_side(con) -> None:
     # 肖敏 (turn 2): "GDP同比增长6.2%" in 2023 -> achieved
     assert by_cells[("2", "肖敏", "GDP", "growth_rate", "2023")] == ("6.2% 同比", "", "")
     # 陈明敏 (turn 15): 技改投资 to grow 25% in 2024 -> target
-    assert by_cells[("15", "陈明敏", "技改投资", "growth_rate", "2024")] == ("", "25%", "")
+    # the value as said keeps its qualifier (issue 25 item 12): 增速达25%以上
+    assert by_cells[("15", "陈明敏", "技改投资", "growth_rate", "2024")] == ("", "25%以上", "")
 
 
 def _outside_the_plotly_bundle(page: str) -> str:
@@ -78,7 +79,9 @@ def _outside_the_plotly_bundle(page: str) -> str:
 
 
 # session 12's chart families and their bars (metric · period rows, one bar per status), from the real page
-FAMILIES_OF_SESSION12 = ["growth_rate/percent", "share/percent", "level/CNY", "level/count", "level/mu"]
+# counts get one chart per unit as said, in order of first mention (issue 25 item 12)
+FAMILIES_OF_SESSION12 = ["growth_rate/percent", "share/percent", "level/CNY",
+                         *[f"level/count/{unit}" for unit in "件家个名次份场套项人"], "level/mu"]
 
 
 def test_page_is_self_contained_with_one_chart_per_city_and_family(con) -> None:
@@ -108,7 +111,7 @@ def test_chart_bars_put_targets_and_results_of_one_metric_side_by_side(con) -> N
     assert by_label[("规上工业增加值 · 2024-01…02", "achieved")][:2] == (9.9, "9.9%")
     # 固定资产投资: 9% achieved in Jan-Feb; the 2024 target of 12% said twice (turn 13) is one bar of two mentions
     assert by_label[("固定资产投资 · 2024-01…02", "achieved")][:2] == (9.0, "9%")
-    assert by_label[("固定资产投资 · 2024", "target")][:2] == (12.0, "12%")
+    assert by_label[("固定资产投资 · 2024", "target")][:2] == (12.0, "12%以上")
     assert len(by_label[("固定资产投资 · 2024", "target")][2]) == 2
     assert ("技改投资 · 2024", "target") in by_label and ("四大传统产业总产值 · 2024", "target") in by_label
     growth_mentions = con.execute("SELECT count(*) FROM indicators WHERE kind = 'growth_rate' AND value IS NOT NULL"
@@ -123,12 +126,65 @@ def test_chart_bars_put_targets_and_results_of_one_metric_side_by_side(con) -> N
     assert len(rows) == len(growth) == 18
 
 
+def test_counts_chart_per_unit_with_subjects_and_a_scale_that_shows_every_bar(con) -> None:
+    """Issue 25 item 12: no shared axis for 件 and 家, every bar visible, the subject in every label."""
+    from briefings.report import chart_bars, chart_groups, chart_scale
+
+    (b,) = collect_report(con)
+    groups = chart_groups(b.indicators)
+    counts = [unit for family, unit in groups if family == ("level", "count")]
+    assert counts == list("件家个名次份场套项人")
+    # 5亿件 and 23件 share a chart; the log axis spans both, so neither bar vanishes
+    items = chart_bars(b.indicators, ("level", "count"), "件")
+    assert [(bar.label, bar.value, bar.value_text) for bar in items] == [
+        ("服装电商销售量 · 2023", 500000000.0, "5亿件"), ("一事联办事项 · 2024", 23.0, "23件")]
+    scale = chart_scale(("level", "count"), items)
+    assert (scale.axis_type, scale.off_scale) == ("log", ())
+    assert scale.low < 23 and scale.high > 500000000
+    # firms: each count names what it counts and, where the text says, which firms
+    firms = chart_bars(b.indicators, ("level", "count"), "家")
+    labels = [bar.label for bar in firms]
+    assert "红日子食品、华世通医药、益泰药业、振宇科技等 · 召开一企一策现场办公会的企业 · 2023-11-01…2024-03-25" in labels
+    assert "庄品健米业等 · 完成智能化改造的企业 · 2023" in labels
+    assert len(labels) == len(set(labels)) == 22  # no two rows read alike (was: 企业 · 2023 three times)
+    assert all(chart_scale(family, chart_bars(b.indicators, family, unit)).off_scale == ()
+               for family, unit in groups)
+    # amounts: the subject of each project and company, and the qualifier in the value as said
+    amounts = {(bar.label, bar.status): bar.value_text for bar in chart_bars(b.indicators, ("level", "CNY"))}
+    assert amounts[("新材料产业园 · 投资 · unknown period", "plan")] == "50亿元"
+    assert amounts[("彤辉智能 · 产值 · 2024", "target")] == "突破10亿元"
+    assert amounts[("市财政 · 技改资金 · unknown period", "plan")] == "不少于2亿元"
+    assert amounts[("每台车 · 补贴 · unknown period", "plan")] == "≤1万元"  # 最高 stands before 补贴, not the value
+
+
+def test_a_linear_axis_says_which_bars_are_off_the_scale() -> None:
+    """Growth rates of session 12 said in one text: 192% and 131% dwarf the rest and are named off the scale."""
+    from briefings import extract
+    from briefings.report import IndicatorRow, chart_bars, chart_figure, chart_scale
+
+    text = ("2023年，我市GDP同比增长6.2%、规上工业增加值增长7.5%。1-2月，全市固定资产投资同比增长9%。"
+            "自1月23日政策发布以来，全市乘用车销量同比增长192%、上牌量增长131%。")
+    rows = [IndicatorRow(m.mention_no, m.turn_no, None, m.subject, m.metric, m.kind, m.status, m.value_text, m.value,
+                         m.unit, m.period_start, m.period_end, m.comparison, m.qualifier, m.unit_text, m.sentence)
+            for m in extract(text, date(2024, 3, 25))]
+    bars = chart_bars(rows, ("growth_rate", "percent"))
+    scale = chart_scale(("growth_rate", "percent"), bars)
+    assert scale.axis_type == "linear"
+    assert scale.off_scale == ("乘用车销量 · 2024-01-23…2024-03-25", "乘用车上牌量 · 2024-01-23…2024-03-25")
+    assert scale.low == 0 and 9 < scale.high < 131
+    figure = chart_figure("天门", ("growth_rate", "percent"), bars)
+    drawn = dict(zip(figure.data[0].customdata, zip(figure.data[0].x, figure.data[0].text)))
+    assert drawn["乘用车销量 · 2024-01-23…2024-03-25"] == (scale.high, "192% (off the scale)")
+    assert drawn["GDP · 2023"] == (6.2, "6.2%")
+
+
 def test_period_labels() -> None:
     assert period_label(date(2023, 1, 1), date(2023, 12, 31)) == "2023"
     assert period_label(date(2024, 1, 1), date(2024, 2, 29)) == "2024-01…02"
     assert period_label(date(2024, 3, 1), date(2024, 3, 31)) == "2024-03"
     assert period_label(date(2024, 1, 23), date(2024, 3, 25)) == "2024-01-23…2024-03-25"
     assert period_label(None, None) == "unknown period"
+    assert period_label(None, date(2024, 2, 29)) == "…2024-02-29"  # 截至2月底: no start is said
 
 
 def test_report_markdown_for_a_prefect_artifact(con) -> None:
@@ -155,16 +211,17 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 def _expected_bars(con) -> dict[str, list[tuple[str, str]]]:
     """Per family of session 12's charts, its bars (label, value as said) in row order, top down."""
-    from briefings.report import FAMILIES, STATUS_ORDER, chart_bars
+    from briefings.report import STATUS_ORDER, chart_bars, chart_groups, chart_scale
 
     (b,) = collect_report(con)
     out = {}
-    for family in FAMILIES:
-        bars = chart_bars(b.indicators, family)
+    for family, unit_text in chart_groups(b.indicators):
+        bars = chart_bars(b.indicators, family, unit_text)
         labels = list(dict.fromkeys(bar.label for bar in bars))
         ordered = sorted(bars, key=lambda bar: (labels.index(bar.label), STATUS_ORDER.index(bar.status)))
-        if bars:
-            out["/".join(family)] = [(bar.label, bar.value_text) for bar in ordered]
+        off = set(chart_scale(family, bars).off_scale)
+        key = "/".join(family) + (f"/{unit_text}" if unit_text else "")
+        out[key] = [(bar.label, bar.value_text + (" (off the scale)" if bar.label in off else "")) for bar in ordered]
     return out
 
 
@@ -205,7 +262,7 @@ def test_charts_render_in_headless_chromium_with_a_cjk_font_and_nothing_clipped(
 
             page.route("**/*", deny)
             page.goto(out.as_uri(), wait_until="load")
-            page.wait_for_function("document.querySelectorAll('figure.chart .main-svg').length >= 5")
+            page.wait_for_function(f"document.querySelectorAll('figure.chart .main-svg').length >= {len(FAMILIES_OF_SESSION12)}")
             ARTIFACTS.mkdir(exist_ok=True)
             shot = ARTIFACTS / f"report-session12-{viewport_width}px.png"
             page.screenshot(path=str(shot), full_page=True)
