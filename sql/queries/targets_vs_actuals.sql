@@ -5,9 +5,13 @@
 -- Targets are mentions with status 'target' and a metric_code. gap = achieved value - target value, in the
 -- target's unit, when both have the same kind and unit (9 % achieved against a 12 % growth target: -3);
 -- NULL otherwise (a rank against a growth target). A period lies within another when its start (or, with no
--- start, its end) and its end fall inside it.
+-- start, its end) and its end fall inside it. Both sides name their subject (target_subject, achieved_subject):
+-- a target pairs with results of the same subject, where the city itself (全市, 我市, the city's name or no
+-- subject) counts as one subject, so 新材料产业园's 产值 target never meets another company's 产值.
 WITH mentions AS (
-    SELECT b.city, b.session_no, i.*
+    SELECT b.city, b.session_no, i.*,
+           CASE WHEN coalesce(i.subject, '') IN ('', '全市', '我市', '本市', '全县', '我县', '本县', '全区', '我区', '本区')
+                  OR i.subject = b.city OR i.subject = b.city || '市' THEN '' ELSE i.subject END AS subject_key
     FROM indicators i
     JOIN briefings b USING (briefing_id)
     WHERE i.metric_code IS NOT NULL
@@ -22,6 +26,7 @@ achieved AS (
 ),
 final AS (
     SELECT t.city, t.metric_code, m.name_zh AS metric_name, t.metric AS target_metric,
+           t.subject AS target_subject, a.subject AS achieved_subject,
            t.session_no AS target_session_no, t.briefing_id AS target_briefing_id, t.mention_no AS target_mention_no,
            t.value_text AS target_value_text, t.qualifier AS target_qualifier, t.kind AS target_kind,
            t.value AS target_value, t.unit AS target_unit,
@@ -36,6 +41,7 @@ final AS (
     LEFT JOIN achieved a
       ON a.city IS NOT DISTINCT FROM t.city
      AND a.metric_code = t.metric_code
+     AND a.subject_key = t.subject_key
      AND coalesce(a.period_start, a.period_end) >= coalesce(t.period_start, t.period_end)
      AND a.period_end <= t.period_end
     LEFT JOIN metrics m ON m.metric_code = t.metric_code
