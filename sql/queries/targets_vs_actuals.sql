@@ -26,7 +26,6 @@ achieved AS (
 ),
 final AS (
     SELECT t.city, t.metric_code, m.name_zh AS metric_name, t.metric AS target_metric,
-           t.subject AS target_subject, a.subject AS achieved_subject,
            t.session_no AS target_session_no, t.briefing_id AS target_briefing_id, t.mention_no AS target_mention_no,
            t.value_text AS target_value_text, t.qualifier AS target_qualifier, t.kind AS target_kind,
            t.value AS target_value, t.unit AS target_unit,
@@ -36,6 +35,7 @@ final AS (
            a.value AS achieved_value, a.unit AS achieved_unit,
            a.period_start AS achieved_period_start, a.period_end AS achieved_period_end,
            CASE WHEN a.kind = t.kind AND a.unit = t.unit THEN a.value - t.value END AS gap,
+           t.subject AS target_subject, a.subject AS achieved_subject,
            t.sentence AS target_sentence, a.sentence AS achieved_sentence
     FROM targets t
     LEFT JOIN achieved a
