@@ -102,7 +102,9 @@ _FORECAST = re.compile(r"预计|有望")
 # targets unless their own sentence says otherwise (a cue, a past period).
 _FUTURE = re.compile(r"我们将|^下一步")
 _PROJECT_TARGET = re.compile(r"力争|确保|争取|目标")
-_PLAN_PREFIX = re.compile(r"安排|总投资|占地|每|单个")
+# A money value that sizes the things a noun counts (10亿元以上项目, 亿元以上企业) is part of that noun.
+_THRESHOLD = re.compile(r"(?:以上|以下)的?(?:重大|重点|工业|产业|制造业|招商)?(?:项目|企业)")
+_PLAN_PREFIX = re.compile(r"安排|总投资|占地(?!区)|每|单个")
 _PLAN_SUBJECT = re.compile(r"^的([^，,。；;、的“”]{2,15}?(?:产业园|园区|园|基地|中心|项目|工程|城|大楼|市场))")
 _REGION = re.compile(r"^(?:全市|我市|本市|天门市|全县|我县|全区|我区|全省|全国)")
 # 全省 / 全国 lead a term as often as they name a region (全省通办事项): a subject only before a known metric.
@@ -114,7 +116,7 @@ _LEAD_QUALIFIER = re.compile(r"^(?:最高|最多|最低|至少|不少于|不低�
 # Verbs that may lead a clause before what it measures: dropped from the metric (争取省级专项资金 -> 省级专项资金).
 # 新增, 认定, 入库, 签约, 新开工 and the like stay: they name a kind of the thing (新增规上工业企业).
 _LEAD_VERB = re.compile(
-    r"^(?:申报|争取|抓紧|建设|带动|保持|召开|梳理|投入|组织|撬动|兑现|发放|完成|实现|引进|走访|培训|上线|落实|组建|新建"
+    r"^(?:我们|共有|拥有|有(?![限效])|申报|争取|抓紧|建设|带动|保持|召开|梳理|投入|组织|撬动|兑现|发放|完成|实现|引进|走访|培训|上线|落实|组建|新建"
     r"|打造|培育|加快|推动|支持|用好|安排|拨付|下达|举办|举行|开展|推进|共|累计|先后)"
 )
 # Heads that say nothing alone: a count of them keeps its verb as a defining clause (走访企业328家 -> 走访的企业).
@@ -343,7 +345,8 @@ def _scan_sentence(
         if any(a < match.start() < b for a, b in quoted):
             continue
         row = _row_of(match, sentence, plain, prev_end, rows, event_date, frame, future)
-        prev_end = match.end()
+        if row:  # a number that is no mention (10亿元以上项目, 是上年的2倍) leaves the clause to the next value
+            prev_end = match.end()
         rows.extend(row)
     topic = _sentence_region(plain) if rows else ""
     for row in rows:
@@ -428,6 +431,8 @@ def _row_of(
         if value is not None:
             value *= 100
             value = Decimal(int(value)) if value == value.to_integral_value() else value.normalize()
+    if unit in ("CNY", "USD") and _THRESHOLD.match(plain, end):
+        return []  # 10亿元以上项目: a size class in a name, not a value
     value_text = sentence[start:end]  # as written (plain has quotes blanked, same offsets)
     head = match.start()  # rank: start of the verb (居), else the number
     clause_from = _clause_start(plain, head, prev_end)
@@ -532,9 +537,15 @@ def _row_of(
     # the 1-11月 of 比1-11月 and the 去年 of 比去年 are what the value is compared with, not its period
     periods = list(_PERIOD.finditer(_COMPARISON.sub(lambda m: "_" * len(m.group(0)), before)))
     own: tuple[date | None, date | None] | None = _period_of(periods[-1], event_date) if periods else None
+    if own is not None and periods[-1].group(0) == "全年" and frame[0] is not None \
+            and (frame[0].month, frame[0].day, frame[1].month, frame[1].day) == (1, 1, 12, 31):
+        own = frame  # 2023年，…。全年新签约…: the whole of the year the turn speaks of
     period = own if own is not None else frame
     is_past = period[1] is not None and event_date is not None and period[1] <= event_date
     status = _status(before, raw_prefix, suffix_full, previous, bool(plan_subject), is_past, future)
+    if status == "achieved" and period[1] is not None and event_date is not None and period[1] > event_date \
+            and own is not None:
+        status = "target"  # 今年，地区生产总值增长6.5%左右: a year not over yet cannot have been achieved
     if status in ("achieved", "target") and unit == "count" and metric.endswith("项目") and not is_past \
             and not _PROJECT_TARGET.search(raw_prefix):
         status = "plan"  # 抓好154个续建项目、295个新开工项目建设: the projects a work plan works on
@@ -773,7 +784,10 @@ def _list_subject(plain: str, head: int, prev_end: int, clause_from: int) -> str
     text = _clean(plain[wide_from:head])
     if "、" not in plain[wide_from:head] or not found:
         text = _clean(plain[clause_from:head])
-    return _VERB_PREFIX.sub("", text).strip() if _VERB_PREFIX.match(text) else text
+    text = _VERB_PREFIX.sub("", text).strip() if _VERB_PREFIX.match(text) else text
+    first = text.split("、", 1)[0]
+    lead = max(first.rfind("有"), first.rfind("是"), first.rfind("的"))
+    return text[lead + 1:] if "、" in text and lead >= 0 else text  # 参加…的还有中央媒体、…等: the list only
 
 
 def _count_metric(after: str, before_words: str) -> str:
@@ -801,6 +815,9 @@ def _count_metric(after: str, before_words: str) -> str:
     verb = _LEAD_VERB.match(before_words)
     if defining and verb and not _DEFINING_VERB.match(defining):
         defining = verb.group(0) + defining
+    digit = re.search(r"[0-9０-９]", noun)
+    if digit:  # 23家新闻媒体共47名记者: the noun ends before the next value
+        noun = re.sub(r"(?:共计|合计|累计|共|计|约|近|超过|超|达)$", "", noun[:digit.start()])
     noun = noun[:16]
     if defining:
         return defining + "的" + noun
