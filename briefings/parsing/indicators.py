@@ -102,6 +102,11 @@ _FORECAST = re.compile(r"预计|有望")
 # targets unless their own sentence says otherwise (a cue, a past period).
 _FUTURE = re.compile(r"我们将|^下一步")
 _PROJECT_TARGET = re.compile(r"力争|确保|争取|目标")
+_CLAUSE_SPLIT = re.compile(r"[，,；;：:]")
+_PUNCT_SPLIT = re.compile(r"[，,。；;、！？!?]")
+_FRAME_REST = re.compile(r"^(?:年初|年末|年底|近年来|以来)")
+_DIGIT = re.compile(r"[0-9０-９]")
+_QUOTE_MARKS = re.compile(r"[“”\"「」]")
 # A money value that sizes the things a noun counts (10亿元以上项目, 亿元以上企业) is part of that noun.
 _THRESHOLD = re.compile(r"(?:以上|以下)的?(?:重大|重点|工业|产业|制造业|招商)?(?:项目|企业)")
 _PLAN_PREFIX = re.compile(r"安排|总投资|占地(?!区)|每|单个")
@@ -357,8 +362,8 @@ def _scan_sentence(
 
 def _sentence_region(plain: str) -> str:
     """The region that opens the sentence's first clause with words besides a period (全市, 我市), else ""."""
-    for clause in re.split(r"[，,；;：:]", plain):
-        rest = re.sub(r"^(?:年初|年末|年底|近年来|以来)", "", _PERIOD.sub("", clause).strip())
+    for clause in _CLAUSE_SPLIT.split(plain):
+        rest = _FRAME_REST.sub("", _PERIOD.sub("", clause).strip())
         if rest:
             region = _REGION.match(rest)
             return region.group(0) if region and region.group(0) not in _WIDE_REGIONS else ""
@@ -799,8 +804,8 @@ def _count_metric(after: str, before_words: str) -> str:
     Returns:
         The noun (百亿产业园区, 高层次人才), or the noun with its defining clause: ``<clause>的<noun>``.
     """
-    clause = re.split(r"[，,。；;、！？!?]", after, maxsplit=1)[0]
-    next_value = re.search(r"[0-9０-９]", clause)
+    clause = _PUNCT_SPLIT.split(after, maxsplit=1)[0]
+    next_value = _DIGIT.search(clause)
     cut = _SUFFIX_CUT.search(clause)
     noun = clause[:cut.start()] if cut else clause
     defining = ""
@@ -811,11 +816,11 @@ def _count_metric(after: str, before_words: str) -> str:
         noun, defining = noun[:at + len(_ENTITY_HEAD)], noun[at + len(_ENTITY_HEAD):] + defining
     if not defining and noun in _BARE_HEADS and next_value and cut and cut.group(0) in "“”":
         defining = clause[len(noun):next_value.start()]  # 兑现5家企业“一企一策”政策资金6508万元
-    defining = re.sub(r"[“”\"「」]", "", defining)
+    defining = _QUOTE_MARKS.sub("", defining)
     verb = _LEAD_VERB.match(before_words)
     if defining and verb and not _DEFINING_VERB.match(defining):
         defining = verb.group(0) + defining
-    digit = re.search(r"[0-9０-９]", noun)
+    digit = _DIGIT.search(noun)
     if digit:  # 23家新闻媒体共47名记者: the noun ends before the next value
         noun = re.sub(r"(?:共计|合计|累计|共|计|约|近|超过|超|达)$", "", noun[:digit.start()])
     noun = noun[:16]
