@@ -762,6 +762,11 @@ def _noun_phrase(metric: str, unit: str, unit_text: str) -> str:
         metric = _LEAD_WORDS.sub("", metric[verb.end():])
     if verbs and metric in _BARE_HEADS:
         metric = verbs[-1] + "的" + metric
+    at = metric.rfind(_ENTITY_HEAD)
+    if verbs and unit_text == "家" and 0 < at < len(metric) - len(_ENTITY_HEAD):
+        # 完成规上工业企业数字化诊断100家 counts firms: 完成数字化诊断的规上工业企业
+        cut = at + len(_ENTITY_HEAD)
+        metric = verbs[-1] + metric[cut:] + "的" + metric[:cut]
     if "等" in metric and not metric.endswith("等"):
         metric = metric[metric.rindex("等") + 1:]
     if unit == "count" and _ACTIVITY_TAIL.search(metric):
