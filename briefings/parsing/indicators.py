@@ -122,7 +122,7 @@ _LEAD_QUALIFIER = re.compile(r"^(?:最高|最多|最低|至少|不少于|不低�
 # 新增, 认定, 入库, 签约, 新开工 and the like stay: they name a kind of the thing (新增规上工业企业).
 _LEAD_VERB = re.compile(
     r"^(?:我们|共有|拥有|有(?![限效])|申报|争取|抓紧|建设|带动|保持|召开|梳理|投入|组织|撬动|兑现|发放|完成|实现|引进|走访|培训|上线|落实|组建|新建"
-    r"|打造|培育|加快|推动|支持|用好|安排|拨付|下达|举办|举行|开展|推进|共|累计|先后)"
+    r"|打造|培育|加快|推动|支持|用好|安排|拨付|下达|举办|举行|开展|推进|实施|谋划|招引|培养|共|累计|先后)"
 )
 # Heads that say nothing alone: a count of them keeps its verb as a defining clause (走访企业328家 -> 走访的企业).
 _BARE_HEADS = frozenset({"企业", "项目", "事项", "单位", "人", "人次", "户", "家庭", "主体", "商户"})
