@@ -28,12 +28,13 @@ from briefings.parsing.speakers import (
     invitation_labels,
     parse_guests,
     read_label,
+    spokespersons,
 )
 from briefings.parsing.text import clean_line, cn_int, parse_date, split_lines
 
 __all__ = ["PARSER_VERSION", "parse_html", "parse_text", "briefing_facts_from_title", "date_in_text"]
 
-PARSER_VERSION = "2024.4"
+PARSER_VERSION = "2024.5"
 
 # Marks a line break in the HTML before parsing: block boundaries and <br>.
 _BREAK = "\u2029"
@@ -200,7 +201,8 @@ def _split_front_matter(lines: list[str], front: _Front, *, allow_title: bool) -
 
 
 def _guests_from_text(front: _Front, transcript: str) -> tuple[Guest, ...]:
-    """Guests of the 嘉宾 item; else of the host's roster (出席…有：); else of the invitation (邀请…)."""
+    """Guests of the 嘉宾 item; else of the host's roster (出席…有：); else of the invitation (邀请…);
+    else the spokespersons the title or text names who do not preside (``发言人肖敏介绍…``)."""
     if front.guest_line:
         guests = parse_guests(front.guest_line)
         if guests:
@@ -208,7 +210,8 @@ def _guests_from_text(front: _Front, transcript: str) -> tuple[Guest, ...]:
     guests = guests_from_labels(label for label, _ in intro_labels(transcript))
     if guests:
         return guests
-    return guests_from_labels(label for label, _ in invitation_labels(transcript))
+    guests = guests_from_labels(label for label, _ in invitation_labels(transcript))
+    return guests or spokespersons(f"{front.title}\n{transcript}")
 
 
 _DAY_OF_TODAY = re.compile(r"今\s*[(（]\s*(\d{1,2})\s*[)）]\s*日")
@@ -337,6 +340,7 @@ def _assemble(
         qa_pairs=tuple(qa_pairs),
         parser_version=PARSER_VERSION,
         extras=tuple(segmented.extras),
+        suspect_labels=tuple(segmented.suspect_labels),
     )
 
 
