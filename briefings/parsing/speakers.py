@@ -521,7 +521,7 @@ def genders_in_text(text: str, names: Sequence[str]) -> dict[str, str]:
 
 # --- people a title or lead introduces before they speak (issue 22) ---------------------------
 
-_NAME_END = r"(?=[，,、。；;！!？?\s（(：:]|主持|介绍|出席|答|回答|就|发布|通报|解读|作|做|$)"
+_NAME_END = r"(?=[，,、。；;！!？?\s（(：:0-9０-９]|主持|介绍|出席|答|回答|就|发布|通报|解读|作|做|今天|今日|上午|下午|$)"
 # ``发言人肖敏``, ``国务院新闻办公室新闻局副局长、新闻发言人寿小丽``
 _SPOKESPERSON = re.compile(
     rf"(?P<office>[^，,。；;！!？?\s“”\"：:]{{0,40}}?发言人)[\s\u3000]*(?P<name>[{_CJK}]{{2,3}}?)"
@@ -555,6 +555,7 @@ class Introduced:
 
 def _introduced(label: str, *, presides: bool = False, answers: bool = False) -> Introduced | None:
     label = re.sub(r"[\s\u3000]+", "", label)
+    label = re.sub(r"^.*[0-9０-９][日号]?(?:[(（][^)）]*[)）])?", "", label)  # 2024年3月25日外交部发言人毛宁
     if "由" in label[:-2]:
         label = label[label.rindex("由", 0, len(label) - 2) + 1 :]  # 发布会由…黄勤主持
     name, _ = parse_label(label)
@@ -578,9 +579,8 @@ def introduced_people(text: str) -> list[Introduced]:
     for match in _SPOKESPERSON.finditer(text):
         person = _introduced(match.group("office") + match.group("name"), answers=True)
         if person is not None:
-            presides = text.startswith("主持", match.end("name")) or bool(
-                re.match(r"(?:女士|先生|同志)?主持(?!人)", text[match.end("name") :])
-            )
+            # 发言人陈斌华主持…, 发言人陈斌华3月27日上午主持…: the same clause says they preside
+            presides = bool(re.match(r"[^，,。；;！!？?\n]{0,16}?主持(?!人)", text[match.end("name") :]))
             found.append((match.start(), replace(person, presides=presides)))
     for match in _PRESIDES.finditer(text):
         person = _introduced(match.group("label"), presides=True)
@@ -589,9 +589,15 @@ def introduced_people(text: str) -> list[Introduced]:
     for match in _ASKED_TO_SPEAK.finditer(text):
         if not match.group("honorific") and not looks_like_official_label(match.group("label")):
             continue  # 请简要介绍: a person is asked with 女士/先生 or an office, never by a bare word
-        person = _introduced(match.group("label"), answers=True)
-        if person is not None:
-            found.append((match.start(), person))
+        several = [
+            m.group("label").lstrip("和及与") + m.group("name")
+            for m in _INVITEE.finditer(match.group("label") + "介绍")
+            if m.group("label").lstrip("和及与")
+        ]  # 请国家发展改革委副主任李春临和国家能源局副局长张三介绍
+        for label in several or [match.group("label")]:
+            person = _introduced(label, answers=True)
+            if person is not None:
+                found.append((match.start(), person))
     people: dict[str, Introduced] = {}
     for _, person in sorted(found, key=lambda pair: pair[0]):
         seen = people.get(person.name)
