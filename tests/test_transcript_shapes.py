@@ -495,3 +495,24 @@ def test_roster_on_one_line_with_offices_holding_commas():
     _check(parsed, REAL_EXPECTED)
     assert [(g.name, g.gender) for g in parsed.guests] == list(zip(GUEST_NAMES, GUEST_GENDERS))
     assert parsed.guests[4].label == "天门市政务服务和大数据管理局党组书记、局长陈晓敏"
+
+
+def test_presiding_spokesperson_by_bare_name_is_the_host_with_the_title_offices():
+    # a routine-briefing shape: the title names who presides, every label is the bare name
+    intro = _groups()[1][1]
+    groups = [("肖敏", intro), *_questions_and_answers("肖敏")]
+    page = v.shaped_page(v.from_groups(groups, inline=set(range(13))), items=False)
+    parsed = parse_html(page.replace(f"<h2>{v.TITLE_LINE}<", f"<h2>{PRESIDED_TITLE}<"), v.PAGE_URL)
+    expected = [("肖敏", "host", None, REAL_EXPECTED[1][3].split("\n")[0]), *_qa_expected(("肖敏", "host"))]
+    _check(parsed, expected, guests=[])
+    assert {t.speaker_id for t in parsed.turns if t.role == "host"} == {"肖敏@天门"}
+    assert [(q.question_turn_no, q.answer_turn_no) for q in parsed.qa_pairs] == [(n, n + 1) for n in range(2, 13, 2)]
+
+
+def test_invitation_of_two_joined_by_he_names_both_without_the_conjunction():
+    lead = "3月25日下午，湖北省政府新闻办举行新闻发布会，请天门市委副书记、市长肖敏和天门市科技局局长夏齐飞介绍有关情况。"
+    start = v.transcript_texts().index("出席今天发布会的有：")
+    paragraphs = [p for i, p in enumerate(v.transcript_texts()) if not start <= i <= start + 6]
+    parsed = parse_html(v.shaped_page([lead, *paragraphs], items=False), v.PAGE_URL)
+    _check(parsed, REAL_EXPECTED, guests=["肖敏", "夏齐飞"])
+    assert [g.label for g in parsed.guests] == ["天门市委副书记、市长肖敏", "天门市科技局局长夏齐飞"]

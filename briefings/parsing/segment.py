@@ -615,7 +615,10 @@ class _Identifier:
             and opening.read.name not in guest_names
             and (self.host_name is None or opening.read.name == self.host_name)
         ):
-            self.host_name, self.host_label = opening.read.name, opening.read.office_label or opening.label
+            label = opening.read.office_label or opening.label
+            if self.host_label is None or parse_label(label, self.known)[1]:
+                self.host_label = label  # else keep the offices the title or lead gave (外交部发言人林剑)
+            self.host_name = opening.read.name
         if self.host_label is not None:
             self.host_positions = parse_label(self.host_label, self.known)[1]
         # who answers: the guests and those the lead says answer (发言人, 请X介绍) but do not preside;

@@ -482,7 +482,7 @@ def invitation_labels(text: str) -> list[tuple[str, str | None]]:
             name = match.group("name")
             if not is_person_name(name):
                 continue
-            label = clean_line(match.group("label").lstrip("、，,；; ")) + name
+            label = clean_line(match.group("label").lstrip("、，,；; 和及与")) + name  # …李春临和国家能源局…
             items.append((label, match.group("honorific")))
         if items:
             return items
