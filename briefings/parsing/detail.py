@@ -31,6 +31,7 @@ from briefings.parsing.speakers import (
     spokespersons,
 )
 from briefings.parsing.text import clean_line, cn_int, parse_date, split_lines
+from briefings.parsing.titles import is_site_words
 
 __all__ = ["PARSER_VERSION", "parse_html", "parse_text", "briefing_facts_from_title", "date_in_text"]
 
@@ -185,6 +186,8 @@ def _split_front_matter(lines: list[str], front: _Front, *, allow_title: bool) -
             index += 1
         elif re.match(r"^摘\s*要\s*[：:]", line):
             index += 1
+        elif allow_title and is_site_words(line):
+            index += 1  # a breadcrumb or site word (当前位置：首页 > 新闻发布会, 正文) is not the title
         elif (
             allow_title
             and not front.title
@@ -348,10 +351,10 @@ def _title_of(tree: LexborHTMLParser, *selectors: str) -> str:
     """First non-empty title among ``selectors``, ArticleTitle meta and ``<title>`` (site suffix cut)."""
     for selector in selectors:
         text = _node_text(tree.css_first(selector))
-        if text:
+        if text and not is_site_words(text):  # 详情, 当前位置：首页 > … are not the headline
             return text
     meta = _meta(tree, "ArticleTitle")
-    if meta:
+    if meta and not is_site_words(meta):
         return meta
     return clean_line(_node_text(tree.css_first("title")).split("_")[0])
 
