@@ -164,8 +164,12 @@ def _check_labels_accounted(parsed: ParsedBriefing) -> None:
                      + 1), None)
         if turn is not None:
             continue
+        # else a label repeated before the next paragraph of the same speaker, inside that speaker's turn
         holder = next((t for t in parsed.turns if t.span.start <= offset < t.span.end), None)
-        assert holder is not None and head.endswith(holder.label.split("】")[-1].split(":")[-1].split("：")[-1]), (
+        same = holder is not None and (
+            head.endswith(holder.label.split("】")[-1].split(":")[-1].split("：")[-1]) or holder.speaker in head
+        )
+        assert same, (
             f"label-like {head!r} at {offset} is neither a turn nor a suspect_label"
         )
 
