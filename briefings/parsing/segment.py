@@ -389,11 +389,11 @@ def segment_transcript(
         if hit is not None:
             hits[unit] = hit
             _learn(hit, known)
-        else:
+        elif "：" in line[:60] or ":" in line[:60]:
             candidates.append((unit, 0))
         cuts: list[tuple[int, _Hit]] = []
         after = hit.body_start - 1 if hit is not None else -1
-        for at in _sentence_heads(line, after):
+        for at in _sentence_heads(line, after) if "：" in line or ":" in line else ():
             if cuts and at < cuts[-1][1].body_start + cuts[-1][0]:
                 continue
             inline = _find_label(0, line[at:], known, transcript)
