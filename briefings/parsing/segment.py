@@ -107,7 +107,8 @@ class Segmentation:
     Attributes:
         transcript: the lines stripped of outer whitespace, joined by ``\\n`` (the stored text).
         turns: turn_no from 1; ``text == span.cut(transcript)``, ``label == label_span.cut(transcript)``.
-        qa_pairs: each journalist turn with the guest turn right after it.
+        qa_pairs: each journalist turn with the guest turn right after it (or the host's, when the
+            host is the briefing's single answerer: a presiding spokesperson).
         extras: lead, narration and tail spans in transcript order (``text == span.cut(transcript)``).
         host: the host's label as the text gives it (first label or ``由…主持``), None if unknown.
         suspect_labels: lines or sentences that open like a speaker label but were not read as one,
@@ -357,7 +358,12 @@ def segment_transcript(
             preamble line that opens like a label no rule reads (``speaker label before the first
             paragraph``); a single turn whose text holds further label-like lines (``speaker labels``).
     Source: labels are recognised from the label itself (``speakers.read_label``): 主持人, 记者, 问/答,
-        a title word before a name, a known name. The first label that is not a journalist's or a
+        a title word before a name, a known name (嘉宾, roster, invitation, and the people the title
+        or text introduces: ``发言人X``, ``X主持``, ``请X女士介绍``). At a line start, and inside a line
+        right after a sentence end (outside quotations) for the labels that cannot be prose: a known
+        person, 主持人, ``<outlet>记者``, 问/答. A head that opens like a label there but is not read
+        is a suspect label (``Segmentation.suspect_labels``). ``答`` is the single named answerer
+        when there is one. The first label that is not a journalist's or a
         guest's is the host (unless ``主持人`` labels or ``由…主持`` name someone else); a
         ``主持人`` label is always the host.
     """

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Literal
 
 from briefings.models import Guest, Position, Role
@@ -475,6 +476,12 @@ def invitation_labels(text: str) -> list[tuple[str, str | None]]:
         [(label, honorific)] for the first 邀请 clause naming anyone: label = offices + name as
         written (``共青团四川省委副书记许静``), honorific ``女士`` / ``先生`` where written, else None.
     """
+    return list(_invitation_labels(text))
+
+
+@lru_cache(maxsize=8)
+def _invitation_labels(text: str) -> tuple[tuple[str, str | None], ...]:
+    """``invitation_labels`` cached: a page asks for its transcript's invitation three times."""
     for clause in _INVITATION.finditer(text):
         items: list[tuple[str, str | None]] = []
         compact = re.sub(r"[\s\u3000]+", "", clause.group("clause"))  # 副主任 张三先生
@@ -485,8 +492,8 @@ def invitation_labels(text: str) -> list[tuple[str, str | None]]:
             label = clean_line(match.group("label").lstrip("、，,；; 和及与")) + name  # …李春临和国家能源局…
             items.append((label, match.group("honorific")))
         if items:
-            return items
-    return []
+            return tuple(items)
+    return ()
 
 
 def host_from_text(text: str) -> str | None:
