@@ -70,3 +70,16 @@ def test_the_run_counts_suspect_labels_per_page(fresh_warehouse, tmp_path):
 def test_suspect_label_is_a_frozen_span_and_text():
     label = SuspectLabel(Span(0, 14), UNREAD)
     assert label.span.cut(UNREAD + "：") == UNREAD
+
+
+def test_session_12_in_every_rendition_has_no_suspect_labels():
+    from briefings.parsing import parse_text
+    from tests import shapes
+
+    forms = [parse_html(trap(v.real_page()), v.PAGE_URL) for trap in v.TRAPS.values()]
+    forms += [parse_html(v.real_page(), v.PAGE_URL), parse_html(v.tianmen_page(), v.TIANMEN_URL),
+              parse_text(v.seed_text())]
+    for parsed in forms:
+        assert parsed.suspect_labels == ()
+        assert [(t.speaker, t.role, t.outlet) for t in parsed.turns] == [e[1:4] for e in v.EXPECTED_TURNS]
+    assert parse_text(shapes.sichuan_text()).suspect_labels == parse_text(shapes.fujian_text()).suspect_labels == ()
