@@ -13,6 +13,13 @@ Per repeat every variant parses all pages once; ratios are taken within a repeat
 median over repeats is reported. Targets (issue 9): full <= 3x raw; bs4 >= 10x full.
 
 Usage: ``.venv/bin/python bench/bench_parse.py [--pages 200] [--repeats 5] [--out FILE]``
+
+Before/after a change (issue 22: the full parse may cost at most 15% more): ``--baseline REV`` times
+``parse_page`` of the working tree against the package as it was at git revision REV (extracted with
+``git archive`` into a temporary folder), over the same pages, in ONE run: each repeat starts one fresh
+process per side (imports not timed, one warm-up page), in alternating order so that the load other
+processes put on the machine falls on both sides alike; the ratio after/before is taken within a
+repeat and its median reported (``bench/results/parse_baseline.json``).
 """
 
 from __future__ import annotations
@@ -81,6 +88,85 @@ def run(pages: int, repeats: int, seed: int = 0) -> dict[str, object]:
     return result
 
 
+_SIDE = """
+import gc, pickle, sys, time
+root, pages_file, passes = sys.argv[1], sys.argv[2], int(sys.argv[3])
+sys.path.insert(0, root)
+import briefings
+assert briefings.__file__.startswith(root), briefings.__file__
+from briefings.parsing import parse_page
+docs = pickle.loads(open(pages_file, "rb").read())
+parse_page(docs[0][1], docs[0][0], kind="html")
+gc.collect()
+start, cpu = time.perf_counter(), time.process_time()
+for _ in range(passes):
+    for url, html in docs:
+        parse_page(html, url, kind="html")
+print(time.perf_counter() - start, time.process_time() - cpu)
+"""
+
+
+def run_baseline(rev: str, pages: int, repeats: int, seed: int = 0, passes: int = 1) -> dict[str, object]:
+    """Time the full parse of the working tree against git revision ``rev``, alternating, in one run.
+
+    Returns:
+        The result document: seconds per side and repeat, median ms per page, the ratio after/before
+        per repeat and its median, and whether it is within the issue-22 target (<= 1.15).
+    Raises:
+        subprocess.CalledProcessError: ``git archive`` failed (unknown revision) or a side crashed.
+    """
+    import pickle
+    import subprocess
+    import tarfile
+    import tempfile
+
+    from bench.common import ROOT
+    from bench.synth import synth_pages
+
+    docs = [(p.url, p.html) for p in synth_pages(pages, seed=seed)]
+    with tempfile.TemporaryDirectory(prefix="bench-parse-") as tmp:
+        before_root = Path(tmp) / "before"
+        before_root.mkdir()
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", rev, "briefings"], check=True,
+                                 capture_output=True).stdout
+        with tarfile.open(fileobj=__import__("io").BytesIO(archive)) as tar:
+            tar.extractall(before_root, filter="data")
+        pages_file = Path(tmp) / "pages.pickle"
+        pages_file.write_bytes(pickle.dumps(docs))
+        roots = {"before": str(before_root), "after": str(ROOT)}
+        times: dict[str, list[float]] = {"before": [], "after": []}
+        cpu: dict[str, list[float]] = {"before": [], "after": []}
+        for r in range(repeats):
+            for side in (("before", "after") if r % 2 == 0 else ("after", "before")):
+                out = subprocess.run([sys.executable, "-c", _SIDE, roots[side], str(pages_file), str(passes)],
+                                     check=True, capture_output=True, text=True).stdout
+                wall, used = (float(x) for x in out.strip().splitlines()[-1].split())
+                times[side].append(wall)
+                cpu[side].append(used)
+    head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
+                          text=True).stdout.strip()
+    ratios = [a / b for a, b in zip(times["after"], times["before"])]
+    cpu_ratios = [a / b for a, b in zip(cpu["after"], cpu["before"])]
+    per_page = pages * passes
+    return {
+        "pages": pages,
+        "passes": passes,
+        "repeats": repeats,
+        "before_rev": rev,
+        "after": f"working tree at {head}",
+        "seconds": times,
+        "cpu_seconds": cpu,
+        "median_ms_per_page": {side: 1000 * median(t) / per_page for side, t in times.items()},
+        "median_cpu_ms_per_page": {side: 1000 * median(t) / per_page for side, t in cpu.items()},
+        "ratio_after_over_before": {"per_repeat": ratios, "median": median(ratios), "target_max": 1.15},
+        "cpu_ratio_after_over_before": {"per_repeat": cpu_ratios, "median": median(cpu_ratios), "target_max": 1.15},
+        # the least disturbed run of each side: on a loaded machine the fastest run is closest to the cost
+        "min_cpu_ratio_after_over_before": min(cpu["after"]) / min(cpu["before"]),
+        # CPU time of the parsing process: what the page costs, least disturbed by other processes' load
+        "target_met": median(cpu_ratios) <= 1.15,
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command line entry: run, write bench/results/parse.json (or --out), print the ratios."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -88,7 +174,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=5, help="repeats (median reported)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=None, help="result file (default bench/results/parse.json)")
+    parser.add_argument("--baseline", metavar="REV", default=None,
+                        help="compare the full parse with the package at git revision REV instead")
+    parser.add_argument("--passes", type=int, default=1, help="with --baseline: passes over the pages per timing")
     args = parser.parse_args(argv)
+    if args.baseline:
+        result = run_baseline(args.baseline, args.pages, args.repeats, args.seed, args.passes)
+        path = write_result("parse_baseline", result, args.out)
+        ms, ratio = result["median_ms_per_page"], result["ratio_after_over_before"]
+        cms, cratio = result["median_cpu_ms_per_page"], result["cpu_ratio_after_over_before"]
+        print(f"parse before ({args.baseline}) {ms['before']:.3f} ms/page, after {ms['after']:.3f} ms/page: "
+              f"after/before = {ratio['median']:.3f} wall; CPU {cms['before']:.3f} -> {cms['after']:.3f} ms/page, "
+              f"after/before = {cratio['median']:.3f} (fastest runs: {result['min_cpu_ratio_after_over_before']:.3f}; "
+              f"target <= 1.15) -> {path}")
+        return 0
     result = run(args.pages, args.repeats, args.seed)
     path = write_result("parse", result, args.out)
     ms = result["median_ms_per_page"]

@@ -246,6 +246,10 @@ def _print_summary(summary: dict[str, Any]) -> None:
                 err=True,
                 fg=typer.colors.RED,
             )
+    for page in summary.get("pages", []):
+        if page.get("suspect_labels"):
+            typer.secho(f"  {page['suspect_labels']} suspect labels (not read as speakers): {page['url']}",
+                        err=True, fg=typer.colors.YELLOW)
     for check in summary.get("checks", []):
         if check["status"] != "pass":
             typer.secho(
@@ -380,6 +384,8 @@ def parse(
         first = t.text.split("\n", 1)[0]
         typer.echo(f"{t.turn_no:>3} {who}: {first[:60]}{'…' if len(first) > 60 else ''}")
     typer.echo(f"{len(parsed.turns)} turns, {len(parsed.mentions)} indicator mentions")
+    for s in parsed.suspect_labels:
+        typer.echo(f"suspect_label at {s.span.start}: {s.text} (opens like a speaker label, not read as one)")
 
 
 def _parse_params(params: Sequence[str]) -> dict[str, str]:

@@ -23,6 +23,7 @@ __all__ = [
     "Template",
     "ExtraKind",
     "Extra",
+    "SuspectLabel",
     "ListEntry",
     "ListPage",
     "Position",
@@ -104,6 +105,22 @@ class Extra:
     """
 
     kind: ExtraKind
+    span: Span
+    text: str
+
+
+@dataclass(frozen=True)
+class SuspectLabel:
+    """A line or sentence that opens like a speaker label but was not read as one (issue 22).
+
+    ``湖北省人民政府新闻办公室黄勤：`` when nothing introduced 黄勤: the words may be a speaker's whose
+    turn was merged into the one before, so the page says it could not tell.
+
+    Attributes:
+        span: the head before the colon, in code points of ``ParsedBriefing.transcript``.
+        text: the head as written (``span.cut(transcript)``).
+    """
+
     span: Span
     text: str
 
@@ -266,6 +283,8 @@ class ParsedBriefing:
         parser_version: version of the parsing code that made these rows.
         extras: the lead, narration and tail spans, in transcript order; with the turns (their
             label_span and span) they cover every non-blank character of the transcript once.
+        suspect_labels: heads that open like a speaker label but were not read as one, in
+            transcript order (they lie inside a turn's text or the lead).
     """
 
     briefing: Briefing
@@ -276,6 +295,7 @@ class ParsedBriefing:
     mentions: tuple[Mention, ...] = ()
     parser_version: str = ""
     extras: tuple[Extra, ...] = ()
+    suspect_labels: tuple[SuspectLabel, ...] = ()
 
 
 @dataclass(frozen=True)

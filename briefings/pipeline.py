@@ -87,6 +87,8 @@ class PageOutcome:
         briefing_id: where known.
         error_type, error: the error's class name and message, for failures.
         turns, mentions: rows loaded for it (0 when not loaded).
+        suspect_labels: heads in its transcript that open like a speaker label but were not read
+            as one (``ParsedBriefing.suspect_labels``; 0 when not loaded).
     """
 
     url: str
@@ -97,6 +99,7 @@ class PageOutcome:
     error: str | None = None
     turns: int = 0
     mentions: int = 0
+    suspect_labels: int = 0
 
 
 @dataclass
@@ -437,7 +440,8 @@ def load_staged(con: Any, settings: Settings, run_id: str, items: Sequence[Stage
             rows += result.rows
             outcomes[i] = PageOutcome(page.url, "unchanged" if result.action == "unchanged" else "loaded", "load",
                                       result.briefing_id, turns=len(page.parsed.turns),
-                                      mentions=len(page.parsed.mentions))
+                                      mentions=len(page.parsed.mentions),
+                                      suspect_labels=len(page.parsed.suspect_labels))
     return [outcomes[i] for i in range(len(items))], rows
 
 

@@ -33,6 +33,7 @@ from briefings.models import (
     Position,
     QAPair,
     Span,
+    SuspectLabel,
     Turn,
     to_jsonable,
 )
@@ -137,6 +138,10 @@ def load_parsed(data: bytes) -> ParsedBriefing:
                 Extra(kind=x["kind"], span=Span(x["span"]["start"], x["span"]["end"]), text=x["text"])
                 for x in obj.get("extras", ())
             ),
+            suspect_labels=tuple(
+                SuspectLabel(span=Span(x["span"]["start"], x["span"]["end"]), text=x["text"])
+                for x in obj.get("suspect_labels", ())
+            ),
         )
     except (KeyError, TypeError, orjson.JSONDecodeError) as exc:
         raise ValueError(f"not a staged briefing: {exc}") from exc
@@ -198,6 +203,8 @@ STAGED_COLUMNS: dict[str, tuple[str, ...]] = {
         "status", "subject", "metric", "value_m2", "parse_flag", "parser_version",
         "metric_code",  # Mention.metric_code (issue 14)
     ),
+    # ParsedBriefing.suspect_labels (issue 22): current rows only, not a CHILD_TABLES member (no history)
+    "suspect_labels": ("briefing_id", "span_start", "span_end", "text", "parser_version"),
 }
 
 
@@ -289,8 +296,10 @@ def staged_rows(
             "briefing_id": briefing_id, "parser_version": pv, "speaker_id": _turn_speaker_id(turn) if turn else None,
             "span_start": m.span.start, "span_end": m.span.end}, m))
     speakers, positions = _speaker_rows(parsed, briefing_id)
+    suspects = [(briefing_id, s.span.start, s.span.end, s.text, pv) for s in parsed.suspect_labels]
     rows = {"briefings": [briefing], "speakers": speakers, "speaker_positions": positions, "guests": guests,
-            "turns": turns, "appearances": appearances, "qa_pairs": qa_pairs, "indicators": indicators}
+            "turns": turns, "appearances": appearances, "qa_pairs": qa_pairs, "indicators": indicators,
+            "suspect_labels": suspects}
     return {table: list(dict.fromkeys(r)) for table, r in rows.items()}
 
 

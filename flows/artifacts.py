@@ -50,11 +50,13 @@ def publish_run_artifacts(summary: RunSummary, notes: Sequence[str] = ()) -> Non
                 "briefing_id": p.briefing_id or "",
                 "turns": p.turns,
                 "mentions": p.mentions,
+                "suspect_labels": p.suspect_labels,  # label-like heads not read as speakers (issue 22)
                 "error": f"{p.error_type}: {p.error}" if p.error_type else "",
             }
             for p in summary.pages
         ]
-        or [{"url": "", "status": "no pages", "stage": "", "briefing_id": "", "turns": 0, "mentions": 0, "error": ""}],
+        or [{"url": "", "status": "no pages", "stage": "", "briefing_id": "", "turns": 0, "mentions": 0, "suspect_labels": 0,
+            "error": ""}],
         description="Briefings loaded, unchanged, skipped and failed in this run, with reasons.",
     )
     create_markdown_artifact(

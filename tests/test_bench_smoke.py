@@ -115,6 +115,17 @@ def test_bench_parse_smoke(tmp_path):
     assert doc["machine"]["nproc"] >= 1 and doc["machine"]["versions"]["duckdb"] == "2.0.0"
 
 
+def test_bench_parse_baseline_smoke(tmp_path):
+    # before/after in one run: the package at the branch's base commit against the working tree
+    base = subprocess.run(["git", "merge-base", "HEAD", "HEAD~1"], capture_output=True, text=True, check=True)
+    out = tmp_path / "parse_baseline.json"
+    argv = ["--baseline", base.stdout.strip(), "--pages", "2", "--repeats", "2", "--out", str(out)]
+    assert bench_parse.main(argv) == 0
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert [len(doc["cpu_seconds"][side]) for side in ("before", "after")] == [2, 2]
+    assert len(doc["ratio_after_over_before"]["per_repeat"]) == 2 and doc["cpu_ratio_after_over_before"]["median"] > 0
+
+
 def test_bench_load_smoke(tmp_path):
     out = tmp_path / "load.json"
     assert bench_load.main(["--pages", "2", "--repeats", "1", "--out", str(out)]) == 0

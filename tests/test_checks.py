@@ -105,3 +105,33 @@ def test_the_same_session_from_two_urls_is_flagged(con, parsed):
     assert failures == {
         "briefing_published_once": ("warn", f"1 offending: 奋战开门红 市长话经济 12 天门: {SESSION12_URL}, {tianmen}")
     }
+
+
+def test_unread_labels_are_stored_and_listed_as_a_warning(con):
+    """Session 12 with the host labelled ``湖北省人民政府新闻办公室黄勤`` and nothing introducing 黄勤 (issue 22):
+    the three host labels are suspect_labels rows and the warn check ``unread_labels`` lists them; a
+    reload that reads them (the lead names the host) deletes the rows and the check passes."""
+    from briefings.parsing import parse_html
+    from tests import variants as v
+
+    def page(lead: list[str]) -> str:
+        groups = v.turn_groups(v.transcript_texts())
+        groups = [("湖北省人民政府新闻办公室黄勤" if label == v.HOST_LABEL else label, texts) for label, texts in groups]
+        return v.shaped_page([*lead, *v.from_groups(groups)])
+
+    unread = parse_html(page([]), v.PAGE_URL)
+    upsert_briefing(con, unread, url=SESSION12_URL, content_sha256="a" * 64, run_id="run-1")
+    rows = con.execute("SELECT span_start, span_end, text, parser_version FROM suspect_labels "
+                       "ORDER BY span_start").fetchall()
+    assert rows == [(s.span.start, s.span.end, "湖北省人民政府新闻办公室黄勤", unread.parser_version)
+                    for s in unread.suspect_labels]
+    assert len(rows) == 3 and rows[0][:2] == (0, 14)
+    severity, details = _failures(run_checks(con, "run-1"))["unread_labels"]
+    assert severity == "warn"
+    assert details.startswith("3 offending: ") and f"@0 湖北省人民政府新闻办公室黄勤" in details
+
+    read = parse_html(page(["发布会由湖北省人民政府新闻办公室黄勤主持。"]), v.PAGE_URL)
+    assert read.suspect_labels == () and len(read.turns) == 16
+    upsert_briefing(con, read, url=SESSION12_URL, content_sha256="b" * 64, run_id="run-2")
+    assert con.execute("SELECT count(*) FROM suspect_labels").fetchall() == [(0,)]
+    assert "unread_labels" not in _failures(run_checks(con, "run-2"))

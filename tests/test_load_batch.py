@@ -55,8 +55,10 @@ def test_merge_files_run_in_dependency_order():
     order = merge_order()
     assert set(order) == {"briefings", "briefing_versions", "speakers", "speaker_positions", "guests", "turns",
                           "appearances", "qa_pairs", "indicators", "briefings_history", "guests_history",
-                          "turns_history", "appearances_history", "qa_pairs_history", "indicators_history"}
+                          "turns_history", "appearances_history", "qa_pairs_history", "indicators_history",
+                          "suspect_labels"}
     for later, earlier in (("speaker_positions", "speakers"), ("turns", "speakers"), ("turns", "briefings"),
+                           ("suspect_labels", "briefings"),
                            ("turns_history", "turns"), ("briefings_history", "briefings"),
                            ("indicators_history", "indicators")):
         assert order.index(earlier) < order.index(later), (earlier, later)

@@ -106,3 +106,94 @@ def test_transcript_shapes_cover_the_text_once(pieces):
     _check(lambda t: parse_text(t, None), "\n".join(pieces))
     _check(lambda t: parse_html(t, v.PAGE_URL), '<div class="text_record"><div>'
            + "".join(f"<p>{p}</p>" for p in pieces) + "</div></div>")
+
+
+# --- every label-like line or sentence is a turn's start or a suspect_label (issue 22) -----------
+
+_SENTENCE_END = "。！？!?…”"
+_STOPS = set(_SENTENCE_END + "，,；;“：:\"'‘’「」『』《》\n")
+
+
+def _label_like_heads(transcript: str) -> list[tuple[int, str]]:
+    """(offset, head) of every line start and every sentence start outside quotations whose head
+    before a colon (not ``14:30``) opens like a label (``speakers.label_like``)."""
+    from briefings.parsing.speakers import label_like
+
+    found: list[tuple[int, str]] = []
+    position = 0
+    for line in transcript.split("\n"):
+        starts = [0]
+        depth = 0
+        for i, ch in enumerate(line[:-1]):
+            depth += (ch in "“「『") - (ch in "”」』")
+            if ch in _SENTENCE_END and depth <= 0 and line[: i + 1].count('"') % 2 == 0:
+                starts.append(i + 1)
+        for start in starts:
+            rest = line[start:].lstrip(" \t\u3000\xa0\u2002\u2003")
+            start += len(line[start:]) - len(rest)
+            for colon in re_colon.finditer(rest[:49]):
+                at = colon.start()
+                if at and at + 1 < len(rest) and rest[at - 1].isdigit() and rest[at + 1].isdigit():
+                    continue
+                head = rest[:at].rstrip(" \t\u3000\xa0\u2002\u2003")
+                if start and any(ch in _STOPS for ch in head):
+                    break
+                if head and label_like(head):
+                    found.append((position + start, head))
+                break
+        position += len(line) + 1
+    return found
+
+
+import re as _re  # noqa: E402
+
+re_colon = _re.compile(r"[：:]")
+
+
+def _check_labels_accounted(parsed: ParsedBriefing) -> None:
+    """Every label-like head is a turn's label (starting or repeated), a suspect_label, or site matter."""
+    suspects = {s.span.start for s in parsed.suspect_labels}
+    for s in parsed.suspect_labels:
+        assert s.text == s.span.cut(parsed.transcript)
+    for offset, head in _label_like_heads(parsed.transcript):
+        if offset in suspects or head.startswith(("主持", "【主持")):
+            continue  # recorded, or 主持人：<name> among preamble items (it names the host)
+        if any(e.span.start <= offset < e.span.end for e in parsed.extras if e.kind in ("tail", "narration")):
+            continue
+        turn = next((t for t in parsed.turns if t.label_span and offset <= t.label_span.start < offset + len(head)
+                     + 1), None)
+        if turn is not None:
+            continue
+        # else a label repeated before the next paragraph of the same speaker, inside that speaker's turn
+        holder = next((t for t in parsed.turns if t.span.start <= offset < t.span.end), None)
+        same = holder is not None and (
+            head.endswith(holder.label.split("】")[-1].split(":")[-1].split("：")[-1]) or holder.speaker in head
+        )
+        assert same, (
+            f"label-like {head!r} at {offset} is neither a turn nor a suspect_label"
+        )
+
+
+@PROFILE
+@given(st.lists(st.tuples(SHAPE_PIECES, st.sampled_from(["\n", "", "。"])), max_size=40))
+def test_label_like_heads_are_turns_or_suspect_labels(pieces):
+    """Lines and sentences (pieces joined by line breaks, by nothing, or after a 。) that open like a
+    label start a turn or are recorded as suspect_labels; the spans still cover the text once."""
+    text = "".join(piece + sep for piece, sep in pieces)
+    try:
+        parsed = parse_text(text, None)
+    except ParseError:
+        return
+    assert shapes.coverage_problems(parsed) == []
+    _check_labels_accounted(parsed)
+
+
+def test_label_like_heads_on_session_12_joined_into_one_paragraph():
+    groups = v.turn_groups(v.transcript_texts())
+    joined = "".join(f"{label}：{''.join(texts)}" for label, texts in groups)
+    joined = joined.replace("湖北省委宣传部二级巡视员黄勤：", "湖北省人民政府新闻办公室黄勤：")
+    parsed = parse_text(v.text_page([joined]))
+    # the host is never introduced: the first of their labels opens the text, the others are suspects
+    assert [s.text for s in parsed.suspect_labels] == ["湖北省人民政府新闻办公室黄勤"] * 3
+    _check_labels_accounted(parsed)
+    assert shapes.coverage_problems(parsed) == []

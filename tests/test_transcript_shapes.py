@@ -371,3 +371,148 @@ def test_labels_in_brackets_without_a_colon_and_numbered_questions():
                 for n, p in enumerate(v.from_groups(_groups()))]
     parsed = parse_html(v.shaped_page(numbered), v.PAGE_URL)
     assert [(t.role, t.outlet) for t in parsed.turns if t.label.startswith("问")] == [("journalist", None)] * 6
+
+
+# --- people introduced before they speak, labels inside paragraphs (issue 22) ------------------
+
+SPOKESPERSON_LEAD = "3月25日下午，湖北省政府新闻办举行新闻发布会，发言人肖敏介绍天门市经济社会发展情况并答记者问。"
+HOST_NAMED_LEAD = (
+    "3月25日下午，湖北省人民政府新闻办公室举行“奋战开门红 市长话经济”系列新闻发布会第十二场，介绍天门市培育壮大"
+    "新质生产力、加快推进新型工业化相关情况，发布会由湖北省人民政府新闻办公室黄勤主持。"
+)
+JOINED_LEAD = (
+    "3月25日下午，湖北召开“奋战开门红 市长话经济”系列新闻发布会第十二场，发布会由湖北省委宣传部二级巡视员黄勤主持，"
+    "介绍天门市培育壮大新质生产力、加快推进新型工业化相关情况，并回答记者提问。"
+)
+PRESIDED_TITLE = "天门市市长肖敏主持新闻发布会介绍天门市培育壮大新质生产力有关情况"
+
+
+def _questions_and_answers(answer_label: str, question_label: str | None = None):
+    """The six questions of session 12, each answered under ``answer_label`` (the real answer's text)."""
+    pairs = [group for i, group in enumerate(_groups()) if i in JOURNALIST_TURNS or i in ANSWER_TURNS]
+    return [
+        (answer_label if i % 2 else (question_label or label), paragraphs) for i, (label, paragraphs) in enumerate(pairs)
+    ]
+
+
+def _qa_expected(answer: tuple[str, str], *, questions_as: str | None = None):
+    """(speaker, role, outlet, first words) of the six questions and their answers by ``answer``."""
+    rows = []
+    for q, a in zip(JOURNALIST_TURNS, ANSWER_TURNS):
+        speaker, role, outlet, words = REAL_EXPECTED[q]
+        rows.append((questions_as, role, None, words) if questions_as else (speaker, role, outlet, words))
+        rows.append((*answer, None, REAL_EXPECTED[a][3]))
+    return rows
+
+
+def test_spokesperson_by_bare_name_introduced_only_in_the_lead():
+    groups = _questions_and_answers("肖敏")
+    page = v.shaped_page([SPOKESPERSON_LEAD, *v.from_groups(groups, inline=set(range(12)))], items=False)
+    parsed = parse_html(page, v.PAGE_URL)
+    _check(parsed, _qa_expected(("肖敏", "guest")), guests=["肖敏"])
+    assert [(q.question_turn_no, q.answer_turn_no) for q in parsed.qa_pairs] == [(n, n + 1) for n in range(1, 12, 2)]
+    assert {t.speaker_id for t in parsed.turns if t.role == "guest"} == {parsed.guests[0].speaker_id}
+    assert parsed.briefing.lead == SPOKESPERSON_LEAD and parsed.suspect_labels == ()
+
+
+def test_answers_labelled_da_go_to_the_single_spokesperson_of_the_lead():
+    groups = _questions_and_answers("答", "问")
+    parsed = parse_html(v.shaped_page([SPOKESPERSON_LEAD, *v.from_groups(groups)], items=False), v.PAGE_URL)
+    _check(parsed, _qa_expected(("肖敏", "guest"), questions_as="问"), guests=["肖敏"])
+    assert {t.label for t in parsed.turns if t.role == "guest"} == {"答"}
+    assert len(parsed.qa_pairs) == 6
+
+
+def test_answers_labelled_da_go_to_the_host_named_in_the_title_and_stay_qa_pairs():
+    groups = _questions_and_answers("答", "问")
+    page = v.shaped_page(v.from_groups(groups), items=False).replace(f"<h2>{v.TITLE_LINE}<", f"<h2>{PRESIDED_TITLE}<")
+    parsed = parse_html(page, v.PAGE_URL)
+    assert parsed.briefing.title == PRESIDED_TITLE
+    _check(parsed, _qa_expected(("肖敏", "host"), questions_as="问"), guests=[])
+    assert {t.speaker_id for t in parsed.turns if t.role == "host"} == {"肖敏@天门"}
+    assert [(q.question_turn_no, q.answer_turn_no) for q in parsed.qa_pairs] == [(n, n + 1) for n in range(1, 12, 2)]
+
+
+def test_answers_labelled_da_with_six_guests_stay_unknown():
+    groups = _questions_and_answers("答", "问")
+    parsed = parse_html(v.shaped_page([SPOKESPERSON_LEAD, *v.from_groups(groups)]), v.PAGE_URL)
+    assert [(t.speaker, t.speaker_id) for t in parsed.turns if t.label == "答"] == [("答", "guest@unknown")] * 6
+
+
+@pytest.mark.parametrize("form", ["html", "text"])
+def test_labels_inside_one_paragraph_after_a_sentence_end(form):
+    joined = JOINED_LEAD + "".join(f"{label}：{''.join(texts)}" for label, texts in _groups())
+    parsed = parse_html(v.shaped_page([joined]), v.PAGE_URL) if form == "html" else parse_text(v.text_page([joined]))
+    first_words = [(s, r, o, w.replace("\n", "")) for s, r, o, w in REAL_EXPECTED]
+    _check(parsed, first_words)
+    assert parsed.briefing.lead == JOINED_LEAD and parsed.suspect_labels == ()
+    assert [(q.question_turn_no, q.answer_turn_no) for q in parsed.qa_pairs] == list(v.EXPECTED_QA)
+    assert parsed.turns[3].text.endswith("天门市培育壮大创新主体有关情况？")  # cut before 天门市科技局局长夏齐飞：
+    assert parsed.turns[4].label == v.XIA and parsed.turns[1].text.startswith("各位媒体朋友：大家好！")
+
+
+def test_colons_inside_quotations_after_speech_verbs_and_in_times_cut_nothing():
+    paragraphs = v.transcript_texts()
+    at = paragraphs.index("谢谢！")
+    traps = [
+        "他说：“我们要坚持。问：怎么办？答：干就是了。”湖北日报记者曾报道过。",
+        "这件事很重要。局长指出：要抓落实。主任表示：好。会议14:30召开。肖敏强调：要推动项目落地。",
+    ]
+    paragraphs[at:at] = traps
+    parsed = parse_html(v.shaped_page(paragraphs), v.PAGE_URL)
+    _check(parsed, REAL_EXPECTED)
+    assert "\n".join(traps) in parsed.turns[4].text
+    assert parsed.suspect_labels == ()
+
+
+def test_host_labelled_office_and_name_without_title_word_named_as_host_in_the_lead():
+    groups = _relabel(_groups(), {i: "湖北省人民政府新闻办公室黄勤" for i in HOST_TURNS})
+    parsed = parse_html(v.shaped_page([HOST_NAMED_LEAD, *v.from_groups(groups)]), v.PAGE_URL)
+    _check(parsed, REAL_EXPECTED)
+    assert [parsed.turns[i].label for i in HOST_TURNS] == ["湖北省人民政府新闻办公室黄勤"] * 3
+    assert {parsed.turns[i].speaker_id for i in HOST_TURNS} == {"黄勤"}
+    assert parsed.suspect_labels == ()
+
+
+def test_unread_host_label_is_a_suspect_label_not_silence():
+    # the same labels with nothing that introduces 黄勤: never read, so recorded where they stand
+    groups = _relabel(_groups(), {i: "湖北省人民政府新闻办公室黄勤" for i in HOST_TURNS})
+    parsed = parse_html(v.shaped_page(v.from_groups(groups)), v.PAGE_URL)
+    assert len(parsed.turns) == 13
+    assert [s.text for s in parsed.suspect_labels] == ["湖北省人民政府新闻办公室黄勤"] * 3
+    assert [s.span.cut(parsed.transcript) for s in parsed.suspect_labels] == ["湖北省人民政府新闻办公室黄勤"] * 3
+    host_label_at = [s.span.start for s in parsed.suspect_labels]
+    assert host_label_at[0] == 0 and parsed.turns[2].text.startswith("谢谢你的提问。近年来")
+    assert all(parsed.transcript[start - 1] == "\n" for start in host_label_at[1:])
+
+
+def test_roster_on_one_line_with_offices_holding_commas():
+    paragraphs = v.transcript_texts()
+    at = paragraphs.index("出席今天发布会的有：")
+    roster = "出席今天发布会的有：" + "、".join(p.rstrip("；。") for p in paragraphs[at + 1 : at + 7]) + "。"
+    assert roster.count("、") == 9 and "局长陈晓敏女士、天门市招商" in roster
+    parsed = parse_html(v.shaped_page([*paragraphs[:at], roster, *paragraphs[at + 7 :]], items=False), v.PAGE_URL)
+    _check(parsed, REAL_EXPECTED)
+    assert [(g.name, g.gender) for g in parsed.guests] == list(zip(GUEST_NAMES, GUEST_GENDERS))
+    assert parsed.guests[4].label == "天门市政务服务和大数据管理局党组书记、局长陈晓敏"
+
+
+def test_presiding_spokesperson_by_bare_name_is_the_host_with_the_title_offices():
+    # a routine-briefing shape: the title names who presides, every label is the bare name
+    intro = _groups()[1][1]
+    groups = [("肖敏", intro), *_questions_and_answers("肖敏")]
+    page = v.shaped_page(v.from_groups(groups, inline=set(range(13))), items=False)
+    parsed = parse_html(page.replace(f"<h2>{v.TITLE_LINE}<", f"<h2>{PRESIDED_TITLE}<"), v.PAGE_URL)
+    expected = [("肖敏", "host", None, REAL_EXPECTED[1][3].split("\n")[0]), *_qa_expected(("肖敏", "host"))]
+    _check(parsed, expected, guests=[])
+    assert {t.speaker_id for t in parsed.turns if t.role == "host"} == {"肖敏@天门"}
+    assert [(q.question_turn_no, q.answer_turn_no) for q in parsed.qa_pairs] == [(n, n + 1) for n in range(2, 13, 2)]
+
+
+def test_invitation_of_two_joined_by_he_names_both_without_the_conjunction():
+    lead = "3月25日下午，湖北省政府新闻办举行新闻发布会，请天门市委副书记、市长肖敏和天门市科技局局长夏齐飞介绍有关情况。"
+    start = v.transcript_texts().index("出席今天发布会的有：")
+    paragraphs = [p for i, p in enumerate(v.transcript_texts()) if not start <= i <= start + 6]
+    parsed = parse_html(v.shaped_page([lead, *paragraphs], items=False), v.PAGE_URL)
+    _check(parsed, REAL_EXPECTED, guests=["肖敏", "夏齐飞"])
+    assert [g.label for g in parsed.guests] == ["天门市委副书记、市长肖敏", "天门市科技局局长夏齐飞"]

@@ -145,6 +145,12 @@ CHECKS: dict[str, tuple[str, str, str]] = {
         "error", "no duplicate speaker_id in speakers",
         """SELECT speaker_id || ' x' || count(*) FROM speakers GROUP BY speaker_id HAVING count(*) > 1 ORDER BY 1""",
     ),
+    "unread_labels": (
+        "warn", "no line or sentence opens like a speaker label that the parser did not read (suspect_labels)",
+        """SELECT s.briefing_id || ' @' || s.span_start || ' ' || s.text FROM suspect_labels s
+           SEMI JOIN briefings b ON b.briefing_id = s.briefing_id
+           ORDER BY s.briefing_id, s.span_start""",
+    ),
     "host_opens_and_closes": (
         "warn", "the first and the last turn of a briefing are the host's",
         """SELECT briefing_id || ' turn ' || turn_no || ' is ' || role FROM turns t

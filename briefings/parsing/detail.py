@@ -28,8 +28,10 @@ from briefings.parsing.speakers import (
     invitation_labels,
     parse_guests,
     read_label,
+    spokespersons,
 )
 from briefings.parsing.text import clean_line, cn_int, parse_date, split_lines
+from briefings.parsing.titles import is_site_words
 
 __all__ = ["PARSER_VERSION", "parse_html", "parse_text", "briefing_facts_from_title", "date_in_text"]
 
@@ -184,6 +186,8 @@ def _split_front_matter(lines: list[str], front: _Front, *, allow_title: bool) -
             index += 1
         elif re.match(r"^摘\s*要\s*[：:]", line):
             index += 1
+        elif allow_title and is_site_words(line):
+            index += 1  # a breadcrumb or site word (当前位置：首页 > 新闻发布会, 正文) is not the title
         elif (
             allow_title
             and not front.title
@@ -200,7 +204,8 @@ def _split_front_matter(lines: list[str], front: _Front, *, allow_title: bool) -
 
 
 def _guests_from_text(front: _Front, transcript: str) -> tuple[Guest, ...]:
-    """Guests of the 嘉宾 item; else of the host's roster (出席…有：); else of the invitation (邀请…)."""
+    """Guests of the 嘉宾 item; else of the host's roster (出席…有：); else of the invitation (邀请…);
+    else the spokespersons the title or text names who do not preside (``发言人肖敏介绍…``)."""
     if front.guest_line:
         guests = parse_guests(front.guest_line)
         if guests:
@@ -208,7 +213,8 @@ def _guests_from_text(front: _Front, transcript: str) -> tuple[Guest, ...]:
     guests = guests_from_labels(label for label, _ in intro_labels(transcript))
     if guests:
         return guests
-    return guests_from_labels(label for label, _ in invitation_labels(transcript))
+    guests = guests_from_labels(label for label, _ in invitation_labels(transcript))
+    return guests or spokespersons(f"{front.title}\n{transcript}")
 
 
 _DAY_OF_TODAY = re.compile(r"今\s*[(（]\s*(\d{1,2})\s*[)）]\s*日")
@@ -337,6 +343,7 @@ def _assemble(
         qa_pairs=tuple(qa_pairs),
         parser_version=PARSER_VERSION,
         extras=tuple(segmented.extras),
+        suspect_labels=tuple(segmented.suspect_labels),
     )
 
 
@@ -344,10 +351,10 @@ def _title_of(tree: LexborHTMLParser, *selectors: str) -> str:
     """First non-empty title among ``selectors``, ArticleTitle meta and ``<title>`` (site suffix cut)."""
     for selector in selectors:
         text = _node_text(tree.css_first(selector))
-        if text:
+        if text and not is_site_words(text):  # 详情, 当前位置：首页 > … are not the headline
             return text
     meta = _meta(tree, "ArticleTitle")
-    if meta:
+    if meta and not is_site_words(meta):
         return meta
     return clean_line(_node_text(tree.css_first("title")).split("_")[0])
 

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from briefings.errors import ParseError
-from briefings.models import Extra, ExtraKind, Guest, Position, QAPair, Role, Span, Turn
+from briefings.models import Extra, ExtraKind, Guest, Position, QAPair, Role, Span, SuspectLabel, Turn
 from briefings.parsing.speakers import (
+    Introduced,
     LabelRead,
     genders_in_text,
+    introduced_people,
+    label_like,
     is_person_name,
     host_from_text,
     intro_labels,
@@ -104,9 +107,12 @@ class Segmentation:
     Attributes:
         transcript: the lines stripped of outer whitespace, joined by ``\\n`` (the stored text).
         turns: turn_no from 1; ``text == span.cut(transcript)``, ``label == label_span.cut(transcript)``.
-        qa_pairs: each journalist turn with the guest turn right after it.
+        qa_pairs: each journalist turn with the guest turn right after it (or the host's, when the
+            host is the briefing's single answerer: a presiding spokesperson).
         extras: lead, narration and tail spans in transcript order (``text == span.cut(transcript)``).
         host: the host's label as the text gives it (first label or ``由…主持``), None if unknown.
+        suspect_labels: lines or sentences that open like a speaker label but were not read as one,
+            in transcript order (``text == span.cut(transcript)``: the head before the colon).
     """
 
     transcript: str
@@ -114,6 +120,7 @@ class Segmentation:
     qa_pairs: list[QAPair]
     extras: list[Extra] = field(default_factory=list)
     host: str | None = None
+    suspect_labels: list[SuspectLabel] = field(default_factory=list)
 
     @property
     def lead(self) -> str | None:
@@ -239,15 +246,91 @@ def _lead_line_refused(line: str, title: str | None) -> str | None:
     return head if _SENTENCE_END.search(body) else None
 
 
-def _known_names(transcript: str, guests: Sequence[Guest]) -> tuple[list[str], str | None]:
-    """(names introduced in the text: 嘉宾, roster, invitation; the host's label from ``由…主持``)."""
+def _known_names(transcript: str, guests: Sequence[Guest], title: str | None) -> tuple[list[str], str | None]:
+    """(names introduced in the title or text: 嘉宾, roster, invitation, ``发言人X``, ``X主持``, ``请X女士介绍``;
+    the host's label from ``由…主持``)."""
     guest_names = [g.name for g in guests]
     intro = intro_labels(transcript)
     invited = invitation_labels(transcript)
     host = host_from_text(transcript)
     labels = [label for label, _ in intro] + [label for label, _ in invited] + ([host] if host else [])
-    names = [n for n in dict.fromkeys([*guest_names, *(parse_label(label, guest_names)[0] for label in labels)]) if n]
+    introduced = [p.name for p in introduced_people(f"{title}\n{transcript}" if title else transcript)]
+    names = [
+        n
+        for n in dict.fromkeys([*guest_names, *(parse_label(label, guest_names)[0] for label in labels), *introduced])
+        if n
+    ]
     return names, host
+
+
+# Where a sentence ends inside a paragraph: a label may follow (``…并回答记者提问。湖北日报记者：…``).
+_SENTENCE_END_CHARS = "。！？!?…”"
+_HEAD_STOPS = frozenset(_SENTENCE_END_CHARS + "，,；;“：:\"'‘’「」『』《》\n")
+_QUOTES_OPEN, _QUOTES_CLOSE = "“「『", "”」』"
+
+
+def _inside_quotation(line: str, at: int) -> bool:
+    """Whether position ``at`` of ``line`` lies inside a quotation (“…”, 「…」, or "…")."""
+    before = line[:at]
+    depth = sum(before.count(q) for q in _QUOTES_OPEN) - sum(before.count(q) for q in _QUOTES_CLOSE)
+    return depth > 0 or before.count('"') % 2 == 1
+
+
+def _sentence_heads(line: str, after: int) -> list[int]:
+    """Starts of sentences of ``line`` (after ``after``) whose head runs to a colon: label candidates.
+
+    A candidate starts right after a sentence end (``。！？…”``), outside any quotation, and a colon
+    (not one between digits, ``14:30``) follows within 48 code points with no other punctuation
+    between. Found from the colons, so a line without colons costs one scan.
+    """
+    starts: list[int] = []
+    for colon in re.finditer(r"[：:]", line):
+        at = colon.start()
+        if at <= after:
+            continue
+        if line[at - 1].isdigit() and at + 1 < len(line) and line[at + 1].isdigit():
+            continue
+        back = at - 1
+        low = max(after + 1, at - 49)
+        while back >= low and line[back] not in _HEAD_STOPS:
+            back -= 1
+        if back < low or line[back] not in _SENTENCE_END_CHARS:
+            continue
+        start = back + 1
+        while start < at and line[start] in _SPACE:
+            start += 1
+        if start < at and (not starts or starts[-1] != start) and not _inside_quotation(line, start):
+            starts.append(start)
+    return starts
+
+
+def _learn(hit: _Hit, known: list[str]) -> None:
+    """Add the name a person's or host's label gives to ``known``: later the name alone is a label."""
+    if hit.read.name and hit.read.name not in known and hit.read.kind in ("person", "host"):
+        known.append(hit.read.name)
+
+
+def _rehome(candidate: tuple[int, int], unit: int, bounds: Sequence[int]) -> tuple[int, int]:
+    """(unit, start) of a head found at ``candidate[1]`` of a line cut at ``bounds`` into units from ``unit``."""
+    at = candidate[1]
+    index = max(i for i in range(len(bounds) - 1) if bounds[i] <= at)
+    return unit + index, at - bounds[index]
+
+
+def _reads_inline(hit: _Hit, known: Sequence[str]) -> bool:
+    """Whether a label found after a sentence end inside a paragraph opens a turn there.
+
+    Only labels that cannot be prose: 主持人, 问/答, a journalist with an outlet or name, and a known
+    person (bare name or ``<office/title><name>``).
+    """
+    read = hit.read
+    if hit.label_start:
+        return False
+    if read.kind in ("host", "question", "answer"):
+        return True
+    if read.kind == "journalist":
+        return bool(read.outlet or read.name)
+    return bool(read.name) and read.name in known
 
 
 def segment_transcript(
@@ -275,7 +358,12 @@ def segment_transcript(
             preamble line that opens like a label no rule reads (``speaker label before the first
             paragraph``); a single turn whose text holds further label-like lines (``speaker labels``).
     Source: labels are recognised from the label itself (``speakers.read_label``): 主持人, 记者, 问/答,
-        a title word before a name, a known name. The first label that is not a journalist's or a
+        a title word before a name, a known name (嘉宾, roster, invitation, and the people the title
+        or text introduces: ``发言人X``, ``X主持``, ``请X女士介绍``). At a line start, and inside a line
+        right after a sentence end (outside quotations) for the labels that cannot be prose: a known
+        person, 主持人, ``<outlet>记者``, 问/答. A head that opens like a label there but is not read
+        is a suspect label (``Segmentation.suspect_labels``). ``答`` is the single named answerer
+        when there is one. The first label that is not a journalist's or a
         guest's is the host (unless ``主持人`` labels or ``由…主持`` name someone else); a
         ``主持人`` label is always the host.
     """
@@ -283,27 +371,54 @@ def segment_transcript(
     if not lines:
         raise ParseError("no transcript paragraphs", url=url, missing="transcript paragraphs")
     transcript = "\n".join(lines)
-    offsets: list[int] = []
-    position = 0
-    for line in lines:
-        offsets.append(position)
-        position += len(line) + 1
-
-    names, hosted_by = _known_names(transcript, guests)
+    names, hosted_by = _known_names(transcript, guests, title)
     guest_names = [g.name for g in guests]
     known = list(names)
+    # Units: whole lines, or the pieces of a line cut where a label opens after a sentence end.
+    # Everything below works on units; ``lines`` is rebound to them and ``offsets`` are absolute.
+    units: list[str] = []
+    offsets: list[int] = []
     hits: dict[int, _Hit] = {}
     narration: set[int] = set()
-    for line_no, line in enumerate(lines):
-        hit = _bracket_label(line_no, line, known, transcript)
+    candidates: list[tuple[int, int]] = []  # (unit, start within it) of heads not read as labels
+    position = 0
+    for line in lines:
+        base, position = position, position + len(line) + 1
+        unit = len(units)
+        hit = _bracket_label(unit, line, known, transcript)
         if hit is None and _is_narration(line):
-            narration.add(line_no)
+            units.append(line)
+            offsets.append(base)
+            narration.add(unit)
             continue
-        hit = hit or _find_label(line_no, line, known, transcript)
+        hit = hit or _find_label(unit, line, known, transcript)
         if hit is not None:
-            hits[line_no] = hit
-            if hit.read.name and hit.read.name not in known and hit.read.kind in ("person", "host"):
-                known.append(hit.read.name)  # later the name alone (肖敏：) is a label too
+            hits[unit] = hit
+            _learn(hit, known)
+        elif "：" in line[:60] or ":" in line[:60]:
+            candidates.append((unit, 0))
+        cuts: list[tuple[int, _Hit]] = []
+        after = hit.body_start - 1 if hit is not None else -1
+        for at in _sentence_heads(line, after) if "：" in line or ":" in line else ():
+            if cuts and at < cuts[-1][1].body_start + cuts[-1][0]:
+                continue
+            inline = _find_label(0, line[at:], known, transcript)
+            if inline is not None and _reads_inline(inline, known):
+                cuts.append((at, inline))
+                _learn(inline, known)
+            else:
+                candidates.append((unit, at))
+        bounds = [0, *(at for at, _ in cuts), len(line)]
+        for index, (piece_start, piece_end) in enumerate(zip(bounds, bounds[1:])):
+            units.append(line[piece_start:piece_end])
+            offsets.append(base + piece_start)
+            if index:
+                inline = cuts[index - 1][1]
+                hits[unit + index] = replace(inline, line_no=unit + index)
+        if cuts:
+            # heads found after a cut belong to the unit holding them
+            candidates[:] = [_rehome(c, unit, bounds) if c[0] == unit else c for c in candidates]
+    lines = units
     first = min(hits, default=None)
     while first is not None and _is_host_item(hits[first], lines):
         # 主持人：张竞怡 among the 时间/嘉宾/地点 items: it names the host, the lead keeps it
@@ -333,7 +448,13 @@ def segment_transcript(
     )
     tail_from = min(strong, weak)
 
-    identify = _Identifier(hits, first, guests, guest_names, known, hosted_by, genders)
+    # who the title and lead introduce: a presider is the host, 发言人 / 请X介绍 answer
+    lead_text = "\n".join([title or "", *lines[:first]])
+    introduced = introduced_people(lead_text) if lead_text.strip() else []
+    presider = next((p for p in introduced if p.presides), None)
+    if hosted_by is None and presider is not None:
+        hosted_by = presider.label
+    identify = _Identifier(hits, first, guests, guest_names, known, hosted_by, genders, introduced)
     extras: list[tuple[ExtraKind, int, int]] = []
     turns_built: list[_Open] = []
 
@@ -425,14 +546,23 @@ def segment_transcript(
 
     if len(turns) <= 1:
         _refuse_hidden_turns(turns, url)
+    answering = ("guest", "host") if identify.host_answers else ("guest",)
     qa_pairs = [
         QAPair(question.turn_no, answer.turn_no)
         for question, answer in zip(turns, turns[1:])
-        if question.role == "journalist" and answer.role == "guest"
+        if question.role == "journalist" and answer.role in answering
     ]
     recorded = [Extra(kind, Span(s, e), transcript[s:e]) for kind, s, e in extras if e > s]
     recorded.sort(key=lambda x: x.span.start)
-    return Segmentation(transcript, turns, qa_pairs, recorded, identify.host_label)
+    suspects = []
+    for unit, at in candidates:
+        if unit in narration or unit >= tail_from:
+            continue
+        found = label_head(lines[unit][at:])
+        if found is not None and label_like(found[0]):
+            start = offsets[unit] + at
+            suspects.append(SuspectLabel(Span(start, start + found[1]), found[0]))
+    return Segmentation(transcript, turns, qa_pairs, recorded, identify.host_label, suspects)
 
 
 def _same_speaker(current: _Open, hit: _Hit, who: _Identity) -> bool:
@@ -471,8 +601,10 @@ class _Identifier:
         known: Sequence[str],
         hosted_by: str | None,
         genders: dict[str, str],
+        introduced: Sequence[Introduced] = (),
     ) -> None:
         self.guest_by_name = {g.name: g for g in guests}
+        self.introduced = {p.name: p for p in introduced}
         self.known = list(known)
         self.host_id: str | None = None
         self.host_name: str | None = None
@@ -489,9 +621,19 @@ class _Identifier:
             and opening.read.name not in guest_names
             and (self.host_name is None or opening.read.name == self.host_name)
         ):
-            self.host_name, self.host_label = opening.read.name, opening.read.office_label or opening.label
+            label = opening.read.office_label or opening.label
+            if self.host_label is None or parse_label(label, self.known)[1]:
+                self.host_label = label  # else keep the offices the title or lead gave (外交部发言人林剑)
+            self.host_name = opening.read.name
         if self.host_label is not None:
             self.host_positions = parse_label(self.host_label, self.known)[1]
+        # who answers: the guests and those the lead says answer (发言人, 请X介绍) but do not preside;
+        # with none of them, the host (a spokesperson who presides and answers)
+        answerers = list(dict.fromkeys([*guest_names, *(p.name for p in introduced if p.answers and not p.presides)]))
+        if not answerers and self.host_name:
+            answerers = [self.host_name]
+        self.answerer = answerers[0] if len(answerers) == 1 else None
+        self.host_answers = self.answerer is not None and self.answerer == self.host_name
 
     def __call__(self, hit: _Hit) -> _Identity:
         read = hit.read
@@ -501,9 +643,16 @@ class _Identifier:
             sid = f"journalist@{outlet}" if outlet else UNKNOWN_JOURNALIST_ID
             return _Identity("journalist", speaker, read.name, outlet, (), sid)
         if read.kind == "answer":
-            if not read.name:
+            if read.name:
+                return self._guest(read.name, read.office_label)
+            if self.answerer is None:
                 return _Identity("guest", hit.words, "", None, (), UNKNOWN_GUEST_ID)
-            return self._guest(read.name, read.office_label)
+            # 答 in a briefing with exactly one named answerer: that person
+            if self.answerer == self.host_name:
+                return self(replace(hit, read=LabelRead("person", self.host_name, self.host_label or "")))
+            person = self.introduced.get(self.answerer)
+            guest = self.guest_by_name.get(self.answerer)
+            return self._guest(self.answerer, guest.label if guest else person.label if person else self.answerer)
         is_host = read.kind == "host" or (self.host_name is not None and read.name == self.host_name)
         if is_host:
             name = read.name or self.host_name or ""

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Literal
 
 from briefings.models import Guest, Position, Role
@@ -33,6 +34,10 @@ __all__ = [
     "host_from_text",
     "journalist_parts",
     "genders_in_text",
+    "Introduced",
+    "label_like",
+    "spokespersons",
+    "introduced_people",
 ]
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -44,6 +49,11 @@ _TITLE_CORE = (
     "局长|处长|科长|部长|省长|市长|州长|县长|区长|镇长|乡长|主委|负责人"
 )
 _TITLE = re.compile(rf"(?:党组|党委|党工委|党总支)?(?:常务)?(?:副)?(?:一级|二级|三级|四级)?(?:{_TITLE_CORE})$")
+# The end of an organisation's name (新闻办公室, 科技局, 发改委, 招商服务中心, 人民政府 …): before a
+# known name it makes ``<organisation><name>`` a label even without a title word.
+_ORGANISATION_END = re.compile(
+    r"(?:办公室|办|室|局|委|厅|部|会|院|中心|处|科|所|站|组|队|团|社|台|馆|府|司|署|行|集团|公司|银行|大学|学校|医院)$"
+)
 # The head of a level of government: 市长 belongs to 天门市 even when written after 天门市委副书记、.
 _HEAD_OF_GOVERNMENT = re.compile(r"^(?:常务)?副?(省|市|州|县|区)长$")
 # Place prefix of an organisation: 天门市委 -> 天门, 湖北省委宣传部 -> 湖北, 神农架林区 -> 神农架.
@@ -53,7 +63,11 @@ _NAME_AFTER_TITLE = re.compile(rf"^(.*(?:{_TITLE_CORE}))([{_CJK}]{{2,3}})$")
 _JOURNALIST = re.compile(r"^(?P<outlet>[^\s，,。！？!?；;：:、“”\"（）()]{1,24}?)(?:全媒体|融媒体)?记者$")
 _SENTENCE_MARKS = re.compile(r"[，,。！？!?；;“”\"]")
 _INTRO_START = re.compile(r"(?:出席|参加)[^\n：:，,。]{0,20}?(?:有|是)\s*[：:]")
-_INTRO_ITEM = re.compile(r"^(?P<label>.+?)(?P<honorific>女士|先生)\s*[；;。.，,、]?$")
+# One person of a roster: offices (which may hold 、) and name, then 女士/先生, then a separator
+# (``；`` ``，`` ``、`` ``。`` or the line's end): one a line, or many on one line.
+_ROSTER_ITEM = re.compile(
+    r"[\s；;，,、。.]*(?P<label>[^\n；;，,。！!？?：:]+?)(?P<honorific>女士|先生)[ \t\u3000]*(?:[；;。.，,、]|(?=\n)|$)"
+)
 
 
 def journalist_outlet(label: str) -> str | None:
@@ -76,6 +90,8 @@ def _split_name(label: str, names: Sequence[str]) -> tuple[str, str]:
         return "", label
     if tail:
         name = label[-3:] if len(label) > 5 else label[-2:]
+        if _ORGANISATION_END.search(label[:-2]) and label[-2] in _SURNAMES:
+            name = label[-2:]  # 湖北省人民政府新闻办公室黄勤: 黄勤, not 室黄勤
         return label[: -len(name)], name
     return label, ""
 
@@ -144,13 +160,14 @@ def looks_like_official_label(label: str) -> bool:
 def names_known_person(label: str, names: Sequence[str]) -> bool:
     """Whether ``label`` (colon removed) is one of ``names``, or ``<office with a title word><name>``.
 
-    ``天门市科技局局长夏齐飞`` names 夏齐飞; ``下面请夏齐飞`` does not (no title before the name).
+    ``天门市科技局局长夏齐飞`` names 夏齐飞, and so does ``天门市科技局夏齐飞`` (an organisation before the
+    name, no title word); ``下面请夏齐飞`` does not (neither a title nor an organisation before the name).
     """
     label = strip_colon(label)
     for name in names:
         if name and label.endswith(name):
             office = label[: -len(name)]
-            if not office or _TITLE.search(office):
+            if not office or _TITLE.search(office) or _ORGANISATION_END.search(office):
                 return True
     return False
 
@@ -189,21 +206,26 @@ def intro_labels(text: str) -> list[tuple[str, str]]:
     """The host's list of attendees: [(label, "女士" | "先生")] in order, empty when there is none.
 
     Args:
-        text: transcript text; the list follows ``出席今天发布会的有：`` one person per line or per
-            ``；``, each ending in 女士 or 先生; it ends at the first line that does not.
+        text: transcript text; the list follows ``出席今天发布会的有：`` one person per line, or several
+            on one line separated by ``；`` ``，`` or ``、`` (offices may hold ``、`` themselves:
+            ``天门市委副书记、市长肖敏女士、天门市…局党组书记、局长陈晓敏女士``), each ending in 女士 or
+            先生; it ends at the first piece that does not.
     """
     items: list[tuple[str, str]] = []
     start = _INTRO_START.search(text)
     if not start:
         return items
-    for piece in re.split(r"[\n；;，,]", text[start.end() :]):
-        piece = clean_line(piece)
-        if not piece:
-            continue
-        match = _INTRO_ITEM.match(piece)
+    rest = text[start.end() :]
+    at = 0
+    while True:
+        match = _ROSTER_ITEM.match(rest, at)
         if not match:
             break
-        items.append((clean_line(match.group("label")), match.group("honorific")))
+        label = clean_line(match.group("label"))
+        if not label:
+            break
+        items.append((label, match.group("honorific")))
+        at = match.end()
     return items
 
 
@@ -454,6 +476,12 @@ def invitation_labels(text: str) -> list[tuple[str, str | None]]:
         [(label, honorific)] for the first 邀请 clause naming anyone: label = offices + name as
         written (``共青团四川省委副书记许静``), honorific ``女士`` / ``先生`` where written, else None.
     """
+    return list(_invitation_labels(text))
+
+
+@lru_cache(maxsize=8)
+def _invitation_labels(text: str) -> tuple[tuple[str, str | None], ...]:
+    """``invitation_labels`` cached: a page asks for its transcript's invitation three times."""
     for clause in _INVITATION.finditer(text):
         items: list[tuple[str, str | None]] = []
         compact = re.sub(r"[\s\u3000]+", "", clause.group("clause"))  # 副主任 张三先生
@@ -461,11 +489,11 @@ def invitation_labels(text: str) -> list[tuple[str, str | None]]:
             name = match.group("name")
             if not is_person_name(name):
                 continue
-            label = clean_line(match.group("label").lstrip("、，,；; ")) + name
+            label = clean_line(match.group("label").lstrip("、，,；; 和及与")) + name  # …李春临和国家能源局…
             items.append((label, match.group("honorific")))
         if items:
-            return items
-    return []
+            return tuple(items)
+    return ()
 
 
 def host_from_text(text: str) -> str | None:
@@ -496,3 +524,151 @@ def genders_in_text(text: str, names: Sequence[str]) -> dict[str, str]:
             if mention:
                 genders[name] = "female" if mention.group(1) == "女士" else "male"
     return genders
+
+
+# --- people a title or lead introduces before they speak (issue 22) ---------------------------
+
+_NAME_END = r"(?=[，,、。；;！!？?\s（(：:0-9０-９]|主持|介绍|出席|答|回答|就|发布|通报|解读|作|做|今天|今日|上午|下午|$)"
+# ``发言人肖敏``, ``国务院新闻办公室新闻局副局长、新闻发言人寿小丽``
+# What may stand in an office before 发言人 / in a label before 主持: no punctuation, no space.
+_CLAUSE_TAIL = re.compile(r"[^，,。；;！!？?\s“”\"：:]{0,40}$")
+# After 发言人: ``肖敏``, ``寿小丽``, `` 寿小丽女士`` up to where the name must end
+_SPOKESPERSON_NAME = re.compile(rf"[\s\u3000]*(?P<name>[{_CJK}]{{2,3}}?)(?:女士|先生|同志)?{_NAME_END}")
+# After 请: ``肖敏女士介绍…``, ``天门市科技局局长夏齐飞回答``
+_ASKED_TO_SPEAK = re.compile(
+    rf"(?P<label>[^，,。；;！!？?\s“”\"：:]{{0,40}}?[{_CJK}]{{2,3}}?)(?P<honorific>女士|先生|同志)?"
+    rf"(?=介绍|发布|通报|解读|回答|答|作|做)"
+)
+
+
+@dataclass(frozen=True)
+class Introduced:
+    """A person a title or lead introduces before they speak.
+
+    Attributes:
+        label: offices and name as written (``发言人肖敏``, ``湖北省人民政府新闻办公室黄勤``).
+        name: the person's name (2–3 CJK characters, led by a common surname).
+        presides: the text says they 主持 the briefing (the host).
+        answers: the text says they answer: a 发言人, or asked to speak (``请X介绍``).
+    """
+
+    label: str
+    name: str
+    presides: bool = False
+    answers: bool = False
+
+
+def _introduced(label: str, *, presides: bool = False, answers: bool = False) -> Introduced | None:
+    label = re.sub(r"[\s\u3000]+", "", label)
+    label = re.sub(r"^.*[0-9０-９][日号]?(?:[(（][^)）]*[)）])?", "", label)  # 2024年3月25日外交部发言人毛宁
+    if "由" in label[:-2]:
+        label = label[label.rindex("由", 0, len(label) - 2) + 1 :]  # 发布会由…黄勤主持
+    name, _ = parse_label(label)
+    if not name or not is_person_name(name):
+        return None
+    return Introduced(label, name, presides, answers)
+
+
+def _occurrences(text: str, word: str) -> list[int]:
+    """Start offsets of ``word`` in ``text`` (str.find: far cheaper than a regex scan of every position)."""
+    found, at = [], text.find(word)
+    while at != -1:
+        found.append(at)
+        at = text.find(word, at + len(word))
+    return found
+
+
+def introduced_people(text: str) -> list[Introduced]:
+    """People a title or lead introduces, in text order, one entry per name (flags merged).
+
+    Args:
+        text: a title and/or lead, or a whole transcript (``发言人X``, ``X主持新闻发布会``,
+            ``发布会由…X主持``, ``请X介绍``).
+    Returns:
+        [Introduced]: ``…发言人肖敏介绍…`` -> Introduced("发言人肖敏", "肖敏", answers=True);
+        ``天门市市长肖敏主持新闻发布会`` -> Introduced("天门市市长肖敏", "肖敏", presides=True).
+        Names must read as personal names (``is_person_name``); ``由我主持`` names no one.
+    """
+    found: list[tuple[int, Introduced]] = []
+    # each rule is anchored on its keyword (发言人, 主持, 请): a text without them costs three finds
+    for at in _occurrences(text, "发言人"):
+        named = _SPOKESPERSON_NAME.match(text, at + 3)
+        if named is None:
+            continue
+        office = _CLAUSE_TAIL.search(text, max(0, at - 40), at)
+        person = _introduced((office.group(0) if office else "") + "发言人" + named.group("name"), answers=True)
+        if person is not None:
+            # 发言人陈斌华主持…, 发言人陈斌华3月27日上午主持…: the same clause says they preside
+            presides = bool(re.match(r"[^，,。；;！!？?\n]{0,16}?主持(?!人)", text[named.end("name") : named.end("name") + 20]))
+            found.append((at, replace(person, presides=presides)))
+    for at in _occurrences(text, "主持"):
+        if text.startswith("人", at + 2):
+            continue
+        tail = _CLAUSE_TAIL.search(text, max(0, at - 40), at)
+        label = re.sub(r"(?:同志|女士|先生)$", "", tail.group(0)) if tail else ""
+        person = _introduced(label, presides=True) if len(label) >= 2 else None
+        if person is not None:
+            found.append((at - len(label), person))
+    for at in _occurrences(text, "请"):
+        match = _ASKED_TO_SPEAK.match(text, at + 1)
+        if match is None:
+            continue
+        if not match.group("honorific") and not looks_like_official_label(match.group("label")):
+            continue  # 请简要介绍: a person is asked with 女士/先生 or an office, never by a bare word
+        several = [
+            m.group("label").lstrip("和及与") + m.group("name")
+            for m in _INVITEE.finditer(match.group("label") + "介绍")
+            if m.group("label").lstrip("和及与")
+        ]  # 请国家发展改革委副主任李春临和国家能源局副局长张三介绍
+        for label in several or [match.group("label")]:
+            person = _introduced(label, answers=True)
+            if person is not None:
+                found.append((at, person))
+    people: dict[str, Introduced] = {}
+    for _, person in sorted(found, key=lambda pair: pair[0]):
+        seen = people.get(person.name)
+        if seen is None:
+            people[person.name] = person
+        else:
+            label = seen.label if len(seen.label) >= len(person.label) else person.label
+            people[person.name] = Introduced(
+                label, person.name, seen.presides or person.presides, seen.answers or person.answers
+            )
+    return list(people.values())
+
+
+_LABEL_LIKE_SKIP = frozenset(
+    "来源 文章来源 信息来源 发布时间 发布日期 时间 日期 地点 导读 编者按 主题 摘要 作者 编辑 责任编辑 责编 嘉宾 出席 内容 "
+    "关键词 核心提示 提要 标题 栏目 背景 主持人 主持".split()
+)
+
+
+def label_like(head: str) -> bool:
+    """Whether ``head`` (the text before a colon) opens like a speaker label.
+
+    A short head (at most 48 code points, no sentence punctuation, no digits) that ends in a
+    personal name (``…黄勤``), a title word (``…局长``) or 记者. Preamble keys (``来源``, ``时间``)
+    are not. Used for the safety net: a label-like head that no rule reads is a ``suspect_label``.
+    """
+    head = re.sub(r"[\s\u3000]+", "", strip_colon(head)).strip("【】[]〔〕［］")
+    if not head or len(head) > 48 or _SENTENCE_MARKS.search(head) or re.search(r"\d", head):
+        return False
+    if head in _LABEL_LIKE_SKIP:
+        return False
+    if head.endswith("记者") or _TITLE.search(head):
+        return True
+    if head[-2:] in _NOT_NAMES:
+        return False  # 主任表示, 局长指出: a verb, not a name
+    return is_person_name(head[-2:]) or (len(head) >= 3 and is_person_name(head[-3:]))
+
+
+def spokespersons(text: str) -> tuple[Guest, ...]:
+    """Guests from the spokespersons a title or text names (``发言人肖敏介绍…并答记者问``), in order.
+
+    A spokesperson who presides (``发言人X主持``) is the host, not a guest. Used when a page has no
+    嘉宾 item, roster or invitation.
+    """
+    people = [
+        p.label for p in introduced_people(text) if p.answers and not p.presides and "发言人" in p.label
+    ]
+    return guests_from_labels(people)
