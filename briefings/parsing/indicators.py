@@ -121,7 +121,7 @@ _LEAD_QUALIFIER = re.compile(r"^(?:最高|最多|最低|至少|不少于|不低�
 # Verbs that may lead a clause before what it measures: dropped from the metric (争取省级专项资金 -> 省级专项资金).
 # 新增, 认定, 入库, 签约, 新开工 and the like stay: they name a kind of the thing (新增规上工业企业).
 _LEAD_VERB = re.compile(
-    r"^(?:我们|共有|拥有|有(?![限效])|申报|争取|抓紧|建设|带动|保持|召开|梳理|投入|组织|撬动|兑现|发放|完成|实现|引进|走访|培训|上线|落实|组建|新建"
+    r"^(?:我们|共有|拥有|有(?![限效机色线关])|申报|争取|抓紧|建设|带动|保持|召开|梳理|投入|组织|撬动|兑现|发放|完成|实现|引进|走访|培训|上线|落实|组建|新建"
     r"|打造|培育|加快|推动|支持|用好|安排|拨付|下达|举办|举行|开展|推进|实施|谋划|招引|培养|共|累计|先后)"
 )
 # Heads that say nothing alone: a count of them keeps its verb as a defining clause (走访企业328家 -> 走访的企业).
@@ -756,8 +756,8 @@ def _noun_phrase(metric: str, unit: str, unit_text: str) -> str:
     verbs: list[str] = []
     while True:
         verb = _LEAD_VERB.match(metric)
-        if not verb or verb.end() == len(metric):
-            break
+        if not verb or len(metric) - verb.end() < 2 or metric[verb.end()] in "率量额数比值":
+            break  # 上线率, 完成额: the verb is part of the noun
         verbs.append(verb.group(0))
         metric = _LEAD_WORDS.sub("", metric[verb.end():])
     if verbs and metric in _BARE_HEADS:
