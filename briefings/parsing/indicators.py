@@ -519,7 +519,7 @@ def _row_of(
             # 5家企业…政策资金6508万元 after a count: the count's noun is not this value's
             metric = re.sub(r"^(?:企业|项目|家|个)", "", metric)
         metric = _noun_phrase(metric, unit, unit_text)
-        if not each_or_respectively(raw_prefix):
+        if not _spreads(raw_prefix):
             metric = _with_list_head(plain, clause_from, prev_end, metric)
     if unit == "count" and previous is not None and previous.unit == "count" and metric \
             and clause_from == prev_end + 1 and plain[prev_end:prev_end + 1] == "、" \
@@ -744,7 +744,7 @@ def _metric_list(metric: str, n: int) -> list[str] | None:
     return out + [last]
 
 
-def each_or_respectively(raw_prefix: str) -> bool:
+def _spreads(raw_prefix: str) -> bool:
     """True when the clause spreads its value (均, 分别): the spreading code words the metric itself."""
     return bool(_EACH.search(raw_prefix)) or "分别" in raw_prefix
 
