@@ -69,6 +69,7 @@ def _one(text: str, value_text: str) -> Mention:
         ("自1月23日政策发布以来，全市乘用车销量同比增长192%、上牌量增长131%。", "131%", "全市", "乘用车上牌量", None),
         # 全省 leads a term, not a subject, unless what follows is a known metric
         ("力争今年全省通办事项1000项以上。", "1000项", "", "全省通办事项", None),
+        ("目前已将10个项目纳入省级重点项目。", "10个", "", "纳入省级重点项目的项目", None),
         # a money value that sizes the projects it names is no mention
         ("全年新签约亿元以上项目86个，其中10亿元以上项目12个。", "12个", "", "10亿元以上项目", None),
     ],
@@ -102,6 +103,9 @@ def test_subject_and_metric(text: str, value_text: str, subject: str, metric: st
          (date(2023, 11, 1), EVENT)),
         # a work plan turn: values without a cue of their own are targets
         ("我们将聚焦改革创新。掌上办上线事项超1320项，事项上线率达51.3%。", "51.3%", "target", NONE),
+        # 将 and 加快 tell a plan only for a period not over; 已 says done
+        ("2023年，我们加快项目建设，全年完成投资225亿元。", "225亿元", "achieved", YEAR_2023),
+        ("下一步，我们将持续发力。目前已将10个项目纳入省级重点项目。", "10个", "achieved", NONE),
         # 全年 after a past frame is that year
         ("2023年，全市服装电商交易额400亿元。全年新签约亿元以上项目86个。", "86个", "achieved", YEAR_2023),
     ],

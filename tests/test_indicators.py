@@ -253,6 +253,31 @@ def test_labelled_fixture_matches_the_page_and_the_issue_rows(page, mentions) ->
         assert (value_text, value, status) in labelled
 
 
+def test_eval_scores_every_field_exactly_and_every_mention_is_labelled(page, mentions) -> None:
+    # issue 26: the eval compares a metric by its normal form, never by substring; the gold covers every mention
+    import importlib.util
+    import json
+    from dataclasses import replace
+
+    from briefings.settings import PROJECT_ROOT
+
+    spec = importlib.util.spec_from_file_location("eval_indicators", PROJECT_ROOT / "scripts/eval_indicators.py")
+    evaluation = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(evaluation)
+    lines = (PROJECT_ROOT / "tests/fixtures/indicators_labelled.jsonl").read_text(encoding="utf-8").splitlines()
+    labels = [json.loads(line) for line in lines if line.strip()]
+    assert len(labels) == len(mentions) == 104
+    (firms,) = _find(mentions, page.transcript, "全市192家规上企业", "192家")
+    (gold,) = [g for g in labels if g["context"] == "月,全市192家"]
+    assert evaluation.disagreements(firms, gold) == []
+    # the old mistake: 规上企业产值 contains 规上企业 but is not it
+    assert evaluation.disagreements(replace(firms, metric="规上企业产值"), dict(gold, metric="规上企业")) == ["metric"]
+    assert evaluation.disagreements(replace(firms, subject="全市规上"), gold) == ["subject"]
+    # quote marks and full-width forms are the normal form's only leniency
+    assert evaluation.normal_form("国家级专精特新“小巨人”企业") == "国家级专精特新小巨人企业"
+    assert evaluation.normal_form("ＧＤＰ") == "GDP"
+
+
 _ALPHABET = "0123456789０１２３４５６７８９.．,，、；。%％一二两三五十百千万亿元家件个项亩第位居全省同比增长力争将近超以上均分别今年去年1-2月元至月日自以来截至底“”《》的投资产值"
 
 

@@ -96,7 +96,9 @@ _COMPARISON = re.compile(
 )
 # A note in brackets ((下同), (初步核算数), [注1], ①) is no part of a metric.
 _NOTE = re.compile(r"[(（\[［【〔][^()（）\[\]［］【】〔〕]{0,20}[)）\]］】〕]|[①-⑳]")
-_TARGET = re.compile(r"力争|确保|争创|目标|保持|将(?!近)|加快")
+_TARGET = re.compile(r"力争|确保|争创|目标|保持|(?<![已均])将(?!近)|加快")
+_WEAK_TARGET = ("将", "加快")
+_DONE = re.compile(r"已经|已")  # cues of plans and of narratives alike: no target for a value of a past period
 _FORECAST = re.compile(r"预计|有望")
 # A sentence with 我们将 (or opening with 下一步) turns the rest of the turn into a work plan: its values are
 # targets unless their own sentence says otherwise (a cue, a past period).
@@ -121,13 +123,13 @@ _LEAD_QUALIFIER = re.compile(r"^(?:最高|最多|最低|至少|不少于|不低�
 # Verbs that may lead a clause before what it measures: dropped from the metric (争取省级专项资金 -> 省级专项资金).
 # 新增, 认定, 入库, 签约, 新开工 and the like stay: they name a kind of the thing (新增规上工业企业).
 _LEAD_VERB = re.compile(
-    r"^(?:我们|共有|拥有|有(?![限效])|申报|争取|抓紧|建设|带动|保持|召开|梳理|投入|组织|撬动|兑现|发放|完成|实现|引进|走访|培训|上线|落实|组建|新建"
+    r"^(?:我们|目前|已经|已|建成|共有|拥有|有(?![限效机色线关])|申报|争取|抓紧|建设|带动|保持|召开|梳理|投入|组织|撬动|兑现|发放|完成|实现|引进|走访|培训|上线|落实|组建|新建"
     r"|打造|培育|加快|推动|支持|用好|安排|拨付|下达|举办|举行|开展|推进|实施|谋划|招引|培养|共|累计|先后)"
 )
 # Heads that say nothing alone: a count of them keeps its verb as a defining clause (走访企业328家 -> 走访的企业).
 _BARE_HEADS = frozenset({"企业", "项目", "事项", "单位", "人", "人次", "户", "家庭", "主体", "商户"})
 # Verbs after a count's noun that start its defining clause (29家企业完成智能化改造 -> 完成智能化改造的企业).
-_DEFINING_VERB = re.compile(r"完成|获评|实现|通过|召开|入选|获得|荣获|参与|开展")
+_DEFINING_VERB = re.compile(r"完成|获评|实现|通过|召开|纳入|列入|入选|获得|荣获|参与|开展")
 _ENTITY_HEAD = "企业"
 # Activities counted in a classifier (商品房销售3732套 -> 商品房销售套数).
 _ACTIVITY_TAIL = re.compile(r"(?:销售|成交|交易|签约|办理|接待)$")
@@ -158,7 +160,7 @@ _TAIL_WORDS = re.compile(
     r"(?:增长|增速|增幅|负增长|下降|减少|回落|下滑|降低|下跌|减产|放缓|收窄|上升|提高|提升|增加|上涨|增产|加快|回升|扩大|了"
     r"|至|到|达到|达|为|实现|完成|超过|超|突破|近|约|逾|不少于|不低于|最高|以上)+$"
 )
-_SUFFIX_CUT = re.compile(r"[，,。；;、“”]|完成|获评|实现|通过|召开|建设|前期|对|在|的")
+_SUFFIX_CUT = re.compile(r"[，,。；;、“”]|完成|获评|实现|通过|召开|纳入|列入|入选|建设|前期|对|在|的")
 _LIST_WITH_DENG = re.compile(r"((?:[^、，,；;。]+、)+[^、，,；;。]+?)等")
 _VERB_PREFIX = re.compile(r"^.*?(?:引进|包括|培育|打造|建设|推动|支持|其中|加快|对|在)")
 _CONTINUATION = re.compile(r"(?:(?:、和|、|和|与|及)[^、，,。；;和与及]{1,12}?(?:元|%|％|家|个|项|件|亩))*")
@@ -519,7 +521,7 @@ def _row_of(
             # 5家企业…政策资金6508万元 after a count: the count's noun is not this value's
             metric = re.sub(r"^(?:企业|项目|家|个)", "", metric)
         metric = _noun_phrase(metric, unit, unit_text)
-        if not each_or_respectively(raw_prefix):
+        if not _spreads(raw_prefix):
             metric = _with_list_head(plain, clause_from, prev_end, metric)
     if unit == "count" and previous is not None and previous.unit == "count" and metric \
             and clause_from == prev_end + 1 and plain[prev_end:prev_end + 1] == "、" \
@@ -547,12 +549,13 @@ def _row_of(
         own = frame  # 2023年，…。全年新签约…: the whole of the year the turn speaks of
     period = own if own is not None else frame
     is_past = period[1] is not None and event_date is not None and period[1] <= event_date
-    status = _status(before, raw_prefix, suffix_full, previous, bool(plan_subject), is_past, future)
+    own_past = own is not None and own[1] is not None and event_date is not None and own[1] <= event_date
+    status = _status(before, raw_prefix, suffix_full, previous, bool(plan_subject), is_past, future, own_past)
     if status == "achieved" and period[1] is not None and event_date is not None and period[1] > event_date \
             and own is not None:
         status = "target"  # 今年，地区生产总值增长6.5%左右: a year not over yet cannot have been achieved
     if status in ("achieved", "target") and unit == "count" and metric.endswith("项目") and not is_past \
-            and not _PROJECT_TARGET.search(raw_prefix):
+            and not _PROJECT_TARGET.search(raw_prefix) and not _DONE.search(raw_prefix):
         status = "plan"  # 抓好154个续建项目、295个新开工项目建设: the projects a work plan works on
     if status == "plan":
         period = (None, None)
@@ -642,20 +645,23 @@ def _decline_before(plain: str, clause_from: int, head: int) -> tuple[bool, int 
 
 def _status(
     before: str, raw_prefix: str, suffix: str, previous: _Row | None, has_plan_subject: bool, is_past: bool,
-    future: bool = False,
+    future: bool = False, own_past: bool = False,
 ) -> str:
     """plan (project sizes, budgets, per-unit standards); else the nearest cue before the value in its
-    sentence (力争/确保/将/加快/保持 -> target, 预计/有望 -> forecast); else a target cue later in the sentence
-    unless the value's period ended before the event; else target when the turn is a work plan by now
+    sentence (力争/确保/将/加快/保持 -> target, 预计/有望 -> forecast; 将 and 加快 only when the value's own
+    period has not ended: 2023年，我们加快项目建设，完成投资420亿元 is achieved); else a target cue later in the
+    sentence unless the value's period ended before the event; else target when the turn is a work plan by now
     (``future``) and the period is not past; else achieved."""
     if has_plan_subject or _PLAN_PREFIX.search(raw_prefix):
         return "plan"
     if raw_prefix.startswith("其中") and previous is not None and previous.status == "plan":
         return "plan"
-    target = [m.end() for m in _TARGET.finditer(before)]
+    target = [m.end() for m in _TARGET.finditer(before) if not (own_past and m.group(0) in _WEAK_TARGET)]
     forecast = [m.end() for m in _FORECAST.finditer(before)]
     if target or forecast:
         return "target" if (target[-1] if target else -1) > (forecast[-1] if forecast else -1) else "forecast"
+    if _DONE.search(raw_prefix):
+        return "achieved"  # 已将32个项目纳入…: said as done
     if not is_past and (_TARGET.search(suffix) or future):
         return "target"
     return "achieved"
@@ -744,7 +750,7 @@ def _metric_list(metric: str, n: int) -> list[str] | None:
     return out + [last]
 
 
-def each_or_respectively(raw_prefix: str) -> bool:
+def _spreads(raw_prefix: str) -> bool:
     """True when the clause spreads its value (均, 分别): the spreading code words the metric itself."""
     return bool(_EACH.search(raw_prefix)) or "分别" in raw_prefix
 
@@ -756,8 +762,8 @@ def _noun_phrase(metric: str, unit: str, unit_text: str) -> str:
     verbs: list[str] = []
     while True:
         verb = _LEAD_VERB.match(metric)
-        if not verb or verb.end() == len(metric):
-            break
+        if not verb or len(metric) - verb.end() < 2 or metric[verb.end()] in "率量额数比值":
+            break  # 上线率, 完成额: the verb is part of the noun
         verbs.append(verb.group(0))
         metric = _LEAD_WORDS.sub("", metric[verb.end():])
     if verbs and metric in _BARE_HEADS:
