@@ -113,6 +113,8 @@ def _positions(offices: str) -> tuple[Position, ...]:
         match = _TITLE.search(part)
         if match:
             org, title = part[: match.start()], match.group(0)
+        elif _ORGANISATION_END.search(part) and region_of(part):
+            org, title = part, ""  # 湖北省人民政府新闻办公室黄勤: an organisation, no title word
         else:
             org, title = "", part
         if not org and organisation:
