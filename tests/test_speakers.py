@@ -104,3 +104,24 @@ def test_parse_guests_from_the_real_guest_line():
     assert guests[0].label == v.XIAO
     assert guests[5].label == v.HUANG  # trailing 。 removed
     assert guests[4].speaker_id == "陈晓敏@天门"
+
+
+def test_people_the_title_or_lead_introduce():
+    from briefings.parsing.speakers import Introduced, introduced_people
+
+    assert introduced_people("3月25日下午，湖北省政府新闻办举行新闻发布会，发言人肖敏介绍天门市经济社会发展情况并答记者问。") == [
+        Introduced("发言人肖敏", "肖敏", presides=False, answers=True)
+    ]
+    assert introduced_people("天门市市长肖敏主持新闻发布会") == [Introduced("天门市市长肖敏", "肖敏", presides=True)]
+    assert introduced_people("2024年3月25日外交部发言人林剑主持例行记者会") == [
+        Introduced("外交部发言人林剑", "林剑", presides=True, answers=True)
+    ]
+    assert introduced_people("发布会由湖北省人民政府新闻办公室黄勤主持。") == [
+        Introduced("湖北省人民政府新闻办公室黄勤", "黄勤", presides=True)
+    ]
+    assert [p.label for p in introduced_people("请天门市委副书记、市长肖敏和天门市科技局局长夏齐飞介绍有关情况")] == [
+        "天门市委副书记、市长肖敏", "天门市科技局局长夏齐飞",
+    ]  # fmt: skip
+    assert [p.name for p in introduced_people("今天我们邀请肖敏女士出席发布会。首先，请夏齐飞先生介绍。")] == ["肖敏", "夏齐飞"]
+    # a bare word after 请 is no one; 由我主持 names no one; 主持人 is a label, not 主持
+    assert introduced_people("请简要介绍一下。今天的发布会由我主持。主持人：") == []

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from briefings.cli import app
 from briefings.errors import ParseError
+from briefings.models import Position
 from briefings.parsing import parse_html, parse_text
 from tests import shapes
 from tests import variants as v
@@ -470,7 +471,8 @@ def test_host_labelled_office_and_name_without_title_word_named_as_host_in_the_l
     parsed = parse_html(v.shaped_page([HOST_NAMED_LEAD, *v.from_groups(groups)]), v.PAGE_URL)
     _check(parsed, REAL_EXPECTED)
     assert [parsed.turns[i].label for i in HOST_TURNS] == ["湖北省人民政府新闻办公室黄勤"] * 3
-    assert {parsed.turns[i].speaker_id for i in HOST_TURNS} == {"黄勤"}
+    assert {parsed.turns[i].speaker_id for i in HOST_TURNS} == {"黄勤@湖北"}
+    assert parsed.turns[0].positions == (Position("湖北省人民政府新闻办公室", ""),)
     assert parsed.suspect_labels == ()
 
 

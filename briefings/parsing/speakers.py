@@ -113,6 +113,8 @@ def _positions(offices: str) -> tuple[Position, ...]:
         match = _TITLE.search(part)
         if match:
             org, title = part[: match.start()], match.group(0)
+        elif _ORGANISATION_END.search(part) and region_of(part):
+            org, title = part, ""  # 湖北省人民政府新闻办公室黄勤: an organisation, no title word
         else:
             org, title = "", part
         if not org and organisation:
@@ -537,7 +539,7 @@ _SPOKESPERSON_NAME = re.compile(rf"[\s\u3000]*(?P<name>[{_CJK}]{{2,3}}?)(?:女�
 # After 请: ``肖敏女士介绍…``, ``天门市科技局局长夏齐飞回答``
 _ASKED_TO_SPEAK = re.compile(
     rf"(?P<label>[^，,。；;！!？?\s“”\"：:]{{0,40}}?[{_CJK}]{{2,3}}?)(?P<honorific>女士|先生|同志)?"
-    rf"(?=介绍|发布|通报|解读|回答|答|作|做)"
+    rf"(?=介绍|发布|通报|解读|回答|答|作|做|出席|参加)"
 )
 
 
@@ -561,8 +563,8 @@ class Introduced:
 def _introduced(label: str, *, presides: bool = False, answers: bool = False) -> Introduced | None:
     label = re.sub(r"[\s\u3000]+", "", label)
     label = re.sub(r"^.*[0-9０-９][日号]?(?:[(（][^)）]*[)）])?", "", label)  # 2024年3月25日外交部发言人毛宁
-    if "由" in label[:-2]:
-        label = label[label.rindex("由", 0, len(label) - 2) + 1 :]  # 发布会由…黄勤主持
+    if "由" in label[:-1]:
+        label = label[label.rindex("由", 0, len(label) - 1) + 1 :]  # 发布会由…黄勤主持; 由我主持: 我
     name, _ = parse_label(label)
     if not name or not is_person_name(name):
         return None

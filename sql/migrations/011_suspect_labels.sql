@@ -1,4 +1,4 @@
--- 010: the safety net of issue 22. A line or sentence of a transcript that opens like a speaker label
+-- The safety net of issue 22. A line or sentence of a transcript that opens like a speaker label
 -- (a short head before a colon ending in a name, a title word or 记者) but that the parser did not
 -- read as one: its words may belong to a speaker whose turn was merged into the one before. One row
 -- per such head, keyed by (briefing_id, span_start); span_start/span_end are code points of
