@@ -23,7 +23,7 @@ from briefings.sites import (
     profiles,
 )
 from briefings.sites import parse_list_page as site_list_page
-from briefings.staging import staged_rows
+from briefings.staging import STAGED_COLUMNS, staged_rows
 from tests import portals
 from tests import variants as v
 
@@ -97,12 +97,14 @@ def test_tianmen_page_is_read_by_its_own_profile_with_the_same_turns_and_its_own
     assert profile_named("tianmen").briefing_id(v.TIANMEN_URL) == document_stem_id(v.TIANMEN_URL)
 
 
-def test_staged_rows_of_the_snapshot_pages_differ_only_by_the_site(real):
+def test_staged_briefing_row_carries_the_site(real):
     rows = staged_rows(real, briefing_id="hubei.gov.cn:t20240326_5134107", url=v.PAGE_URL, content_sha256="0" * 64)
-    briefing = dict(zip(("briefing_id", "url", "series", "session_no", "city"), rows["briefings"][0]))
-    assert briefing == {
+    columns = ("briefing_id", "url", "series", "session_no", "city", "event_date", "publish_date", "template", "site")
+    staged = dict(zip(STAGED_COLUMNS["briefings"], rows["briefings"][0]))
+    assert {c: staged[c] for c in columns} == {
         "briefing_id": "hubei.gov.cn:t20240326_5134107", "url": v.PAGE_URL, "series": "奋战开门红 市长话经济",
-        "session_no": 12, "city": "天门",
+        "session_no": 12, "city": "天门", "event_date": date(2024, 3, 25), "publish_date": date(2024, 3, 26),
+        "template": "classic", "site": "hubei",
     }  # fmt: skip
     assert [len(rows[t]) for t in ("guests", "turns", "qa_pairs")] == [6, 16, 6]
 
@@ -146,3 +148,40 @@ def test_list_pages_are_read_by_the_profile_and_a_changed_template_by_the_generi
     with pytest.raises(ParseError) as info:
         site_list_page("<html><body><p>维护中</p></body></html>", v.LIST_URL)
     assert info.value.missing == "list entries block"
+
+
+def test_briefings_site_records_the_profile_and_a_row_from_before_it_gets_it_when_parsed_again(fresh_warehouse):
+    from warehouse.connect import open_writer
+    from warehouse.load import upsert_briefing
+
+    other_url = "http://127.0.0.1:8000/art/2024/3/26/art_3021_101.html"
+    pages = [
+        (parse_page(v.real_page(), v.PAGE_URL, kind="html"), v.PAGE_URL),
+        (parse_page(v.tianmen_page(), v.TIANMEN_URL, kind="html"), v.TIANMEN_URL),
+        (parse_page(portals.hanweb_portal(), other_url, kind="html"), other_url),
+    ]
+    con = open_writer(fresh_warehouse)
+    try:
+        for parsed, url in pages:
+            upsert_briefing(con, parsed, url=url, content_sha256="a" * 64, run_id="r1")
+        rows = con.execute("SELECT briefing_id, site, template, turn_count FROM briefings ORDER BY url").fetchall()
+        assert rows == [
+            (document_stem_id(other_url), "generic", "generic", 16),
+            ("hubei.gov.cn:t20240326_5134107", "hubei", "classic", 16),
+            ("tianmen.gov.cn:t20240407_5150157", "tianmen", "classic", 16),
+        ]
+        # a row loaded before migration 010 has no site: the same page parsed again fills it, no new version
+        con.execute("UPDATE briefings SET site = NULL WHERE briefing_id = 'hubei.gov.cn:t20240326_5134107'")
+        again = upsert_briefing(con, pages[0][0], url=v.PAGE_URL, content_sha256="a" * 64, run_id="r2")
+        assert (again.action, again.version_no) == ("updated", 1)
+        once_more = upsert_briefing(con, pages[0][0], url=v.PAGE_URL, content_sha256="a" * 64, run_id="r3")
+        assert (once_more.action, once_more.version_no) == ("unchanged", 1)
+        assert con.execute("SELECT site FROM briefings WHERE briefing_id = 'hubei.gov.cn:t20240326_5134107'").fetchall() == [("hubei",)]
+        history = con.execute("SELECT briefing_id, version_no, site FROM briefings_history ORDER BY 1").fetchall()
+        assert history == [
+            (document_stem_id(other_url), 1, "generic"),
+            ("hubei.gov.cn:t20240326_5134107", 1, "hubei"),
+            ("tianmen.gov.cn:t20240407_5150157", 1, "tianmen"),
+        ]
+    finally:
+        con.close()
