@@ -357,3 +357,59 @@ def rewrite_qa() -> list[str]:
     the introduction keep their labels)."""
     labels = {i: "问" for i in JOURNALIST_TURNS} | {i: "答" for i in ANSWER_TURNS}
     return v.from_groups(_relabelled(labels))
+
+
+# --- a whole portal with no profile, for the loopback collect ----------------------------------
+
+LOOPBACK_COLUMN = "/xwzx/xwfbh/"
+LOOPBACK_PAGES = (  # (list page, detail path, title, paragraphs builder, list date)
+    ("index.html", "202403/t20240326_4410012.html", TITLE, paragraphs, "2024-03-26"),
+    ("index_1.html", "202403/t20240327_4410013.html", TITLE + "（文字实录）", rewrite_host_labels, "2024-03-27"),
+    ("index_2.html", "202403/t20240328_4410014.html", TITLE + "（问答实录）", rewrite_qa, "2024-03-28"),
+)
+OTHER_ENTRIES = (  # entries of the column outside the series, one per list page, never fetched
+    ("某市召开一季度经济运行分析会", "202403/t20240329_4410020.html", "2024-03-29"),
+    ("某市政府新闻办举行优化营商环境新闻发布会", "202403/t20240322_4410021.html", "2024-03-22"),
+    ("某市2024年春季招聘会新闻发布会", "202403/t20240315_4410022.html", "2024-03-15"),
+)
+
+
+def _list_page(number: int) -> str:
+    """List page ``number`` (0-based) of a TRS city portal's column: ``div.list_box ul.list_con``, the
+    date in ``span.time``; page 0 pages with ``createPageHTML(3, 0, "index", "html")``, page 1
+    with a 下一页 link, page 2 (the last) with a disabled 下一页."""
+    _, detail, title, _, day = LOOPBACK_PAGES[number]
+    other, other_path, other_day = OTHER_ENTRIES[number]
+    items = (
+        f'<li><a href="./{other_path}" target="_blank" title="{_e(other)}">{_e(other)}</a><span class="time">{other_day}</span></li>'
+        f'<li><a href="./{detail}" target="_blank" title="{_e(title)}">{_e(title)}</a><span class="time">{day}</span></li>'
+    )
+    if number == 0:
+        pager = '<div class="page"><script>createPageHTML(3, 0, "index", "html");</script></div>'
+    elif number == 1:
+        pager = '<div class="page"><a href="index.html">上一页</a> <a href="index_2.html">下一页</a></div>'
+    else:
+        pager = '<div class="page"><a href="index_1.html">上一页</a> <span class="disabled">下一页</span></div>'
+    return f"""<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>新闻发布会_某市人民政府门户网站</title>
+<script src="/images/page.js"></script></head>
+<body>
+<div class="header"><ul class="nav"><li><a href="/">首页</a></li><li><a href="/zwgk/">政务公开</a></li><li><a href="/xwzx/">新闻中心</a></li></ul></div>
+<div class="position">当前位置：<a href="/">首页</a> &gt; <a href="/xwzx/">新闻中心</a> &gt; 新闻发布会</div>
+<div class="list_box"><div class="list_title">新闻发布会</div>
+<ul class="list_con">{items}</ul>
+{pager}
+</div>
+<div class="footer">主办：某市人民政府办公室 网站标识码：4290060001</div>
+</body></html>
+"""
+
+
+def loopback_portal() -> dict[str, bytes]:
+    """path -> body of a TRS city portal with no profile: three list pages and three detail pages
+    (session 12 in the TRS provincial template; then rewritten with 主持人 labels and inline
+    officials; then with 问/答 labels)."""
+    pages = {LOOPBACK_COLUMN + name: _list_page(n).encode("utf-8") for n, (name, *_) in enumerate(LOOPBACK_PAGES)}
+    for _, detail, title, build, _ in LOOPBACK_PAGES:
+        pages[LOOPBACK_COLUMN + detail] = trs_provincial(build(), title).encode("utf-8")
+    return pages
