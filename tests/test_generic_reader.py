@@ -137,3 +137,42 @@ def test_briefings_parse_reads_a_saved_gbk_page_of_an_unknown_portal(tmp_path):
     assert result.output.splitlines()[:2] == [
         portals.TITLE, "series 奋战开门红 市长话经济 · session 12 · city 天门 · published 2024-03-26",
     ]  # fmt: skip
+
+
+# --- the generic list reader ---------------------------------------------------------------------
+
+LOOP = "http://127.0.0.1:8000" + portals.LOOPBACK_COLUMN
+
+
+def test_list_entries_with_their_dates_and_create_page_html_pagination():
+    page = generic.read_list(portals._list_page(0), LOOP + "index.html")
+    assert [(e.url, e.title, str(e.list_date)) for e in page.entries] == [
+        (LOOP + "202403/t20240329_4410020.html", "某市召开一季度经济运行分析会", "2024-03-29"),
+        (LOOP + "202403/t20240326_4410012.html", portals.TITLE, "2024-03-26"),
+    ]
+    assert page.next_url == LOOP + "index_1.html"  # createPageHTML(3, 0, "index", "html")
+    assert generic.read_list(portals._list_page(1), LOOP + "index_1.html").next_url == LOOP + "index_2.html"  # 下一页
+    assert generic.read_list(portals._list_page(2), LOOP + "index_2.html").next_url is None  # disabled 下一页
+    last = portals._list_page(0).replace("createPageHTML(3, 0,", "createPageHTML(1, 0,")
+    assert generic.read_list(last, LOOP + "index.html").next_url is None
+
+
+def test_list_pagination_by_an_index_n_link_and_the_hubei_list_read_generically():
+    numbered = portals._list_page(2).replace(
+        '<span class="disabled">下一页</span>', '<a href="index_1.html">1</a> <a href="index_2.html">2</a> <a href="index_3.html">3</a>'
+    )
+    assert generic.read_list(numbered, LOOP + "index_2.html").next_url == LOOP + "index_3.html"
+    assert generic.read_list(numbered, LOOP + "index_3.html").next_url is None
+    from briefings.parsing import parse_list_page
+
+    hubei = parse_list_page(v.list_page(), v.LIST_URL)
+    read = generic.read_list(v.list_page(), v.LIST_URL)
+    series = [(e.url, e.title, e.list_date) for e in read.entries if "市长话经济" in e.title]
+    assert series == [(e.url, e.title, e.list_date) for e in hubei.entries if "市长话经济" in e.title]
+    assert read.next_url == hubei.next_url == v.LIST_URL_2
+
+
+def test_a_page_without_titled_links_is_not_a_list():
+    with pytest.raises(ParseError) as info:
+        generic.read_list("<html><body><a href='/'>首页</a><a href='2.html'>下一页</a></body></html>", LOOP + "index.html")
+    assert info.value.missing == "list entries block"

@@ -420,6 +420,7 @@ def read_list(html: str, url: str) -> ListPage:
         ParseError: the page has no such link (``missing`` = ``list entries block``).
     """
     tree = LexborHTMLParser(html)
+    next_url = next_page_url(tree, url) or _create_page_next(html, url) or _index_next(tree, url)  # pagers sit in <nav>
     for node in tree.css("nav, header, footer"):
         node.remove()
     entries: list[ListEntry] = []
@@ -437,7 +438,6 @@ def read_list(html: str, url: str) -> ListPage:
         entries.append(ListEntry(url=target, title=title, list_date=parse_date(_entry_date(link)), list_url=url))
     if not entries:
         raise ParseError("no list entries: the page has no titled links", url=url, missing="list entries block")
-    next_url = next_page_url(tree, url) or _create_page_next(html, url) or _index_next(tree, url)
     return ListPage(url=url, entries=tuple(entries), next_url=next_url if next_url != url else None)
 
 
