@@ -185,3 +185,30 @@ def test_briefings_site_records_the_profile_and_a_row_from_before_it_gets_it_whe
         ]
     finally:
         con.close()
+
+
+def test_briefings_sites_lists_the_profiles():
+    import csv
+    import io
+    import json
+
+    from typer.testing import CliRunner
+
+    from briefings.cli import app
+
+    result = CliRunner().invoke(app, ["sites", "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.reader(io.StringIO(result.output)))
+    assert rows[0] == ["name", "hosts", "column_url", "series", "reads"]
+    assert [r[:4] for r in rows[1:]] == [
+        ["hubei", "www.hubei.gov.cn, hubei.gov.cn", "https://www.hubei.gov.cn/hbfb/xwfbh/index.shtml", "市长话经济"],
+        ["tianmen", "www.tianmen.gov.cn, tianmen.gov.cn", "https://www.tianmen.gov.cn/hdjl/xwfbh/", "市长话经济"],
+        ["generic", "(any other)", "", ""],
+    ]
+    as_json = json.loads(CliRunner().invoke(app, ["sites", "--format", "json"]).output)
+    assert [(p["name"], p["column_url"]) for p in as_json] == [
+        ("hubei", "https://www.hubei.gov.cn/hbfb/xwfbh/index.shtml"), ("tianmen", "https://www.tianmen.gov.cn/hdjl/xwfbh/"),
+        ("generic", None),
+    ]  # fmt: skip
+    table = CliRunner().invoke(app, ["sites"])
+    assert table.exit_code == 0 and table.output.rstrip().endswith("(3 rows)")
