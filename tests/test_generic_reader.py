@@ -176,3 +176,44 @@ def test_a_page_without_titled_links_is_not_a_list():
     with pytest.raises(ParseError) as info:
         generic.read_list("<html><body><a href='/'>首页</a><a href='2.html'>下一页</a></body></html>", LOOP + "index.html")
     assert info.value.missing == "list entries block"
+
+
+# --- more layouts around the same text: one paragraph per table row, <br><br> in a fragment under an
+# h2, one <section> per turn, a sidebar of prose and a comments block beside the article
+
+
+def _rows_page():
+    rows = "".join(f"<tr><td>{portals._labelled(p)}</td></tr>" for p in portals.paragraphs())
+    return (f"<html><head><title>{portals.TITLE}</title></head><body><div class='main'><h1>{portals.TITLE}</h1>"
+            f"<p>发布时间：2024-03-26</p><table class='content'>{rows}</table></div></body></html>")  # fmt: skip
+
+
+def _brbr_fragment():
+    text = "<br><br>".join(portals._labelled(p) for p in portals.paragraphs())
+    return f"<div id='content'><h2>{portals.TITLE}</h2>发布时间：2024-03-26<br><br>{text}<br><br>【打印本页】 【关闭窗口】</div>"
+
+
+def _section_per_turn():
+    sections = "".join(
+        "<section>" + "".join(f"<p>{portals._labelled(x)}</p>" for x in v.from_groups([group])) + "</section>"
+        for group in v.turn_groups(portals.paragraphs())
+    )
+    return (f"<html><head><meta property='og:title' content='{portals.TITLE}'></head><body>"
+            f"<h1 id='activity-name'>{portals.TITLE}</h1><em id='publish_time'>2024-03-26 19:30</em>"
+            f"<div id='js_content'>{sections}</div></body></html>")  # fmt: skip
+
+
+def _sidebar_and_comments():
+    prose = "市长主持市政府全面工作，负责经济社会发展规划、财政、审计、统计等方面工作，协调各区县和部门开展工作。" * 3
+    body = "".join(f"<div>{portals._labelled(p)}</div>" for p in portals.paragraphs())
+    return (f"<html><body><div class='wrap'><div class='left'><h1>{portals.TITLE}</h1><div class='info'>发布日期：2024-03-26</div>"
+            f"<div class='txt'>{body}</div></div><div class='right'><h3>领导信息</h3><p>{prose}</p></div></div>"
+            f"<div class='comment'><p>{'网友留言：支持天门加快发展，期待更多好项目落地。' * 8}</p></div></body></html>")  # fmt: skip
+
+
+@pytest.mark.parametrize("build", [_rows_page, _brbr_fragment, _section_per_turn, _sidebar_and_comments])
+def test_other_layouts_of_the_same_text(build, real):
+    parsed = generic.read_detail(build(), None)
+    assert _spoken(parsed) == _spoken(real)
+    assert (parsed.briefing.title, parsed.briefing.publish_date) == (portals.TITLE, date(2024, 3, 26))
+    assert [w for w in ("打印", "关闭", "领导信息", "网友留言") if w in parsed.transcript] == []

@@ -284,23 +284,28 @@ def _meta_any(tree: LexborHTMLParser, *names: str) -> str | None:
 def headline(tree: LexborHTMLParser) -> str:
     """The page's headline (read before widgets are dropped).
 
-    An ``h1`` that the ``<title>``, ``og:title`` or ``ArticleTitle`` confirms (contains), else
-    ``og:title``, else ``ArticleTitle``, else the first ``h1``, else ``<title>`` less the site's
-    suffix (after ``_``, `` - ``, ``|``), else ''. An ``h1`` in a header, a nav or a logo (by tag,
-    class or id, its own or an ancestor's) is the site's name, never the headline.
+    An ``h1``, an element whose class or id names a title (``wzy_title``, ``bt_title``) or an ``h2``
+    that the ``<title>``, ``og:title`` or ``ArticleTitle`` confirms (contains), in that order; else
+    ``og:title``, else ``ArticleTitle``, else the first ``h1``, else the first ``h2``, else
+    ``<title>`` less the site's suffix (after ``_``, `` - ``, ``|``), else ''. One in a header, a nav
+    or a logo (by tag, class or id, its own or an ancestor's) is the site's name, never the headline.
     """
     from briefings.parsing.detail import node_text
 
     page_title = node_text(tree.css_first("title"))
     metas = [m for m in (_meta_any(tree, "og:title"), meta_content(tree, "ArticleTitle")) if m]
-    h1s = [text for text in (node_text(h) for h in tree.css("h1") if not _in_widget(h)) if text]
-    for text in h1s:
+
+    def texts(nodes: list[LexborNode]) -> list[str]:
+        return [text for text in (node_text(n) for n in nodes if not _in_widget(n)) if text and len(text) <= 200]
+
+    h1s, h2s = texts(tree.css("h1")), texts(tree.css("h2"))
+    titled = texts([n for n in tree.css("[class*=title], [id*=title]") if n.tag not in ("title", "meta")])
+    for text in (*h1s, *titled, *h2s):
         if any(text in other for other in (page_title, *metas) if other):
             return text
-    if metas:
-        return metas[0]
-    if h1s:
-        return h1s[0]
+    unconfirmed = next(iter((*metas, *h1s[:1], *h2s[:1])), None)
+    if unconfirmed:
+        return unconfirmed
     return clean_line(_TITLE_SUFFIX.split(page_title, maxsplit=1)[0]) if page_title else ""
 
 
@@ -321,6 +326,15 @@ def publish_text(tree: LexborHTMLParser) -> str | None:
     return None
 
 
+# table cells and definition lists end lines too (detail.mark_breaks marks rows, not cells: a mark
+# between cells would be moved out of the table by the HTML parser)
+_CELL_TAG = re.compile(r"</?(?:td|th|dd|dt|dl|main|figure|figcaption|address|pre)\b[^>]*>", re.IGNORECASE)
+
+
+def _marked(html: str) -> str:
+    return mark_breaks(_CELL_TAG.sub(lambda m: _BREAK + m.group(0) + _BREAK, html))
+
+
 def read_detail(html: str, url: str | None) -> ParsedBriefing:
     """Read a briefing page of any portal (or a fragment of one) by its content.
 
@@ -333,7 +347,7 @@ def read_detail(html: str, url: str | None) -> ParsedBriefing:
         ParseError: no article body (``missing`` = ``transcript block``), no speaker label before
             the first paragraph, or no turns.
     """
-    tree = LexborHTMLParser(mark_breaks(html))
+    tree = LexborHTMLParser(_marked(html))
     for node in tree.css("script, style, noscript, template"):
         node.remove()
     title = headline(tree)
