@@ -12,8 +12,10 @@ Side by side in one process, over the same synthetic pages (``bench.synth``), in
 Per repeat every variant parses all pages once; ratios are taken within a repeat, then the
 median over repeats is reported. Targets (issue 9): full <= 3x raw; bs4 >= 10x full.
 
-Site profiles (issue 23), in the result's ``sites`` section, the same way (rotating order, ratios
-within a repeat): ``before_html`` / ``before_full`` are ``parse_html`` / ``parse_page`` of the
+Site profiles (issue 23), in the result's ``sites`` section: every variant once per repeat in
+rotating order (ms/page), and each compared pair once more per repeat back to back, in alternating
+order, for the ratios (the machine is shared: a load spike then hits both sides). ``before_html`` /
+``before_full`` are ``parse_html`` / ``parse_page`` of the
 commit before the profiles (``--before``, read from git and loaded beside today's code; the
 segmenter and indicators are today's in both), against today's ``html`` / ``full`` on the same
 Hubei pages (target: at most 1.15x); ``generic_html`` is the generic reader
@@ -91,8 +93,17 @@ def run_sites(pages: int, repeats: int, seed: int = 0, before: str = BEFORE_PROF
     for name, html in templates.items():
         variants[f"portal:{name}"] = lambda html=html: [generic.read_detail(html, None) for _ in range(max(1, pages // 10))]
     names = list(variants)
+    # each compared pair runs back to back, in alternating order, so a load spike hits both sides
+    pairs = [("html", "before_html"), ("full", "before_full"), ("generic_html", "html")] if old is not None else []
     times: dict[str, list[float]] = {n: [] for n in names}
+    pair_times: dict[str, list[tuple[float, float]]] = {f"{a}/{b}": [] for a, b in pairs}
     for r in range(repeats):
+        for a, b in pairs:
+            measured: dict[str, float] = {}
+            for name in ((a, b) if r % 2 == 0 else (b, a)):
+                gc.collect()
+                measured[name], _ = timed(variants[name])
+            pair_times[f"{a}/{b}"].append((measured[a], measured[b]))
         order = names[r % len(names) :] + names[: r % len(names)]
         for name in order:
             gc.collect()
@@ -105,12 +116,15 @@ def run_sites(pages: int, repeats: int, seed: int = 0, before: str = BEFORE_PROF
         "seconds": times,
         "portal_page_bytes": {n: len(h.encode("utf-8")) for n, h in templates.items()},
     }
+    result["pair_seconds"] = pair_times
     if old is not None:
         for kind in ("html", "full"):
-            ratios = [a / b for a, b in zip(times[kind], times[f"before_{kind}"])]
+            ratios = [a / b for a, b in pair_times[f"{kind}/before_{kind}"]]
             result[f"ratio_{kind}_after_over_before"] = {"per_repeat": ratios, "median": median(ratios), "target_max": 1.15}
         result["before_equals_after_first_20"] = same
-    ratios = [g / h for g, h in zip(times["generic_html"], times["html"])]
+        ratios = [g / h for g, h in pair_times["generic_html/html"]]
+    else:
+        ratios = [g / h for g, h in zip(times["generic_html"], times["html"])]
     result["ratio_generic_over_hubei_html"] = {"per_repeat": ratios, "median": median(ratios)}
     return result
 

@@ -211,7 +211,15 @@ def _sidebar_and_comments():
             f"<div class='comment'><p>{'网友留言：支持天门加快发展，期待更多好项目落地。' * 8}</p></div></body></html>")  # fmt: skip
 
 
-@pytest.mark.parametrize("build", [_rows_page, _brbr_fragment, _section_per_turn, _sidebar_and_comments])
+def _aspnet_form():
+    # an ASP.NET WebForms portal: the whole page inside one <form>, its header in a <header>
+    page = portals.hanweb_portal()
+    page = page.replace("<body>", '<body><form method="post" action="./Detail.aspx?id=4410012" id="form1">', 1)
+    page = page.replace('<div id="top">', '<header><div id="top">', 1).replace('<div class="wzy_position">', '</header><div class="wzy_position">', 1)
+    return page.replace("</body>", "</form></body>", 1)
+
+
+@pytest.mark.parametrize("build", [_rows_page, _brbr_fragment, _section_per_turn, _sidebar_and_comments, _aspnet_form])
 def test_other_layouts_of_the_same_text(build, real):
     parsed = generic.read_detail(build(), None)
     assert _spoken(parsed) == _spoken(real)

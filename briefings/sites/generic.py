@@ -59,10 +59,9 @@ _INLINE = frozenset(
     "var wbr br".split()
 )
 _PARAGRAPH_TAGS = frozenset("p h1 h2 h3 h4 h5 h6 li dd dt blockquote pre".split())
-_NOISE_TAGS = (
-    "script, style, noscript, template, iframe, form, nav, header, footer, aside, select, button, input, "
-    "textarea, svg, canvas, object, embed, audio, video, map"
-)
+_CODE_TAGS = "script, style, noscript, template, iframe, select, button, input, textarea, svg, canvas, object, embed, " \
+    "audio, video, map"
+_FRAME_TAGS = "form, nav, header, footer, aside"  # dropped unless they hold the article (an ASP.NET page's <form>)
 # class / id tokens (split at - _ and spaces) that name a page widget, not an article
 _NOISE_TOKENS = frozenset(
     """share sharing bdshare bshare jiathis fenxiang print dayin footer foot nav navbar navigation menu
@@ -192,22 +191,28 @@ def _credit(stats: _Stats, node: LexborNode, weight: float) -> None:
 
 
 def _drop_widgets(tree: LexborHTMLParser) -> None:
-    """Remove scripts, forms, nav/header/footer/aside and elements whose class or id names a widget.
-
-    An element holding more than a third of the page's text is kept whatever its name (a page that
-    calls its article wrapper ``main-nav-content`` keeps its article).
+    """Remove scripts and form controls, and forms, nav/header/footer/aside and elements whose class or
+    id names a widget unless they hold more than a third of the page's text (an ASP.NET page wraps
+    everything in one ``<form>``; a page may call its article wrapper ``main-nav-content``).
     """
-    for node in tree.css(_NOISE_TAGS):
+    for node in tree.css(_CODE_TAGS):
         node.remove()
     body = tree.body
     if body is None:
         return
     page_text = _visible_len(body.text(deep=True) or "")
+
+    def holds_the_article(node: LexborNode) -> bool:
+        return _visible_len(node.text(deep=True) or "") * 3 > page_text
+
+    for node in tree.css(_FRAME_TAGS):
+        if not holds_the_article(node):
+            node.remove()
     for node in tree.css("[class], [id]"):
         names = f"{node.attributes.get('class') or ''} {node.attributes.get('id') or ''}".lower()
         if not any(token in _NOISE_TOKENS for token in _TOKEN_SPLIT.split(names) if token):
             continue
-        if node.tag in ("body", "html") or _visible_len(node.text(deep=True) or "") * 3 > page_text:
+        if node.tag in ("body", "html") or holds_the_article(node):
             continue
         node.remove()
 
