@@ -12,7 +12,7 @@ and the widget-line filter are the generic reader's in every variant, so only th
 - ``trafilatura_precision``: the same with its default settings;
 - ``resiliparse``: ``resiliparse.extract.html2text.extract_plain_text(html, main_content=True)``.
 
-A page counts as exact when its 16 turns equal the expected ones (label, speaker, role, outlet, text)
+The cost of the body finding alone (no title, dates or segmentation) is measured too. A page counts as exact when its 16 turns equal the expected ones (label, speaker, role, outlet, text)
 and no widget text is left in the transcript. Cost: ms per page (median of repeats, rotating order),
 extraction plus segmentation. The libraries are not dependencies of the package: run this in an
 environment that has them, e.g. ``python -m venv /tmp/mc && /tmp/mc/bin/pip install trafilatura
@@ -100,6 +100,53 @@ def variants() -> dict[str, Callable[[str], object]]:
     return out
 
 
+def extractors() -> dict[str, Callable[[str], object]]:
+    """name -> the body finding alone (no title, dates or segmentation), for the cost of that step."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    from briefings.parsing.detail import node_lines
+    from briefings.sites import generic
+
+    def density(html: str) -> object:
+        tree = LexborHTMLParser(generic._marked(html))
+        for node in tree.css("script, style, noscript, template"):
+            node.remove()
+        generic._drop_widgets(tree)
+        return node_lines(generic.find_body(tree))
+
+    out: dict[str, Callable[[str], object]] = {"density": density}
+    try:
+        import trafilatura
+
+        out["trafilatura"] = lambda h: trafilatura.extract(h, favor_recall=True)
+        out["trafilatura_precision"] = lambda h: trafilatura.extract(h)
+    except ImportError:
+        pass
+    try:
+        from resiliparse.extract.html2text import extract_plain_text
+
+        out["resiliparse"] = lambda h: extract_plain_text(h, main_content=True)
+    except ImportError:
+        pass
+    return out
+
+
+def _timed_runs(readers: dict[str, Callable[[str], object]], htmls: list[str], repeats: int) -> dict[str, list[float]]:
+    times: dict[str, list[float]] = {n: [] for n in readers}
+    names = list(readers)
+    for r in range(repeats):
+        for name in names[r % len(names):] + names[: r % len(names)]:
+            gc.collect()
+            start = time.perf_counter()
+            for html in htmls:
+                try:
+                    readers[name](html)
+                except Exception:  # noqa: BLE001 - timed as it is
+                    pass
+            times[name].append(time.perf_counter() - start)
+    return times
+
+
 def run(repeats: int) -> dict[str, object]:
     """Accuracy per page and variant, and the median cost per page."""
     pages = _pages()
@@ -122,25 +169,19 @@ def run(repeats: int) -> dict[str, object]:
             else:
                 wrong = next(i for i, (a, b) in enumerate(zip(got, expected)) if a != b) if got != expected else None
                 exact[name][page] = f"turn {wrong + 1} differs" if wrong is not None else f"noise left: {left}"
-    times: dict[str, list[float]] = {n: [] for n in readers}
-    names = list(readers)
-    for r in range(repeats):
-        for name in names[r % len(names):] + names[: r % len(names)]:
-            gc.collect()
-            start = time.perf_counter()
-            for _, html, _ in pages:
-                try:
-                    readers[name](html)
-                except Exception:  # noqa: BLE001 - timed as it is
-                    pass
-            times[name].append(time.perf_counter() - start)
+    htmls = [html for _, html, _ in pages]
+    times = _timed_runs(readers, htmls, repeats)
+    body_times = _timed_runs(extractors(), htmls, repeats)
     return {
         "pages": [p[0] for p in pages],
         "repeats": repeats,
         "exact_pages": {n: sum(v == "exact" for v in e.values()) for n, e in exact.items()},
         "per_page": exact,
         "median_ms_per_page": {n: 1000 * statistics.median(t) / len(pages) for n, t in times.items()},
+        "median_ms_per_page_body_only": {n: 1000 * statistics.median(t) / len(pages) for n, t in body_times.items()},
         "seconds": times,
+        "seconds_body_only": body_times,
+        "load_average_1_5_15": __import__("os").getloadavg(),
     }
 
 
@@ -160,7 +201,8 @@ def main(argv: list[str] | None = None) -> int:
     args.out.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     total = len(result["pages"])  # type: ignore[arg-type]
     for name, count in result["exact_pages"].items():  # type: ignore[union-attr]
-        print(f"{name}: {count}/{total} pages exact, {result['median_ms_per_page'][name]:.2f} ms/page")  # type: ignore[index]
+        print(f"{name}: {count}/{total} pages exact, {result['median_ms_per_page'][name]:.2f} ms/page, "  # type: ignore[index]
+              f"body finding alone {result['median_ms_per_page_body_only'][name]:.2f} ms/page")  # type: ignore[index]
     return 0
 
 

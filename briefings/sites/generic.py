@@ -114,8 +114,11 @@ class _Stats:
         return self.score.get(mid, 0.0) * (1.0 - self.density(mid))
 
 
+_BLANK = re.compile(r"\s+")  # U+2029 (the line mark) is whitespace too
+
+
 def _visible_len(text: str) -> int:
-    return sum(1 for ch in text if not ch.isspace() and ch != _BREAK)
+    return len(text) - sum(len(run) for run in _BLANK.findall(text)) if text else 0
 
 
 def _line_weight(line: str) -> float:
