@@ -12,26 +12,128 @@ Side by side in one process, over the same synthetic pages (``bench.synth``), in
 Per repeat every variant parses all pages once; ratios are taken within a repeat, then the
 median over repeats is reported. Targets (issue 9): full <= 3x raw; bs4 >= 10x full.
 
-Usage: ``.venv/bin/python bench/bench_parse.py [--pages 200] [--repeats 5] [--out FILE]``
-
 Before/after a change (issue 22: the full parse may cost at most 15% more): ``--baseline REV`` times
 ``parse_page`` of the working tree against the package as it was at git revision REV (extracted with
 ``git archive`` into a temporary folder), over the same pages, in ONE run: each repeat starts one fresh
 process per side (imports not timed, one warm-up page), in alternating order so that the load other
 processes put on the machine falls on both sides alike; the ratio after/before is taken within a
 repeat and its median reported (``bench/results/parse_baseline.json``).
+
+Site profiles (issue 23), in the result's ``sites`` section: every variant once per repeat in
+rotating order (ms/page), and each compared pair once more per repeat back to back, in alternating
+order, for the ratios (the machine is shared: a load spike then hits both sides). ``before_html`` /
+``before_full`` are ``parse_html`` / ``parse_page`` of the
+commit before the profiles (``--before``, read from git and loaded beside today's code; the
+segmenter and indicators are today's in both), against today's ``html`` / ``full`` on the same
+Hubei pages (target: at most 1.15x); ``generic_html`` is the generic reader
+(``briefings.sites.generic.read_detail``) on the same pages; ``portal:<template>`` the generic
+reader on session 12 in each other portal template of ``tests/portals.py``, per page.
+
+Usage: ``.venv/bin/python bench/bench_parse.py [--pages 200] [--repeats 5] [--before REV] [--baseline REV] [--out FILE]``
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import importlib.util
+import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import median, timed, write_result  # noqa: E402
+
+
+BEFORE_PROFILES = "e273d39"  # main before issue 23: parse_html was the only detail reader
+
+
+def _module_at(rev: str, path: str, name: str) -> ModuleType | None:
+    """``path`` as it was at git revision ``rev``, loaded as module ``name``; None without git or the file."""
+    try:
+        source = subprocess.run(["git", "show", f"{rev}:{path}"], cwd=Path(__file__).resolve().parent.parent,
+                                capture_output=True, check=True, text=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    spec = importlib.util.spec_from_loader(name, loader=None)
+    assert spec is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up while the class is made
+    exec(compile(source, f"{rev}:{path}", "exec"), module.__dict__)
+    return module
+
+
+def run_sites(pages: int, repeats: int, seed: int = 0, before: str = BEFORE_PROFILES) -> dict[str, object]:
+    """Measure the site profiles' cost: before/after on Hubei pages, the generic reader beside them."""
+    from dataclasses import replace
+
+    from bench.synth import synth_pages
+    from briefings.parsing import parse_html, parse_page
+    from briefings.parsing.indicators import extract_mentions
+    from briefings.sites import generic
+    from tests import portals
+
+    docs = [(p.url, p.html) for p in synth_pages(pages, seed=seed)]
+    old = _module_at(before, "briefings/parsing/detail.py", "bench_detail_before")
+    variants = {
+        "html": lambda: [parse_html(h, u) for u, h in docs],
+        "full": lambda: [parse_page(h, u, kind="html") for u, h in docs],
+        "generic_html": lambda: [generic.read_detail(h, u) for u, h in docs],
+    }
+    if old is not None:
+        def old_full() -> list[object]:
+            out = []
+            for u, h in docs:
+                p = old.parse_html(h, u)
+                out.append(replace(p, mentions=tuple(extract_mentions(p.transcript, p.turns, p.briefing.event_date))))
+            return out
+
+        variants["before_html"] = lambda: [old.parse_html(h, u) for u, h in docs]
+        variants["before_full"] = old_full
+        same = all(
+            replace(old.parse_html(h, u), briefing=replace(old.parse_html(h, u).briefing, site="hubei")) == parse_html(h, u)
+            for u, h in docs[: min(20, len(docs))]
+        )
+    templates = {name: build() for name, (_, build, _) in portals.TEMPLATES.items()}
+    for name, html in templates.items():
+        variants[f"portal:{name}"] = lambda html=html: [generic.read_detail(html, None) for _ in range(max(1, pages // 10))]
+    names = list(variants)
+    # each compared pair runs back to back, in alternating order, so a load spike hits both sides
+    pairs = [("html", "before_html"), ("full", "before_full"), ("generic_html", "html")] if old is not None else []
+    times: dict[str, list[float]] = {n: [] for n in names}
+    pair_times: dict[str, list[tuple[float, float]]] = {f"{a}/{b}": [] for a, b in pairs}
+    for r in range(repeats):
+        for a, b in pairs:
+            measured: dict[str, float] = {}
+            for name in ((a, b) if r % 2 == 0 else (b, a)):
+                gc.collect()
+                measured[name], _ = timed(variants[name])
+            pair_times[f"{a}/{b}"].append((measured[a], measured[b]))
+        order = names[r % len(names) :] + names[: r % len(names)]
+        for name in order:
+            gc.collect()
+            seconds, _ = timed(variants[name])
+            times[name].append(seconds)
+    per_page = {n: (pages if not n.startswith("portal:") else max(1, pages // 10)) for n in names}
+    result: dict[str, object] = {
+        "before_rev": before if old is not None else None,
+        "median_ms_per_page": {n: 1000 * median(t) / per_page[n] for n, t in times.items()},
+        "seconds": times,
+        "portal_page_bytes": {n: len(h.encode("utf-8")) for n, h in templates.items()},
+    }
+    result["pair_seconds"] = pair_times
+    if old is not None:
+        for kind in ("html", "full"):
+            ratios = [a / b for a, b in pair_times[f"{kind}/before_{kind}"]]
+            result[f"ratio_{kind}_after_over_before"] = {"per_repeat": ratios, "median": median(ratios), "target_max": 1.15}
+        result["before_equals_after_first_20"] = same
+        ratios = [g / h for g, h in pair_times["generic_html/html"]]
+    else:
+        ratios = [g / h for g, h in zip(times["generic_html"], times["html"])]
+    result["ratio_generic_over_hubei_html"] = {"per_repeat": ratios, "median": median(ratios)}
+    return result
 
 
 def run(pages: int, repeats: int, seed: int = 0) -> dict[str, object]:
@@ -177,6 +279,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--baseline", metavar="REV", default=None,
                         help="compare the full parse with the package at git revision REV instead")
     parser.add_argument("--passes", type=int, default=1, help="with --baseline: passes over the pages per timing")
+    parser.add_argument("--before", default=BEFORE_PROFILES, help="git revision of the parser before site profiles")
     args = parser.parse_args(argv)
     if args.baseline:
         result = run_baseline(args.baseline, args.pages, args.repeats, args.seed, args.passes)
@@ -189,6 +292,7 @@ def main(argv: list[str] | None = None) -> int:
               f"target <= 1.15) -> {path}")
         return 0
     result = run(args.pages, args.repeats, args.seed)
+    result["sites"] = run_sites(args.pages, args.repeats, args.seed, args.before)
     path = write_result("parse", result, args.out)
     ms = result["median_ms_per_page"]
     print(f"parse: {args.pages} pages x {args.repeats}: ms/page " + ", ".join(f"{k}={v:.3f}" for k, v in ms.items()))
@@ -197,6 +301,12 @@ def main(argv: list[str] | None = None) -> int:
         f"bs4/full = {result['ratio_bs4_over_full']['median']:.2f}x (target >= 10), "
         f"bs4_html/html = {result['ratio_bs4_html_over_html']['median']:.2f}x -> {path}"
     )
+    sites = result["sites"]
+    print("  sites: ms/page " + ", ".join(f"{k}={v:.3f}" for k, v in sites["median_ms_per_page"].items()))
+    if "ratio_html_after_over_before" in sites:
+        print(f"  html after/before = {sites['ratio_html_after_over_before']['median']:.3f}x, "
+              f"full after/before = {sites['ratio_full_after_over_before']['median']:.3f}x (target <= 1.15), "
+              f"generic/hubei html = {sites['ratio_generic_over_hubei_html']['median']:.2f}x")
     return 0
 
 

@@ -74,7 +74,9 @@ def parse_html_bs4(html: str, url: str | None) -> ParsedBriefing:
     """
     marked = _d._BLOCK_TAG.sub(lambda m: _d._BREAK + m.group(0) + _d._BREAK, _d._BR.sub(_d._BREAK, html))
     soup = BeautifulSoup(marked, "lxml")
-    for selector in _d._NOISE:
+    from briefings.sites.hubei import DETAIL_LAYOUT  # the portal's noise blocks
+
+    for selector in DETAIL_LAYOUT.noise:
         for node in soup.select(selector):
             node.decompose()
 
@@ -108,7 +110,7 @@ def parse_html_bs4(html: str, url: str | None) -> ParsedBriefing:
     transcript_lines = _d._split_front_matter(lines, front, allow_title=False)
     if not transcript_lines:
         raise ParseError("empty transcript block", url=url, missing="transcript paragraphs")
-    return _d._assemble(front, transcript_lines, url, template)
+    return _d._assemble(front, transcript_lines, url, template, site="hubei")
 
 
 def parse_page_bs4(html: str, url: str | None) -> ParsedBriefing:

@@ -489,6 +489,9 @@ _register_extract(app)
 import briefings.cli_runs as _cli_runs  # noqa: E402  (runs)
 
 _cli_runs.register(app)
+import briefings.cli_sites as _cli_sites  # noqa: E402  (sites)
+
+_cli_sites.register(app)
 
 
 def main() -> None:

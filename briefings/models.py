@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 Role = Literal["host", "guest", "journalist"]
 Outcome = Literal["ok", "not_modified", "blocked", "failed", "retried"]
-Template = Literal["classic", "article", "text"]
+Template = Literal["classic", "article", "text", "generic"]
 ExtraKind = Literal["lead", "narration", "tail"]
 
 __all__ = [
@@ -250,9 +250,12 @@ class Briefing:
         publish_date: the page's publication date (heading 时间 / ``PubDate``).
         summary: the 内容 item, as published.
         content_source: ``ContentSource`` meta, where present.
-        template: which page layout was parsed: ``classic``, ``article`` or ``text``.
+        template: which page layout was parsed: ``classic``, ``article`` (the Hubei portal's two),
+            ``generic`` (a page no site profile claims, read by content) or ``text``.
         lead: the preamble before the first speaker label (title line, ``来源`` line, ``导读``,
             lead paragraph), its lines joined by ``\\n``; None when the transcript opens with a label.
+        site: the site profile that read the page (``hubei``, ``tianmen``, ``generic``; see
+            ``briefings.sites``), None for a text file or a page read before sites were recorded.
     """
 
     url: str | None
@@ -266,6 +269,7 @@ class Briefing:
     content_source: str | None = None
     template: Template = "classic"
     lead: str | None = None
+    site: str | None = None
 
 
 @dataclass(frozen=True)

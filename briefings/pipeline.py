@@ -275,7 +275,7 @@ def discover_series(
     """
     from briefings.fetching.archive import RawArchive
     from briefings.fetching.decode import decode_body
-    from briefings.parsing import parse_list_page
+    from briefings.sites import parse_list_page  # the profile of the page's host or template, else generic
 
     fetcher = get_fetcher(settings, run_id, limiter)
     archive = RawArchive(settings.raw_dir)

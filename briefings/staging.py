@@ -187,6 +187,7 @@ STAGED_COLUMNS: dict[str, tuple[str, ...]] = {
         "turn_count",
         "lead",  # Briefing.lead (issue 13)
         "extra_spans",  # ParsedBriefing.extras as a JSON list of {kind, span_start, span_end} (issue 13)
+        "site",  # Briefing.site: the site profile that read the page (issue 23)
     ),
     "speakers": ("speaker_id", "name", "kind", "gender", "outlet", "first_briefing_id"),
     "speaker_positions": ("speaker_id", "organisation", "title", "first_briefing_id"),

@@ -389,10 +389,11 @@ def _load_group(con: duckdb.DuckDBPyConnection, group: list[_Page], run_id: str,
     except duckdb.Error as exc:
         raise LoadError(f"cannot begin the load transaction: {exc}") from exc
     try:
+        # a row loaded before migration 010 has no site: the same page parsed again is not current
         current = {
-            bid: (sha, pv, version_no)
-            for bid, sha, pv, version_no in con.execute(
-                "SELECT briefing_id, content_sha256, parser_version, version_no FROM briefings "
+            bid: (sha, pv, version_no, read_by)
+            for bid, sha, pv, version_no, read_by in con.execute(
+                "SELECT briefing_id, content_sha256, parser_version, version_no, site FROM briefings "
                 "WHERE briefing_id IN (SELECT unnest($ids::VARCHAR[]))", {"ids": [p.briefing_id for p in group]}
             ).fetchall()
         }
@@ -401,7 +402,8 @@ def _load_group(con: duckdb.DuckDBPyConnection, group: list[_Page], run_id: str,
             cur = current.get(p.briefing_id)
             if cur is None:
                 p.action, p.version_no, p.new_version = "inserted", 1, True
-            elif cur[0] == p.page.content_sha256 and cur[1] == p.page.parsed.parser_version:
+            elif (cur[0] == p.page.content_sha256 and cur[1] == p.page.parsed.parser_version
+                  and (cur[3] is not None or p.page.parsed.briefing.site is None)):
                 p.action, p.version_no = "unchanged", cur[2]
                 continue
             else:

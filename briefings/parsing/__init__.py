@@ -32,16 +32,20 @@ def parse_page(text: str, url: str | None, *, kind: Literal["html", "text"]) -> 
     Args:
         text: the decoded page (``kind="html"``) or its text (``kind="text"``).
         url: the page's URL, None if unknown.
-        kind: which parser to use: ``parse_html`` or ``parse_text``.
+        kind: ``html``: read by the site profile serving the URL's host, else the one whose template
+            the page carries, else the generic reader (``briefings.sites.parse_detail``);
+            ``text``: ``parse_text``.
     Returns:
         The ParsedBriefing with parser_version set and, when ``briefings.parsing.indicators`` is
         present, ``mentions = tuple(extract_mentions(transcript, turns, event_date))``.
     Raises:
-        ParseError: as ``parse_html`` / ``parse_text``.
+        ParseError: as ``briefings.sites.parse_detail`` / ``parse_text``.
         ValueError: ``kind`` is neither ``html`` nor ``text``.
     """
     if kind == "html":
-        parsed = parse_html(text, url)
+        from briefings.sites import parse_detail  # the site modules build on this package
+
+        parsed = parse_detail(text, url)
     elif kind == "text":
         parsed = parse_text(text, url)
     else:

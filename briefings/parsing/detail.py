@@ -1,6 +1,10 @@
-"""Parse a briefing detail page (HTML, either template) or its text into a ParsedBriefing (pure).
+"""Read a briefing detail page (HTML) or its text into a ParsedBriefing (pure): the shared machinery.
 
-Templates:
+A portal's site module (``briefings.sites``) describes its detail template as a :class:`DetailLayout`
+(where the transcript block, title, items and dates are, and the noise to drop);
+:func:`read_detail_page` reads any page by such a layout, :func:`read_container` reads a transcript
+block however it was found (the generic reader finds it by content). ``parse_html`` is the Hubei
+portal's reader (``briefings.sites.hubei``):
     classic: title ``h2``; ``ul.list-unstyled.int_list`` items 时间/嘉宾/内容; transcript in
         ``div.text_record`` paragraphs (``div > p``, sometimes ``p > span``).
     article: title ``.hbgov-article-title h1``; body ``div.hbgov-article-content`` (inside it
@@ -12,7 +16,7 @@ Templates:
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -33,7 +37,23 @@ from briefings.parsing.speakers import (
 from briefings.parsing.text import clean_line, cn_int, parse_date, split_lines
 from briefings.parsing.titles import is_site_words
 
-__all__ = ["PARSER_VERSION", "parse_html", "parse_text", "briefing_facts_from_title", "date_in_text"]
+__all__ = [
+    "PARSER_VERSION",
+    "DetailLayout",
+    "parse_html",
+    "parse_text",
+    "read_detail_page",
+    "read_container",
+    "read_lines",
+    "node_lines",
+    "node_text",
+    "meta_content",
+    "title_of",
+    "PageFront",
+    "mark_breaks",
+    "briefing_facts_from_title",
+    "date_in_text",
+]
 
 PARSER_VERSION = "2024.5"
 
@@ -43,21 +63,15 @@ _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _BLOCK_TAG = re.compile(
     r"</?(?:p|div|li|ul|ol|h[1-6]|section|article|blockquote|tr|table|center)\b[^>]*>", re.IGNORECASE
 )
-_NOISE = (
-    "script",
-    "style",
-    "noscript",
-    "template",
-    ".hbgov-share-block",
-    ".hbgov-qrcode-content",
-    ".hbgov-pagenav-block",
-)
 _ITEM = re.compile(r"^[\s•·●◆▪\-*]*(?P<key>时\s*间|嘉\s*宾|内\s*容)\s*[：:]\s*(?P<value>.*)$", re.DOTALL)
 _HEADINGS = {"发布会详情", "发布会实录", "实录", "图文实录", "文字实录"}
 _SERIES = re.compile(r"[“\"「『]([^”\"」』]+)[”\"」』]")
 _SESSION = re.compile(r"第([零〇一二两三四五六七八九十百千\d０-９]+)场")
 _CITY = re.compile(r"^[\s\u3000]*([^\s\u3000：:，,、（(“\"]+)")
 _CJK_CHAR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+# a portal's title rule: title -> (series, session_no, city); None means briefing_facts_from_title
+TitleFacts = Callable[[str], tuple[str | None, int | None, str | None]] | None
 
 
 @dataclass
@@ -218,7 +232,7 @@ def _guests_from_text(front: _Front, transcript: str) -> tuple[Guest, ...]:
 
 
 _DAY_OF_TODAY = re.compile(r"今\s*[(（]\s*(\d{1,2})\s*[)）]\s*日")
-_MONTH_DAY = re.compile(r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
+_MONTH_DAY = re.compile(r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*[日号](?!电)")  # not a dateline (武汉3月26日电)
 
 
 def date_in_text(text: str | None, publish_date: date | None) -> date | None:
@@ -294,7 +308,13 @@ def _read_items_in_preamble(front: _Front, transcript_lines: list[str]) -> None:
 
 
 def _assemble(
-    front: _Front, transcript_lines: list[str], url: str | None, template: Template
+    front: _Front,
+    transcript_lines: list[str],
+    url: str | None,
+    template: Template,
+    *,
+    site: str | None = None,
+    title_facts: TitleFacts = None,
 ) -> ParsedBriefing:
     """Segment the transcript and build the ParsedBriefing from the collected facts."""
     _read_items_in_preamble(front, transcript_lines)
@@ -306,7 +326,7 @@ def _assemble(
     genders = genders_in_text(transcript, [g.name for g in guests])
     guests = tuple(replace(g, gender=genders.get(g.name, g.gender)) for g in guests)
     lead = segmented.lead
-    series, session_no, city = briefing_facts_from_title(front.title)
+    series, session_no, city = (title_facts or briefing_facts_from_title)(front.title)
     publish_date = parse_date(front.publish_text)
     if publish_date is None and len(front.times) > 1:
         publish_date = parse_date(front.times[0])
@@ -334,6 +354,7 @@ def _assemble(
         content_source=content_source,
         template=template,
         lead=lead,
+        site=site,
     )
     return ParsedBriefing(
         briefing=briefing,
@@ -359,61 +380,175 @@ def _title_of(tree: LexborHTMLParser, *selectors: str) -> str:
     return clean_line(_node_text(tree.css_first("title")).split("_")[0])
 
 
+@dataclass(frozen=True)
+class DetailLayout:
+    """Where a portal's detail template keeps each part of the page (CSS selectors, in order of trust).
+
+    Attributes:
+        blocks: ``(template, container, inner, title selectors)`` tried in order: the first
+            ``container`` found holds the transcript (or its ``inner`` element, when it has one);
+            the title is the first non-empty of the title selectors, else ArticleTitle, else
+            ``<title>`` less the site suffix.
+        noise: elements removed before reading (scripts, share and QR-code blocks, page navigation).
+        items: the 时间/嘉宾/内容 items outside the transcript block (``ul.int_list li``), or None.
+        publish: where the publication date is read, first parseable wins: a CSS selector, or
+            ``meta:<name>`` for ``<meta name=…>``.
+        meta_block: the visible meta line (``发布时间：… 来源：…``) that may name the content source.
+    """
+
+    blocks: tuple[tuple[Template, str, str | None, tuple[str, ...]], ...]
+    noise: tuple[str, ...] = ("script", "style", "noscript", "template")
+    items: str | None = None
+    publish: tuple[str, ...] = ()
+    meta_block: str | None = None
+
+
+def mark_breaks(html: str) -> str:
+    """``html`` with a paragraph mark (U+2029) at every block boundary and ``<br>``, so text keeps them."""
+    return _BLOCK_TAG.sub(lambda m: _BREAK + m.group(0) + _BREAK, _BR.sub(_BREAK, html))
+
+
+def read_container(
+    container: LexborNode,
+    front: _Front,
+    url: str | None,
+    template: Template,
+    *,
+    site: str | None = None,
+    title_facts: TitleFacts = None,
+) -> ParsedBriefing:
+    """Read the transcript block ``container`` of a page parsed from :func:`mark_breaks` output.
+
+    Args:
+        container: the element holding the transcript paragraphs (and perhaps the items before them).
+        front: the page facts read so far (title, publish_text, content_source, items).
+        url: the page's URL, None if unknown.
+        template: which layout was read (``classic``, ``article``, ``generic``).
+        site: the site profile that read the page (``Briefing.site``).
+        title_facts: the portal's title rule ``title -> (series, session_no, city)``; None for
+            :func:`briefing_facts_from_title`.
+    Returns:
+        The ParsedBriefing (mentions empty).
+    Raises:
+        ParseError: the block has no paragraphs, or no speaker turns.
+    """
+    return read_lines(_node_lines(container), front, url, template, site=site, title_facts=title_facts)
+
+
+def read_lines(
+    lines: list[str],
+    front: _Front,
+    url: str | None,
+    template: Template,
+    *,
+    site: str | None = None,
+    title_facts: TitleFacts = None,
+) -> ParsedBriefing:
+    """Read the visible lines of a transcript block (as :func:`node_lines` gives them).
+
+    Args and Returns: as :func:`read_container`.
+    Raises:
+        ParseError: no lines after the headings and items, or no speaker turns.
+    """
+    transcript_lines = _split_front_matter(lines, front, allow_title=False)
+    if not transcript_lines:
+        raise ParseError("empty transcript block", url=url, missing="transcript paragraphs")
+    return _assemble(front, transcript_lines, url, template, site=site, title_facts=title_facts)
+
+
+def node_lines(node: LexborNode) -> list[str]:
+    """Visible lines of ``node`` of a :func:`mark_breaks` tree: split at block boundaries and
+    ``<br>``, source line wrapping undone, cleaned, empty ones dropped."""
+    return _node_lines(node)
+
+
+def node_text(node: LexborNode | None) -> str:
+    """One-line text of ``node`` (block breaks removed), cleaned; '' for None."""
+    return _node_text(node)
+
+
+def meta_content(tree: LexborHTMLParser, name: str) -> str | None:
+    """Content of ``<meta name=…>``, the name compared case-insensitively; None if absent or empty."""
+    return _meta(tree, name)
+
+
+def title_of(tree: LexborHTMLParser, *selectors: str) -> str:
+    """First non-empty title among ``selectors``, ArticleTitle meta and ``<title>`` (site suffix cut)."""
+    return _title_of(tree, *selectors)
+
+
+PageFront = _Front  # the page-level facts a reader collects before the transcript
+
+
+def read_detail_page(
+    html: str, url: str | None, layout: DetailLayout, *, site: str | None = None, title_facts: TitleFacts = None
+) -> ParsedBriefing:
+    """Parse a detail page of a portal whose template ``layout`` describes.
+
+    Args:
+        html: the decoded page.
+        url: the page's URL (kept in ``Briefing.url`` and errors), None if unknown.
+        layout: the portal's selectors (see :class:`DetailLayout`).
+        site: the site profile's name, recorded in ``Briefing.site``.
+        title_facts: as :func:`read_container`.
+    Returns:
+        ParsedBriefing with the template of the block found, at least one turn, parser_version
+        set; mentions empty.
+    Raises:
+        ParseError: none of the layout's transcript blocks is on the page (``missing`` =
+            ``transcript block``), the block is empty, or it gives no turns.
+    """
+    tree = LexborHTMLParser(mark_breaks(html))
+    for selector in layout.noise:
+        for node in tree.css(selector):
+            node.decompose()
+
+    front = _Front(content_source=_meta(tree, "ContentSource"))
+    for template, selector, inner, title_selectors in layout.blocks:
+        found = tree.css_first(selector)
+        if found is not None:
+            container = (found.css_first(inner) if inner else None) or found
+            front.title = _title_of(tree, *title_selectors)
+            break
+    else:
+        raise ParseError("no transcript block", url=url, missing="transcript block")
+
+    if layout.items:
+        for item in tree.css(layout.items):
+            _read_item(_node_text(item), front)
+    candidates = [
+        _meta(tree, where.removeprefix("meta:")) if where.startswith("meta:") else _node_text(tree.css_first(where))
+        for where in layout.publish
+    ]
+    front.publish_text = next((t for t in candidates if parse_date(t)), None)
+    block_meta = _node_text(tree.css_first(layout.meta_block)) if layout.meta_block else ""
+    if front.content_source is None and block_meta:
+        source = re.search(r"来源\s*[：:]\s*(\S+)", block_meta)
+        front.content_source = source.group(1) if source else None
+    return read_container(container, front, url, template, site=site, title_facts=title_facts)
+
+
 def parse_html(html: str, url: str | None) -> ParsedBriefing:
-    """Parse a briefing detail page of either template.
+    """Parse a detail page of the Hubei portal, either template (the Hubei profile's reader).
 
     Args:
         html: the decoded page.
         url: the page's URL (kept in ``Briefing.url`` and errors), None if unknown.
     Returns:
-        ParsedBriefing with template ``classic`` or ``article``, at least one turn, and
-        parser_version set; mentions empty (see ``briefings.parsing.parse_page``).
+        ParsedBriefing with template ``classic`` or ``article``, site ``hubei``, at least one turn,
+        and parser_version set; mentions empty (see ``briefings.parsing.parse_page``).
     Raises:
         ParseError: no transcript block (``div.text_record`` / ``div.hbgov-article-content`` /
             ``div.TRS_UEDITOR``), no recognisable speaker label before the first paragraph, or
             no turns.
-    Source: title from ``h2`` / ``.hbgov-article-title h1`` / ArticleTitle; publish_date from the
-        heading 时间 (``.fbh-time``), else PubDate, else ``.hbgov-article-meta``; event_date, guests
-        and summary from the 时间/嘉宾/内容 items (list items or first body paragraphs).
+    Source: ``briefings.sites.hubei.DETAIL_LAYOUT``: title from ``h2`` / ``.hbgov-article-title h1`` /
+        ArticleTitle; publish_date from the heading 时间 (``.fbh-time``), else PubDate, else
+        ``.hbgov-article-meta``; event_date, guests and summary from the 时间/嘉宾/内容 items (list
+        items or first body paragraphs).
     """
-    marked = _BLOCK_TAG.sub(lambda m: _BREAK + m.group(0) + _BREAK, _BR.sub(_BREAK, html))
-    tree = LexborHTMLParser(marked)
-    for selector in _NOISE:
-        for node in tree.css(selector):
-            node.decompose()
+    from briefings.sites.hubei import DETAIL_LAYOUT  # the portal's selectors live in its site module
 
-    front = _Front(content_source=_meta(tree, "ContentSource"))
-    record = tree.css_first("div.text_record")
-    # older article pages carry the editor's div without the hbgov wrapper
-    article = tree.css_first("div.hbgov-article-content") or tree.css_first("div.TRS_UEDITOR")
-    template: Template
-    if record is not None:
-        template = "classic"
-        container = record
-        front.title = _title_of(tree, "h2", ".hbgov-article-title h1")
-    elif article is not None:
-        template = "article"
-        container = article.css_first("div.TRS_UEDITOR") or article
-        front.title = _title_of(tree, ".hbgov-article-title h1", "h1", "h2")
-    else:
-        raise ParseError("no transcript block", url=url, missing="transcript block")
-
-    for item in tree.css("ul.int_list li"):
-        _read_item(_node_text(item), front)
-    heading_time = _node_text(tree.css_first(".fbh-time"))
-    article_meta = _node_text(tree.css_first(".hbgov-article-meta"))
-    front.publish_text = next(
-        (t for t in (heading_time, _meta(tree, "PubDate"), article_meta) if parse_date(t)), None
-    )
-    if front.content_source is None and article_meta:
-        source = re.search(r"来源\s*[：:]\s*(\S+)", article_meta)
-        front.content_source = source.group(1) if source else None
-
-    lines = _node_lines(container)
-    transcript_lines = _split_front_matter(lines, front, allow_title=False)
-    if not transcript_lines:
-        raise ParseError("empty transcript block", url=url, missing="transcript paragraphs")
-    return _assemble(front, transcript_lines, url, template)
+    return read_detail_page(html, url, DETAIL_LAYOUT, site="hubei")
 
 
 def parse_text(text: str, url: str | None = None) -> ParsedBriefing:

@@ -1,7 +1,12 @@
-"""Parse a column's list page into entries and the next page's URL (pure)."""
+"""Parse a column's list page into entries and the next page's URL (pure): the shared machinery.
+
+A portal's site module (``briefings.sites``) describes its list template as a :class:`ListLayout`;
+:func:`read_list_page` reads a page by it. ``parse_list_page`` is the Hubei portal's reader.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -10,7 +15,7 @@ from briefings.errors import ParseError
 from briefings.models import ListEntry, ListPage
 from briefings.parsing.text import clean_line, parse_date
 
-__all__ = ["parse_list_page"]
+__all__ = ["ListLayout", "parse_list_page", "read_list_page", "next_page_url", "link_url"]
 
 _NEXT_TEXTS = ("下一页", "下页", "后一页", "next")
 
@@ -60,8 +65,56 @@ def _next_url(tree: LexborHTMLParser, url: str) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class ListLayout:
+    """Where a portal's list template keeps its entries.
+
+    Attributes:
+        entries: ``(item, link, date)`` CSS selectors: every ``item`` on the page is one entry whose
+            link is its first ``link`` and whose date is the text of its first ``date`` element.
+    """
+
+    entries: tuple[tuple[str, str, str], ...]
+
+
+def link_url(node: LexborNode | None, base: str) -> str | None:
+    """Absolute http(s) URL of a link node's href, None for none, ``#``, ``javascript:`` or ``mailto:``."""
+    return _href(node, base)
+
+
+def next_page_url(tree: LexborHTMLParser, url: str) -> str | None:
+    """The next list page: a 下一页 link, else the link in the ``li`` after the active one."""
+    return _next_url(tree, url)
+
+
+def read_list_page(html: str, url: str, layout: ListLayout) -> ListPage:
+    """Parse a list page by a portal's ``layout``.
+
+    Args:
+        html: the decoded list page.
+        url: its absolute URL; relative links are resolved against it.
+        layout: the portal's entry selectors.
+    Returns:
+        ListPage with entries in the layout's order (absolute url, title, list_date) and next_url
+        (see :func:`next_page_url`), None on the last page.
+    Raises:
+        ParseError: no item of the layout is on the page (``missing`` = ``list entries block``).
+    """
+    tree = LexborHTMLParser(html)
+    found = [(tree.css(item), link, day) for item, link, day in layout.entries]
+    if not any(nodes for nodes, _, _ in found):
+        raise ParseError("no list entries block", url=url, missing="list entries block")
+    entries: list[ListEntry] = []
+    for nodes, link, day in found:
+        for node in nodes:
+            entry = _entry(node.css_first(link), node.css_first(day), url)
+            if entry is not None:
+                entries.append(entry)
+    return ListPage(url=url, entries=tuple(entries), next_url=_next_url(tree, url))
+
+
 def parse_list_page(html: str, url: str) -> ListPage:
-    """Parse a list page of the press-conference column (old or newer template).
+    """Parse a list page of the Hubei portal's press-conference column (old or newer template).
 
     Args:
         html: the decoded list page.
@@ -72,22 +125,11 @@ def parse_list_page(html: str, url: str) -> ListPage:
     Raises:
         ParseError: neither the old (``div.row.media_block``) nor the newer
             (``div.hbgov-bfc-block li``) list is on the page.
-    Source: old template ``div.row.media_block h4 a`` + ``span.date``; newer ``div.hbgov-bfc-block li``
-        with an ``a`` and a ``span`` date. Pagination schemes differ between columns (index_N,
-        list1_N), so the next page is read from the 下一页 link or the ``li`` after the active one.
+    Source: ``briefings.sites.hubei.LIST_LAYOUT``: old template ``div.row.media_block h4 a`` +
+        ``span.date``; newer ``div.hbgov-bfc-block li`` with an ``a`` and a ``span`` date.
+        Pagination schemes differ between columns (index_N, list1_N), so the next page is read
+        from the 下一页 link or the ``li`` after the active one.
     """
-    tree = LexborHTMLParser(html)
-    old_blocks = tree.css("div.row.media_block")
-    new_items = tree.css("div.hbgov-bfc-block li")
-    if not old_blocks and not new_items:
-        raise ParseError("no list entries block", url=url, missing="list entries block")
-    entries: list[ListEntry] = []
-    for block in old_blocks:
-        entry = _entry(block.css_first("h4 a"), block.css_first("span.date"), url)
-        if entry is not None:
-            entries.append(entry)
-    for item in new_items:
-        entry = _entry(item.css_first("a"), item.css_first("span"), url)
-        if entry is not None:
-            entries.append(entry)
-    return ListPage(url=url, entries=tuple(entries), next_url=_next_url(tree, url))
+    from briefings.sites.hubei import LIST_LAYOUT  # the portal's selectors live in its site module
+
+    return read_list_page(html, url, LIST_LAYOUT)

@@ -1,0 +1,85 @@
+"""The Hubei Provincial People's Government portal (www.hubei.gov.cn): its press-conference column.
+
+Everything specific to the portal is here: hosts, the column and its default series, the two list
+templates, the two detail templates with their noise blocks, the title rule and the id rule. The
+reading itself is the shared machinery of ``briefings.parsing.detail`` and ``.listing``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from briefings.ids import document_stem_id
+from briefings.models import ListPage, ParsedBriefing
+from briefings.parsing.detail import DetailLayout, briefing_facts_from_title, read_detail_page
+from briefings.parsing.listing import ListLayout, read_list_page
+from briefings.settings import COLUMN_URL, SERIES_PATTERN
+from briefings.sites.profile import SiteProfile
+
+__all__ = ["PROFILE", "DETAIL_LAYOUT", "LIST_LAYOUT", "read_detail", "read_list"]
+
+NAME = "hubei"
+HOSTS = ("www.hubei.gov.cn", "hubei.gov.cn")
+
+# classic: title h2, items ul.int_list, transcript div.text_record; article: title
+# .hbgov-article-title h1, body div.hbgov-article-content > div.view.TRS_UEDITOR (older article
+# pages carry the editor's div without the hbgov wrapper).
+DETAIL_LAYOUT = DetailLayout(
+    blocks=(
+        ("classic", "div.text_record", None, ("h2", ".hbgov-article-title h1")),
+        ("article", "div.hbgov-article-content", "div.TRS_UEDITOR", (".hbgov-article-title h1", "h1", "h2")),
+        ("article", "div.TRS_UEDITOR", None, (".hbgov-article-title h1", "h1", "h2")),
+    ),
+    noise=(
+        "script",
+        "style",
+        "noscript",
+        "template",
+        ".hbgov-share-block",
+        ".hbgov-qrcode-content",
+        ".hbgov-pagenav-block",
+    ),
+    items="ul.int_list li",
+    publish=(".fbh-time", "meta:PubDate", ".hbgov-article-meta"),
+    meta_block=".hbgov-article-meta",
+)
+
+# old template: div.row.media_block with h4 a + span.date; newer: div.hbgov-bfc-block li (a + span)
+LIST_LAYOUT = ListLayout(
+    entries=(
+        ("div.row.media_block", "h4 a", "span.date"),
+        ("div.hbgov-bfc-block li", "a", "span"),
+    )
+)
+
+# a copy of the portal's template served elsewhere (a mirror, a loopback server): its own class names
+_TEMPLATE_MARK = re.compile(r"""class\s*=\s*["'][^"']*\b(?:text_record|hbgov-article-content|hbgov-bfc-block|media_block)\b""")
+
+
+def read_detail(html: str, url: str | None) -> ParsedBriefing:
+    """A detail page of the portal, either template (see ``briefings.parsing.detail.parse_html``)."""
+    return read_detail_page(html, url, DETAIL_LAYOUT, site=NAME, title_facts=briefing_facts_from_title)
+
+
+def read_list(html: str, url: str) -> ListPage:
+    """A list page of the column, either template (see ``briefings.parsing.listing.parse_list_page``)."""
+    return read_list_page(html, url, LIST_LAYOUT)
+
+
+def claims_page(html: str) -> bool:
+    """Whether the page carries the portal's own template class names (``text_record``, ``hbgov-…``)."""
+    return _TEMPLATE_MARK.search(html) is not None
+
+
+PROFILE = SiteProfile(
+    name=NAME,
+    hosts=HOSTS,
+    column_url=COLUMN_URL,
+    series_pattern=SERIES_PATTERN,
+    read_list=read_list,
+    read_detail=read_detail,
+    title_facts=briefing_facts_from_title,
+    briefing_id=document_stem_id,
+    claims_page=claims_page,
+    description="湖北省人民政府门户网站 新闻发布会 (classic and article templates)",
+)
