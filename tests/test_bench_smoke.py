@@ -126,6 +126,19 @@ def test_bench_parse_baseline_smoke(tmp_path):
     assert len(doc["ratio_after_over_before"]["per_repeat"]) == 2 and doc["cpu_ratio_after_over_before"]["median"] > 0
 
 
+def test_bench_extract_ab_smoke(tmp_path):
+    from bench import bench_extract_ab
+
+    out = tmp_path / "extract_ab.json"
+    # HEAD against the working tree: both sides run, on the same pages, in alternating order
+    assert bench_extract_ab.main(["--before", "HEAD", "--pages", "2", "--repeats", "2", "--out", str(out)]) == 0
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert (doc["before"], doc["pages"], doc["repeats"]) == ("HEAD", 2, 2)
+    for name in ("mentions", "full"):
+        assert doc[name]["ratio_min"] <= doc[name]["ratio_median"] <= doc[name]["ratio_max"]
+        assert doc[name]["before_ms_per_page"] > 0 and doc[name]["after_ms_per_page"] > 0
+
+
 def test_bench_load_smoke(tmp_path):
     out = tmp_path / "load.json"
     assert bench_load.main(["--pages", "2", "--repeats", "1", "--out", str(out)]) == 0

@@ -511,7 +511,7 @@ def _row_of(
         subject = plan_subject.group(1)
     elif unit == "count" and suffix_noun:
         if cleaned.endswith("等"):
-            subject = _list_subject(plain, head, prev_end, clause_from)
+            subject = _list_subject(sentence, plain, head, prev_end, clause_from)
             cleaned = ""
         metric, from_words = _count_metric(sentence[end:], cleaned), False
     elif unit == "CNY" and suffix_noun and re.search(r"(?:资金|经费|款)$", suffix_noun):
@@ -793,13 +793,14 @@ def _with_list_head(plain: str, clause_from: int, prev_end: int, metric: str) ->
     return item + "、" + metric
 
 
-def _list_subject(plain: str, head: int, prev_end: int, clause_from: int) -> str:
-    """The whole 、-list ending in 等 right before a count (红日子食品、华世通医药…、振宇科技等9家企业)."""
-    wide_from = max(prev_end, max((m.end() for m in re.finditer(r"[，,；;：:]", plain[:head])), default=0))
-    found = _LIST_WITH_DENG.search(plain[wide_from:head] + "\x00")
-    text = _clean(plain[wide_from:head])
-    if "、" not in plain[wide_from:head] or not found:
-        text = _clean(plain[clause_from:head])
+def _list_subject(sentence: str, plain: str, head: int, prev_end: int, clause_from: int) -> str:
+    """The whole 、-list ending in 等 right before a count (红日子食品、华世通医药…、振宇科技等9家企业).
+
+    ``plain`` (quotes blanked) finds the clause; the words come from ``sentence`` (same offsets).
+    """
+    wide_from = max(prev_end, max((m.end() for m in _CLAUSE_SPLIT.finditer(plain, 0, head)), default=0))
+    span = (wide_from, head) if "、" in plain[wide_from:head] else (clause_from, head)
+    text = _clean(sentence[span[0]:span[1]])
     text = _VERB_PREFIX.sub("", text).strip() if _VERB_PREFIX.match(text) else text
     first = text.split("、", 1)[0]
     lead = max(first.rfind("有"), first.rfind("是"), first.rfind("的"))
