@@ -323,10 +323,11 @@ def reparse(
 
     A page whose rows the current parser version made is skipped before parsing, unless --full.
     """
-    try:
-        settings = Settings.from_env(warehouse_path=warehouse, workers=workers, dask_address=dask_address)
-    except ConfigError as exc:
-        raise _fail(str(exc), EXIT_CONFIG) from exc
+    # a bad setting is a ConfigError (exit 2, one line) through BriefingsGroup, like every command's
+    settings = Settings.from_env(warehouse_path=warehouse, workers=workers, dask_address=dask_address)
+    from briefings.cli_look import require_collected
+
+    require_collected(settings.warehouse_path)  # reparse reads the warehouse: it never creates one
     _prepare_prefect_env(settings)
     from flows.common import with_result_storage
     from flows.reparse import reparse as reparse_flow

@@ -47,12 +47,12 @@ def runs(
     A run still marked running whose process is gone is shown as crashed (killed with SIGKILL, or
     the machine stopped).
     """
-    from briefings.settings import Settings
-    from warehouse.connect import open_reader
+    from briefings.cli_look import open_warehouse
     from warehouse.runs import list_runs
 
-    # a bad setting, no warehouse yet (2), a writer holding it (4) or a damaged file (7): BriefingsGroup
-    con = open_reader(Settings.from_env(warehouse_path=warehouse).warehouse_path)
+    # a bad setting, no warehouse yet or an empty DuckDB file (2, as `query` says), a writer holding
+    # it (4) or a damaged file (7): BriefingsGroup
+    con, _source = open_warehouse(warehouse, published_copy=False)
     try:
         rows = list_runs(con, limit)
     finally:
