@@ -71,8 +71,8 @@ def test_a_truncated_warehouse_exits_7_from_every_command(command: str, good: Pa
     out = run(*argv, "--warehouse", str(truncated), cwd=tmp_path)
     assert out.returncode == 7, out.stderr
     assert out.stderr.strip().splitlines()[-1] == (
-        f"cannot open warehouse {truncated}: the file is damaged (truncated: 3000000 bytes where its header "
-        f"counts {good.stat().st_size}); restore it from a backup, or collect "
+        f"cannot open warehouse {truncated}: the file is damaged (truncated: 3000000 bytes where its blocks "
+        f"in use need {good.stat().st_size}); restore it from a backup, or collect "
         f"into a new file")
     assert not (tmp_path / "out").exists() and not (tmp_path / "r.html").exists()
 

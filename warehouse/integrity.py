@@ -6,7 +6,7 @@ Three checks, none of which reaches the network:
   database has ``DUCK`` at offset 8. Anything else (a SQLite file, a text file) would make DuckDB
   look for an extension to read it (``sqlite_scanner``), so it is refused before that.
 * :func:`check_not_truncated` compares the file's size with what its header says it holds
-  (``pragma_database_size``: blocks × block size, after the 12,288 bytes of headers). A copy cut
+  (``pragma_database_size``: used blocks × block size, after the 12,288 bytes of headers). A copy cut
   short (a full disk, ``head -c``) then fails at open for every command alike, not only for the
   commands whose rows lie in the missing part.
 * :func:`damage_error` tells a DuckDB error that means the file is damaged (a block's checksum,
@@ -72,7 +72,7 @@ def check_not_truncated(con: Any, path: Path) -> None:
         path: the file. Not checked while a write-ahead log (``<path>.wal``) lies beside it: its
             blocks are then counted before they reach the file.
     Raises:
-        WarehouseUnreadableError: the file ends before its last block (truncated).
+        WarehouseUnreadableError: the file is too short to hold the blocks in use (truncated).
     """
     import duckdb
 
@@ -81,16 +81,18 @@ def check_not_truncated(con: Any, path: Path) -> None:
         return
     try:
         size = path.stat().st_size
-        block_size, total_blocks = con.execute(
-            "SELECT block_size, total_blocks FROM pragma_database_size() "
+        block_size, used_blocks = con.execute(
+            "SELECT block_size, used_blocks FROM pragma_database_size() "
             "WHERE database_name = current_database()").fetchall()[0]
     except (OSError, IndexError, duckdb.Error):
         return  # nothing to compare against: the first read will say what is wrong
-    expected = _HEADER_BYTES + int(block_size) * int(total_blocks)
+    # Used blocks, not total: DuckDB cuts free blocks off the end of the file (a run stopped after
+    # a checkpoint leaves a file one free block shorter than its total), and those hold nothing.
+    expected = _HEADER_BYTES + int(block_size) * int(used_blocks)
     if 0 < size < expected:
         raise WarehouseUnreadableError(
-            f"cannot open warehouse {path}: the file is damaged (truncated: {size} bytes where its header "
-            f"counts {expected}); restore it from a backup, or collect into a new file", path=str(path))
+            f"cannot open warehouse {path}: the file is damaged (truncated: {size} bytes where its blocks "
+            f"in use need {expected}); restore it from a backup, or collect into a new file", path=str(path))
 
 
 def damage_error(exc: BaseException) -> bool:
