@@ -101,7 +101,8 @@ class BriefingsGroup(TyperGroup):
     typed error turned into its message on stderr and its :class:`ExitCode`.
 
     DuckDB errors that reach here come from a warehouse that opened but cannot be read (damaged):
-    :attr:`ExitCode.WAREHOUSE_UNREADABLE`. KeyboardInterrupt is Typer's: exit 130.
+    :attr:`ExitCode.WAREHOUSE_UNREADABLE`. KeyboardInterrupt is Typer's: exit 130. A reader that
+    closed the pipe (``| head``) ends the command quietly with exit 0.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -117,6 +118,12 @@ class BriefingsGroup(TyperGroup):
             return super().invoke(ctx)
         except (BriefingsError, duckdb.Error) as exc:
             raise error_exit(exc) from exc
+        except BrokenPipeError:
+            # the reader went away (`briefings query … | head`): what it wanted was written; end quietly
+            from briefings.cli_runs import silence_stdout
+
+            silence_stdout()
+            raise typer.Exit(ExitCode.OK) from None
 
 
 app = typer.Typer(

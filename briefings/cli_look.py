@@ -44,8 +44,12 @@ def error_exit(exc: BaseException) -> typer.Exit:
     Returns:
         ``typer.Exit`` with the code of :func:`briefings.errors.exit_code_for`.
     """
+    from briefings.cli_runs import query_interruption
     from warehouse.integrity import damage_in
 
+    interrupted = query_interruption(exc)
+    if interrupted is not None:
+        raise interrupted  # a signal stopped a query: ``briefings.cli.main`` exits 128 + signal
     damage = damage_in(exc)
     if damage is not None and not isinstance(exc, WarehouseUnreadableError):
         # a read that failed on a damaged block, whatever the command was doing with it
@@ -97,6 +101,7 @@ def open_warehouse(warehouse: Optional[Path], *, published_copy: bool = True,
     import duckdb
 
     from briefings.export import open_for_export
+    from briefings.interrupts import register as register_interruptible
     from briefings.settings import Settings
     from warehouse.connect import open_reader
 
@@ -105,6 +110,7 @@ def open_warehouse(warehouse: Optional[Path], *, published_copy: bool = True,
         raise _no_warehouse(path)
     con, source = (open_for_export(path, lock_wait_s=lock_wait_s) if published_copy
                    else (open_reader(path, lock_wait_s=lock_wait_s), path))
+    register_interruptible(con)  # a signal stops its queries (briefings.interrupts)
     try:
         has_tables = con.execute(
             "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
