@@ -359,15 +359,19 @@ def parse(
     url: Optional[str] = typer.Option(None, "--url", help="The page's URL, recorded in the output.", metavar="URL"),
 ) -> None:
     """Parse one saved page (bytes decoded as a fetch would) or a page's text, and print it."""
+    from briefings.cli_extract import read_capped
     from briefings.fetching.decode import decode_body
     from briefings.models import to_jsonable
     from briefings.parsing import parse_page
 
-    data = file.read_bytes()
+    max_bytes = Settings.from_env().max_body_bytes  # a bad setting: exit 2 (BriefingsGroup)
     kind = "text" if file.suffix.lower() == ".txt" else "html"
     try:
+        data = read_capped(str(file), max_bytes)  # capped like a fetched body
         text, _encoding = decode_body(data, None)
         parsed = parse_page(text, url, kind=kind)
+    except OSError as exc:
+        raise _fail(f"{file}: cannot read: {exc.strerror or exc}", ExitCode.USAGE) from exc
     except ParseError as exc:
         raise _fail(f"{file}: {exc}", ExitCode.PARSE_FAILED) from exc
     if fmt is ParseFormat.json:
