@@ -22,6 +22,7 @@ from typer.core import TyperArgument, TyperGroup, TyperOption
 from briefings.errors import (
     BriefingsError,
     ExitCode,
+    OutputError,
     ParseError,
     QueryArgumentError,
     RunFailedError,
@@ -174,7 +175,12 @@ def _prepare_prefect_env(settings: Settings) -> None:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")  # no usage-data notice or telemetry from Prefect's client
     os.environ.setdefault("PREFECT_HOME", str(settings.data_dir / "prefect"))
-    Path(os.environ["PREFECT_HOME"]).expanduser().mkdir(parents=True, exist_ok=True)  # Prefect makes one level only
+    prefect_home = Path(os.environ["PREFECT_HOME"]).expanduser()
+    try:
+        prefect_home.mkdir(parents=True, exist_ok=True)  # Prefect makes one level only
+    except OSError as exc:
+        raise OutputError(f"cannot write Prefect's home PREFECT_HOME={prefect_home}: {exc.strerror or exc}",
+                          path=str(prefect_home)) from exc
     # the summary and progress lines say what happened; Prefect's own ERROR records would add a
     # traceback per failed page (set PREFECT_LOGGING_LEVEL to see them)
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "CRITICAL")
@@ -183,6 +189,14 @@ def _prepare_prefect_env(settings: Settings) -> None:
     from flows.server import own_ephemeral_server
 
     own_ephemeral_server()  # now, from the main thread, as a child that dies with this process
+
+
+def _check_writable(settings: Settings) -> None:
+    """Before a run starts: the warehouse, its folder and the local data folder can be written, else
+    ``OutputError`` naming which (exit 8), not a failure half-way through (``briefings.writable``)."""
+    from briefings.writable import check_run_writable
+
+    check_run_writable(settings.warehouse_path, None if settings.is_remote_data else settings.data_root)
 
 
 def _fail(message: str, code: int) -> "typer.Exit":
@@ -288,6 +302,7 @@ def collect(
         source=source, warehouse_path=warehouse, full=full or None, browser=browser or None,
         live=live or None, series_pattern=series, workers=workers, dask_address=dask_address,
     )
+    _check_writable(settings)
     _prepare_prefect_env(settings)
     from flows.collect import collect as collect_flow
     from flows.common import with_result_storage
@@ -335,6 +350,7 @@ def reparse(
     from briefings.cli_look import require_collected
 
     require_collected(settings.warehouse_path)  # reparse reads the warehouse: it never creates one
+    _check_writable(settings)
     _prepare_prefect_env(settings)
     from flows.common import with_result_storage
     from flows.reparse import reparse as reparse_flow

@@ -25,6 +25,8 @@ from warehouse.migrate import Migrations
 __all__ = ["open_writer", "open_reader", "publish_read_copy", "read_copy_path"]
 
 _HOLDER = re.compile(r"Conflicting lock is held in (.*?) \(PID (\d+)\)")
+# DuckDB's words for a file it may not create or write (exit 8, not "damaged")
+_UNWRITABLE = re.compile(r"Permission denied|Operation not permitted|Read-only file system", re.IGNORECASE)
 T = TypeVar("T")
 _FIRST_DELAY_S = 0.05
 _MAX_DELAY_S = 1.0
@@ -120,6 +122,8 @@ def _with_lock_retry(path: Path, opener: Callable[[], T], *, read_only: bool, lo
             return opener()
         except duckdb.IOException as exc:
             message = str(exc)
+            if _UNWRITABLE.search(message):
+                raise OutputError(f"cannot write warehouse {path}: {message}", path=str(path)) from exc
             if "lock" not in message.lower():
                 raise WarehouseUnreadableError(f"cannot open warehouse {path}: {message}", path=str(path)) from exc
             remaining = deadline - time.monotonic()
