@@ -28,7 +28,7 @@ from briefings.errors import (
     RunFailedError,
 )
 from briefings.pipeline import BLOCKED_ADVICE
-from briefings.settings import COLUMN_URL, SERIES_PATTERN, Settings
+from briefings.settings import COLUMN_URL, PRODUCT, SERIES_PATTERN, VERSION, Settings
 
 
 _PLAIN_TYPES = {"str": "TEXT", "int": "INTEGER", "float": "FLOAT", "path": "PATH", "file": "FILE", "list[str]": "TEXT",
@@ -137,6 +137,20 @@ app = typer.Typer(
 )
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"{PRODUCT} {VERSION}")
+        raise typer.Exit(ExitCode.OK)
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", help="Print the version and exit.", is_eager=True,
+                                 callback=_print_version),
+) -> None:
+    """Collect Hubei government press-conference transcripts into a DuckDB warehouse and query it."""
+
+
 class OutputFormat(str, Enum):
     table = "table"
     records = "records"
@@ -152,8 +166,8 @@ class ParseFormat(str, Enum):
 DEFAULT_WAREHOUSE_SHOWN = "warehouse/briefings.duckdb"
 
 WorkersOption = typer.Option(
-    None, "--workers", min=1, help="Dask worker processes for the fetch and parse tasks [default: 1, no Dask].",
-    envvar="BRIEFINGS_WORKERS",
+    None, "--workers", min=1, help="Dask worker processes for the fetch and parse tasks.",
+    show_default="1, no Dask", envvar="BRIEFINGS_WORKERS",
 )
 DaskAddressOption = typer.Option(
     None, "--dask-address", help="Run the tasks on this Dask scheduler (tcp://HOST:8786) instead of local workers.",

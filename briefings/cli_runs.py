@@ -38,8 +38,8 @@ def runs(
     limit: int = typer.Option(20, "--limit", min=1, help="Show at most this many runs, newest first."),
     fmt: RunsFormat = typer.Option(RunsFormat.table, "--format", help="table, csv or json."),
     warehouse: Optional[Path] = typer.Option(
-        None, "--warehouse", help="DuckDB file of the warehouse [default: warehouse/briefings.duckdb].",
-        envvar="BRIEFINGS_WAREHOUSE_PATH",
+        None, "--warehouse", help="DuckDB file of the warehouse.", show_default="warehouse/briefings.duckdb",
+        envvar="BRIEFINGS_WAREHOUSE_PATH", metavar="FILE",
     ),
 ) -> None:
     """List the latest runs: status (running, succeeded, failed, cancelled, crashed), counts and duration.
