@@ -22,12 +22,13 @@ from typer.core import TyperArgument, TyperGroup, TyperOption
 from briefings.errors import (
     BriefingsError,
     ExitCode,
+    OutputError,
     ParseError,
     QueryArgumentError,
     RunFailedError,
 )
 from briefings.pipeline import BLOCKED_ADVICE
-from briefings.settings import COLUMN_URL, SERIES_PATTERN, Settings
+from briefings.settings import COLUMN_URL, PRODUCT, SERIES_PATTERN, VERSION, Settings
 
 
 _PLAIN_TYPES = {"str": "TEXT", "int": "INTEGER", "float": "FLOAT", "path": "PATH", "file": "FILE", "list[str]": "TEXT",
@@ -101,7 +102,8 @@ class BriefingsGroup(TyperGroup):
     typed error turned into its message on stderr and its :class:`ExitCode`.
 
     DuckDB errors that reach here come from a warehouse that opened but cannot be read (damaged):
-    :attr:`ExitCode.WAREHOUSE_UNREADABLE`. KeyboardInterrupt is Typer's: exit 130.
+    :attr:`ExitCode.WAREHOUSE_UNREADABLE`. KeyboardInterrupt is Typer's: exit 130. A reader that
+    closed the pipe (``| head``) ends the command quietly with exit 0.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -117,6 +119,12 @@ class BriefingsGroup(TyperGroup):
             return super().invoke(ctx)
         except (BriefingsError, duckdb.Error) as exc:
             raise error_exit(exc) from exc
+        except BrokenPipeError:
+            # the reader went away (`briefings query … | head`): what it wanted was written; end quietly
+            from briefings.cli_runs import silence_stdout
+
+            silence_stdout()
+            raise typer.Exit(ExitCode.OK) from None
 
 
 app = typer.Typer(
@@ -127,6 +135,20 @@ app = typer.Typer(
     cls=BriefingsGroup,
     pretty_exceptions_enable=False,
 )
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"{PRODUCT} {VERSION}")
+        raise typer.Exit(ExitCode.OK)
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", help="Print the version and exit.", is_eager=True,
+                                 callback=_print_version),
+) -> None:
+    """Collect Hubei government press-conference transcripts into a DuckDB warehouse and query it."""
 
 
 class OutputFormat(str, Enum):
@@ -144,8 +166,8 @@ class ParseFormat(str, Enum):
 DEFAULT_WAREHOUSE_SHOWN = "warehouse/briefings.duckdb"
 
 WorkersOption = typer.Option(
-    None, "--workers", min=1, help="Dask worker processes for the fetch and parse tasks [default: 1, no Dask].",
-    envvar="BRIEFINGS_WORKERS",
+    None, "--workers", min=1, help="Dask worker processes for the fetch and parse tasks.",
+    show_default="1, no Dask", envvar="BRIEFINGS_WORKERS",
 )
 DaskAddressOption = typer.Option(
     None, "--dask-address", help="Run the tasks on this Dask scheduler (tcp://HOST:8786) instead of local workers.",
@@ -167,7 +189,12 @@ def _prepare_prefect_env(settings: Settings) -> None:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")  # no usage-data notice or telemetry from Prefect's client
     os.environ.setdefault("PREFECT_HOME", str(settings.data_dir / "prefect"))
-    Path(os.environ["PREFECT_HOME"]).expanduser().mkdir(parents=True, exist_ok=True)  # Prefect makes one level only
+    prefect_home = Path(os.environ["PREFECT_HOME"]).expanduser()
+    try:
+        prefect_home.mkdir(parents=True, exist_ok=True)  # Prefect makes one level only
+    except OSError as exc:
+        raise OutputError(f"cannot write Prefect's home PREFECT_HOME={prefect_home}: {exc.strerror or exc}",
+                          path=str(prefect_home)) from exc
     # the summary and progress lines say what happened; Prefect's own ERROR records would add a
     # traceback per failed page (set PREFECT_LOGGING_LEVEL to see them)
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "CRITICAL")
@@ -176,6 +203,14 @@ def _prepare_prefect_env(settings: Settings) -> None:
     from flows.server import own_ephemeral_server
 
     own_ephemeral_server()  # now, from the main thread, as a child that dies with this process
+
+
+def _check_writable(settings: Settings) -> None:
+    """Before a run starts: the warehouse, its folder and the local data folder can be written, else
+    ``OutputError`` naming which (exit 8), not a failure half-way through (``briefings.writable``)."""
+    from briefings.writable import check_run_writable
+
+    check_run_writable(settings.warehouse_path, None if settings.is_remote_data else settings.data_root)
 
 
 def _fail(message: str, code: int) -> "typer.Exit":
@@ -285,6 +320,7 @@ def collect(
         source=source, warehouse_path=warehouse, full=full or None, browser=browser or None,
         live=live or None, series_pattern=series, workers=workers, dask_address=dask_address,
     )
+    _check_writable(settings)
     _prepare_prefect_env(settings)
     from flows.collect import collect as collect_flow
     from flows.common import with_result_storage
@@ -327,10 +363,12 @@ def reparse(
 
     A page whose rows the current parser version made is skipped before parsing, unless --full.
     """
-    try:
-        settings = Settings.from_env(warehouse_path=warehouse, workers=workers, dask_address=dask_address)
-    except ConfigError as exc:
-        raise _fail(str(exc), EXIT_CONFIG) from exc
+    # a bad setting is a ConfigError (exit 2, one line) through BriefingsGroup, like every command's
+    settings = Settings.from_env(warehouse_path=warehouse, workers=workers, dask_address=dask_address)
+    from briefings.cli_look import require_collected
+
+    require_collected(settings.warehouse_path)  # reparse reads the warehouse: it never creates one
+    _check_writable(settings)
     _prepare_prefect_env(settings)
     from flows.common import with_result_storage
     from flows.reparse import reparse as reparse_flow
@@ -355,15 +393,19 @@ def parse(
     url: Optional[str] = typer.Option(None, "--url", help="The page's URL, recorded in the output.", metavar="URL"),
 ) -> None:
     """Parse one saved page (bytes decoded as a fetch would) or a page's text, and print it."""
+    from briefings.cli_extract import read_capped
     from briefings.fetching.decode import decode_body
     from briefings.models import to_jsonable
     from briefings.parsing import parse_page
 
-    data = file.read_bytes()
+    max_bytes = Settings.from_env().max_body_bytes  # a bad setting: exit 2 (BriefingsGroup)
     kind = "text" if file.suffix.lower() == ".txt" else "html"
     try:
+        data = read_capped(str(file), max_bytes)  # capped like a fetched body
         text, _encoding = decode_body(data, None)
         parsed = parse_page(text, url, kind=kind)
+    except OSError as exc:
+        raise _fail(f"{file}: cannot read: {exc.strerror or exc}", ExitCode.USAGE) from exc
     except ParseError as exc:
         raise _fail(f"{file}: {exc}", ExitCode.PARSE_FAILED) from exc
     if fmt is ParseFormat.json:

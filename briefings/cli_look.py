@@ -16,7 +16,7 @@ import typer
 
 from briefings.errors import BriefingsError, ConfigError, ExitCode, WarehouseUnreadableError, exit_code_for
 
-__all__ = ["register", "open_warehouse", "error_exit", "exits_with_codes", "SearchFormat", "ExportFormatOption"]
+__all__ = ["register", "open_warehouse", "require_collected", "error_exit", "exits_with_codes", "SearchFormat", "ExportFormatOption"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -38,11 +38,23 @@ def error_exit(exc: BaseException) -> typer.Exit:
 
     Args:
         exc: one of this package's errors, or a DuckDB error that escaped a command: a warehouse that
-            opened but cannot be read (damaged) -> :attr:`ExitCode.WAREHOUSE_UNREADABLE`.
+            opened but cannot be read (damaged) -> :attr:`ExitCode.WAREHOUSE_UNREADABLE`. An error
+            raised from a DuckDB error that says the file is damaged (``warehouse.integrity.damage_in``:
+            a failed query, search, export or report read) is :attr:`ExitCode.WAREHOUSE_UNREADABLE` too.
     Returns:
         ``typer.Exit`` with the code of :func:`briefings.errors.exit_code_for`.
     """
-    if isinstance(exc, BriefingsError):
+    from briefings.cli_runs import query_interruption
+    from warehouse.integrity import damage_in
+
+    interrupted = query_interruption(exc)
+    if interrupted is not None:
+        raise interrupted  # a signal stopped a query: ``briefings.cli.main`` exits 128 + signal
+    damage = damage_in(exc)
+    if damage is not None and not isinstance(exc, WarehouseUnreadableError):
+        # a read that failed on a damaged block, whatever the command was doing with it
+        code, message = ExitCode.WAREHOUSE_UNREADABLE, f"the warehouse file is damaged: {damage}"
+    elif isinstance(exc, BriefingsError):
         code = exit_code_for(exc)
         message = f"{type(exc).__name__}: {exc}" if code in (ExitCode.FAILED, ExitCode.PARSE_FAILED) else str(exc)
     else:
@@ -69,13 +81,15 @@ def _no_warehouse(path: Path) -> ConfigError:
     return ConfigError(f"no warehouse at {path}: run `briefings collect` first (or pass --warehouse)")
 
 
-def open_warehouse(warehouse: Optional[Path], *, published_copy: bool = True) -> tuple[Any, Path]:
+def open_warehouse(warehouse: Optional[Path], *, published_copy: bool = True,
+                   lock_wait_s: float = 3.0) -> tuple[Any, Path]:
     """Open the warehouse read-only for a command that reads it.
 
     Args:
         warehouse: ``--warehouse``; None for ``BRIEFINGS_WAREHOUSE_PATH`` or the default.
         published_copy: while a writer holds the file, read its published copy
             (``warehouse/briefings.read.duckdb``) and say so on stderr.
+        lock_wait_s: how long to wait while a writer holds the file, seconds.
     Returns:
         (read-only DuckDB connection, the file opened).
     Raises:
@@ -87,13 +101,16 @@ def open_warehouse(warehouse: Optional[Path], *, published_copy: bool = True) ->
     import duckdb
 
     from briefings.export import open_for_export
+    from briefings.interrupts import register as register_interruptible
     from briefings.settings import Settings
     from warehouse.connect import open_reader
 
     path = Settings.from_env(warehouse_path=warehouse).warehouse_path
     if not path.exists():
         raise _no_warehouse(path)
-    con, source = open_for_export(path) if published_copy else (open_reader(path), path)
+    con, source = (open_for_export(path, lock_wait_s=lock_wait_s) if published_copy
+                   else (open_reader(path, lock_wait_s=lock_wait_s), path))
+    register_interruptible(con)  # a signal stops its queries (briefings.interrupts)
     try:
         has_tables = con.execute(
             "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
@@ -108,6 +125,29 @@ def open_warehouse(warehouse: Optional[Path], *, published_copy: bool = True) ->
         typer.secho(f"another process holds {path}: reading its published copy {source} (as of the last run)",
                     err=True, fg=typer.colors.YELLOW)
     return con, source
+
+
+def require_collected(path: Path) -> None:
+    """Refuse to go on unless ``path`` is a warehouse that something was collected into.
+
+    For a command that writes to an existing warehouse but must never create one (``reparse``).
+    While another process holds the file, it is not opened here: the command's writer waits for it.
+
+    Args:
+        path: the warehouse file (``Settings.warehouse_path``).
+    Raises:
+        ConfigError: no file at ``path``, or a DuckDB file with no ``briefings`` table (exit 2).
+        WarehouseUnreadableError: the file is damaged or not a DuckDB database (exit 7).
+    """
+    from briefings.errors import WarehouseLockedError
+
+    if not path.exists():
+        raise _no_warehouse(path)
+    try:
+        con, _source = open_warehouse(path, published_copy=False, lock_wait_s=0.0)
+    except WarehouseLockedError:
+        return
+    con.close()
 
 
 def _open(warehouse: Optional[Path]) -> tuple[Any, Path]:

@@ -22,7 +22,7 @@ import typer
 from briefings.errors import RunCancelled
 from briefings.lifetime import signal_exit_code
 
-__all__ = ["register", "as_cancellation", "exit_cancelled", "drop_exit_time_reports", "RUNS_COLUMNS"]
+__all__ = ["register", "as_cancellation", "query_interruption", "silence_stdout", "exit_cancelled", "drop_exit_time_reports", "RUNS_COLUMNS"]
 
 RUNS_COLUMNS = ("run_id", "flow", "status", "started_at", "duration_s", "loaded", "unchanged", "skipped",
                 "failed", "blocked", "requests", "stopped_in")
@@ -38,8 +38,8 @@ def runs(
     limit: int = typer.Option(20, "--limit", min=1, help="Show at most this many runs, newest first."),
     fmt: RunsFormat = typer.Option(RunsFormat.table, "--format", help="table, csv or json."),
     warehouse: Optional[Path] = typer.Option(
-        None, "--warehouse", help="DuckDB file of the warehouse [default: warehouse/briefings.duckdb].",
-        envvar="BRIEFINGS_WAREHOUSE_PATH",
+        None, "--warehouse", help="DuckDB file of the warehouse.", show_default="warehouse/briefings.duckdb",
+        envvar="BRIEFINGS_WAREHOUSE_PATH", metavar="FILE",
     ),
 ) -> None:
     """List the latest runs: status (running, succeeded, failed, cancelled, crashed), counts and duration.
@@ -47,12 +47,12 @@ def runs(
     A run still marked running whose process is gone is shown as crashed (killed with SIGKILL, or
     the machine stopped).
     """
-    from briefings.settings import Settings
-    from warehouse.connect import open_reader
+    from briefings.cli_look import open_warehouse
     from warehouse.runs import list_runs
 
-    # a bad setting, no warehouse yet (2), a writer holding it (4) or a damaged file (7): BriefingsGroup
-    con = open_reader(Settings.from_env(warehouse_path=warehouse).warehouse_path)
+    # a bad setting, no warehouse yet or an empty DuckDB file (2, as `query` says), a writer holding
+    # it (4) or a damaged file (7): BriefingsGroup
+    con, _source = open_warehouse(warehouse, published_copy=False)
     try:
         rows = list_runs(con, limit)
     finally:
@@ -105,11 +105,27 @@ def drop_exit_time_reports() -> None:
     """
     try:
         sys.stdout.flush()
+    except BrokenPipeError:  # the reader of a pipe left before the last lines: nothing to tell anyone
+        silence_stdout()
+    except (OSError, ValueError):
+        pass
+    try:
         sys.stderr.flush()
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 2)
         os.close(devnull)
     except (OSError, ValueError):  # stderr already closed: nothing to hide
+        pass
+
+
+def silence_stdout() -> None:
+    """Point standard output at /dev/null (the reader of its pipe is gone), so that nothing written
+    or flushed later fails again with ``BrokenPipeError``."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # stdout already closed
         pass
 
 
@@ -121,8 +137,9 @@ def exit_cancelled(exc: RunCancelled) -> None:
     Everything already loaded is committed (one transaction per load batch) and the run is recorded.
     """
     code = signal_exit_code(exc.signum)
-    typer.secho(f"{exc}: the briefings loaded before it are kept; `briefings runs` shows the run",
-                err=True, fg=typer.colors.RED)
+    ran_a_flow = "flows.common" in sys.modules  # collect or reparse; other commands record no run
+    typer.secho(f"{exc}: the briefings loaded before it are kept; `briefings runs` shows the run" if ran_a_flow
+                else f"{exc}", err=True, fg=typer.colors.RED)
     if "prefect.server.api.server" in sys.modules:
         from flows.server import stop_ephemeral_server
 
@@ -132,6 +149,36 @@ def exit_cancelled(exc: RunCancelled) -> None:
         sys.stderr.flush()
     finally:
         os._exit(code)
+
+
+def query_interruption(exc: BaseException) -> RunCancelled | None:
+    """The signal that interrupted a DuckDB query, when ``exc`` (or an error it was raised from) is that.
+
+    DuckDB checks for signals while a query runs; when the handler of ``briefings.lifetime`` raises,
+    DuckDB stops the query and raises ``RuntimeError("Query interrupted")`` (or its
+    ``InterruptException``, which a command may have wrapped as a ``QueryError``) in its place.
+
+    Returns:
+        ``RunCancelled`` for the signal received (``briefings.lifetime.last_signal``), or None when
+        ``exc`` is no interruption or no signal arrived.
+    """
+    from briefings.lifetime import last_signal
+
+    signum = last_signal()
+    if signum is None:
+        return None
+    duckdb = sys.modules.get("duckdb")
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, RunCancelled):
+            return current
+        if (isinstance(current, RuntimeError) and "interrupted" in str(current).lower()) or (
+                duckdb is not None and isinstance(current, duckdb.InterruptException)):
+            return RunCancelled(signum)
+        current = current.__cause__ or current.__context__
+    return None
 
 
 def as_cancellation(exc: BaseException) -> RunCancelled | None:
@@ -146,6 +193,9 @@ def as_cancellation(exc: BaseException) -> RunCancelled | None:
         return exc
     if isinstance(exc, KeyboardInterrupt):
         return RunCancelled(signal.SIGINT)
+    interrupted = query_interruption(exc)
+    if interrupted is not None:
+        return interrupted
     prefect_exceptions = sys.modules.get("prefect.exceptions")
     if prefect_exceptions is not None and isinstance(exc, prefect_exceptions.TerminationSignal):
         return RunCancelled(exc.signal)

@@ -243,9 +243,12 @@ EXIT_CODE_MEANINGS: dict[ExitCode, str] = {
     ExitCode.BLOCKED: "the portal blocked the fetch (JavaScript challenge); try `--browser`",
     ExitCode.LOCKED: "the warehouse is locked by another process (the message names it)",
     ExitCode.QUERY_FAILED: "a named query, SQL statement or search failed in DuckDB",
-    ExitCode.PARSE_FAILED: "a file could not be parsed (`briefings parse`)",
-    ExitCode.WAREHOUSE_UNREADABLE: "the warehouse file cannot be opened or read: damaged, or not a DuckDB warehouse",
-    ExitCode.OUTPUT_UNWRITABLE: "an output file or folder cannot be written (`export DIR`, `report --out`)",
+    ExitCode.PARSE_FAILED: "a file could not be parsed (`briefings parse`), or `parse`/`extract` input is not text "
+                           "or is larger than `BRIEFINGS_MAX_BODY_BYTES`",
+    ExitCode.WAREHOUSE_UNREADABLE: "the warehouse file cannot be opened or read: damaged (cut short, a block that "
+                                   "fails its checksum), or not a DuckDB warehouse (a SQLite file, say)",
+    ExitCode.OUTPUT_UNWRITABLE: "a file or folder cannot be written: `export DIR`, `report --out`, the warehouse or "
+                                "its folder, the data folder (`BRIEFINGS_DATA_DIR`); the message names it",
     ExitCode.INTERRUPTED: "interrupted by SIGINT (Ctrl-C); 128 + 2",
     ExitCode.TERMINATED: "terminated by SIGTERM; 128 + 15",
 }

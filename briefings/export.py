@@ -22,6 +22,8 @@ from __future__ import annotations
 import errno
 import json
 import os
+import shutil
+import tempfile
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -29,7 +31,7 @@ from typing import Any, Callable, Literal
 
 import duckdb
 
-from briefings.errors import BriefingsError, ConfigError, OutputError, WarehouseLockedError
+from briefings.errors import BriefingsError, ConfigError, OutputError, WarehouseLockedError, WarehouseUnreadableError
 from briefings.progress import Mode, progress
 
 __all__ = [
@@ -177,52 +179,73 @@ def export_warehouse(
         The manifest written.
     Raises:
         ConfigError: ``fmt`` is neither ``parquet`` nor ``csv``.
-        OutputError: the folder or a file in it cannot be written (files written before stay; no manifest).
+        OutputError: the folder or a file in it cannot be written.
+        WarehouseUnreadableError: a table could not be read because the warehouse file is damaged.
         BriefingsError: reading a table failed.
+        On any error (or an interrupt) nothing in ``out_dir`` changes: the files are written to a
+        hidden folder in it (``.export-*``, removed at the end) and moved in when all are written,
+        the manifest last.
     """
     if fmt not in ("parquet", "csv"):
         raise ConfigError(f"--format must be parquet or csv, not {fmt!r}")
     out_dir = Path(out_dir)
+    options = "FORMAT parquet, COMPRESSION zstd" if fmt == "parquet" else "FORMAT csv, HEADER true, NULLSTR '\\N'"
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         if not os.access(out_dir, os.W_OK):
             raise PermissionError(errno.EACCES, "permission denied", str(out_dir))
+        work = Path(tempfile.mkdtemp(prefix=".export-", dir=out_dir))
     except OSError as exc:
         raise OutputError(f"cannot write the export to {out_dir}: {exc.strerror or exc}", path=str(out_dir)) from exc
-    options = "FORMAT parquet, COMPRESSION zstd" if fmt == "parquet" else "FORMAT csv, HEADER true, NULLSTR '\\N'"
+    # Files go to a hidden folder inside out_dir first and move in when every table is written, so
+    # an export that fails or is interrupted leaves no partial set of files beside an old manifest.
     try:
-        tables = mart_tables(con)
-        counts = {t: con.execute(f"SELECT count(*) FROM main.{_quote(t)}").fetchall()[0][0] for t in tables}
-        has_migrations = "schema_migrations" in _all_tables(con)
-        version_rows = con.execute("SELECT max(version) FROM main.schema_migrations").fetchall() \
-            if has_migrations else [(None,)]
-        exported: list[ExportedTable] = []
-        with progress(sum(counts.values()), "export", unit="rows", mode=progress_mode, sink=progress_sink) as bar:
-            for table in tables:
-                columns = [{"name": n, "type": t} for n, t in con.execute(
-                    "SELECT column_name, data_type FROM duckdb_columns() WHERE database_name = current_database() "
-                    "AND schema_name = 'main' AND table_name = $t ORDER BY column_index", {"t": table}).fetchall()]
-                names = [c["name"] for c in columns]
-                file = f"{table}.{fmt}"
-                con.execute(f"COPY (SELECT * FROM main.{_quote(table)} ORDER BY ALL) "
-                            f"TO {_sql_string(str(out_dir / file))} ({options})")
-                checksum = rows_checksum(con, f"main.{_quote(table)}", names)
-                exported.append(ExportedTable(table, file, counts[table], columns, checksum))
-                bar.advance(counts[table], note=table)
-    except duckdb.IOException as exc:
-        raise OutputError(f"cannot write the export to {out_dir}: {exc}", path=str(out_dir)) from exc
-    except duckdb.Error as exc:
-        raise BriefingsError(f"export to {out_dir} failed: {exc}") from exc
-    manifest = ExportManifest(
-        schema_version=version_rows[0][0], exported_at=now().astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        format=fmt, source=source, tables=exported,
-    )
-    try:
-        (out_dir / MANIFEST_NAME).write_text(json.dumps(manifest.as_dict(), ensure_ascii=False, indent=2) + "\n",
-                                             encoding="utf-8")
-    except OSError as exc:
-        raise OutputError(f"cannot write {out_dir / MANIFEST_NAME}: {exc.strerror or exc}",
-                          path=str(out_dir / MANIFEST_NAME)) from exc
+        try:
+            tables = mart_tables(con)
+            counts = {t: con.execute(f"SELECT count(*) FROM main.{_quote(t)}").fetchall()[0][0] for t in tables}
+            has_migrations = "schema_migrations" in _all_tables(con)
+            version_rows = con.execute("SELECT max(version) FROM main.schema_migrations").fetchall() \
+                if has_migrations else [(None,)]
+            exported: list[ExportedTable] = []
+            with progress(sum(counts.values()), "export", unit="rows", mode=progress_mode,
+                          sink=progress_sink) as bar:
+                for table in tables:
+                    columns = [{"name": n, "type": t} for n, t in con.execute(
+                        "SELECT column_name, data_type FROM duckdb_columns() WHERE database_name = current_database() "
+                        "AND schema_name = 'main' AND table_name = $t ORDER BY column_index", {"t": table}).fetchall()]
+                    names = [c["name"] for c in columns]
+                    file = f"{table}.{fmt}"
+                    con.execute(f"COPY (SELECT * FROM main.{_quote(table)} ORDER BY ALL) "
+                                f"TO {_sql_string(str(work / file))} ({options})")
+                    checksum = rows_checksum(con, f"main.{_quote(table)}", names)
+                    exported.append(ExportedTable(table, file, counts[table], columns, checksum))
+                    bar.advance(counts[table], note=table)
+        except duckdb.Error as exc:
+            from warehouse.integrity import damage_error
+
+            if damage_error(exc):
+                raise WarehouseUnreadableError(f"cannot read warehouse {source or 'file'}: the file is damaged: {exc}; "
+                                               f"nothing was exported to {out_dir}", path=source) from exc
+            if isinstance(exc, duckdb.IOException):
+                raise OutputError(f"cannot write the export to {out_dir}: {exc}", path=str(out_dir)) from exc
+            raise BriefingsError(f"export to {out_dir} failed: {exc}") from exc
+        manifest = ExportManifest(
+            schema_version=version_rows[0][0],
+            exported_at=now().astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            format=fmt, source=source, tables=exported,
+        )
+        try:
+            (work / MANIFEST_NAME).write_text(json.dumps(manifest.as_dict(), ensure_ascii=False, indent=2) + "\n",
+                                              encoding="utf-8")
+            (out_dir / MANIFEST_NAME).unlink(missing_ok=True)  # an old manifest never describes new files
+            for entry in exported:
+                os.replace(work / entry.file, out_dir / entry.file)
+            os.replace(work / MANIFEST_NAME, out_dir / MANIFEST_NAME)  # last: the export is complete
+        except OSError as exc:
+            raise OutputError(f"cannot write the export to {out_dir}: {exc.strerror or exc}",
+                              path=str(out_dir)) from exc
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     return manifest
 
 

@@ -24,8 +24,10 @@ import threading
 from typing import Callable
 
 from briefings.errors import RunCancelled
+from briefings.interrupts import interrupt_queries
 
-__all__ = ["RunCancelled", "CANCEL_SIGNALS", "die_with_parent", "signal_exit_code", "install_signal_handlers"]
+__all__ = ["RunCancelled", "CANCEL_SIGNALS", "die_with_parent", "signal_exit_code", "install_signal_handlers",
+           "last_signal"]
 
 _PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 # The signals that cancel a run; SIGKILL cannot be caught (the run is then shown as crashed).
@@ -63,6 +65,16 @@ def die_with_parent(death_signal: int = signal.SIGTERM) -> Callable[[], None] | 
     return hook
 
 
+# Signals the handlers saw, in order: DuckDB turns the exception a handler raises during a query into
+# its own "Query interrupted" error, and :func:`last_signal` still tells which signal it was.
+_received: list[int] = []
+
+
+def last_signal() -> int | None:
+    """The last signal :func:`install_signal_handlers`' handler received in this process, or None."""
+    return _received[-1] if _received else None
+
+
 def install_signal_handlers() -> None:
     """Make SIGTERM, SIGINT and SIGHUP raise :class:`RunCancelled` in the main thread.
 
@@ -74,6 +86,8 @@ def install_signal_handlers() -> None:
         return
 
     def handler(signum: int, _frame: object) -> None:
+        _received.append(int(signum))
+        interrupt_queries()  # a query that missed the exception below stops too (briefings.interrupts)
         raise RunCancelled(signum)
 
     for signum in CANCEL_SIGNALS:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from briefings.settings import SEED_TEXT_PATH, SNAPSHOT_SITE_DIR
+from tests.exit_noise import pytest_unconfigure  # noqa: F401  (DuckDB's leak report at exit is dropped)
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")

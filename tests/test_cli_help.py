@@ -30,7 +30,7 @@ def _help(*argv: str) -> str:
     return result.output
 
 
-@pytest.mark.parametrize("command", ["collect", "reparse", "query", "sql", "search", "export", "report"])
+@pytest.mark.parametrize("command", ["collect", "reparse", "query", "sql", "search", "export", "report", "runs"])
 def test_the_warehouse_default_is_shown(command: str) -> None:
     text = _help(command)
     assert "DuckDB file of the warehouse." in text
@@ -82,3 +82,36 @@ def test_the_decode_error_says_what_was_tried() -> None:
     assert str(info.value) == ("body of 160 bytes is not valid text in any charset tried: "
                                "declared utf-8; detected or usual gb18030")
     assert info.value.missing == "charset"
+
+
+def _options(command_path: str):  # type: ignore[no-untyped-def]
+    command = typer.main.get_command(app)
+    for name in command_path.split():
+        command = command.commands[name]
+    return [p for p in command.params if getattr(p, "help", None)]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_rich_eats_no_bracketed_text_of_a_help_string(command: str) -> None:
+    """Issue 25 item 14: ``[default: 1, no Dask]`` written into a help string was read as Rich markup
+    and vanished (``tasks.``, ``warehouse .``). Every help text is shown whole, brackets included."""
+    flat = " ".join(_help(*command.split()).replace("│", " ").split())
+    for param in _options(command):
+        assert " ".join(param.help.split()) in flat, (command, param.name)
+
+
+def test_the_workers_default_is_shown() -> None:
+    text = _help("collect")
+    assert "Dask worker processes for the fetch and parse tasks." in text
+    assert "[default: 1, no Dask]" in text
+
+
+def test_version_prints_the_installed_version() -> None:
+    import importlib.metadata
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    out = subprocess.run([str(Path(sys.executable).with_name("briefings")), "--version"], capture_output=True,
+                         text=True, timeout=60)
+    assert (out.returncode, out.stdout, out.stderr) == (0, f"briefings {importlib.metadata.version('briefings')}\n", "")

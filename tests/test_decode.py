@@ -84,3 +84,66 @@ def test_declared_charsets_header_then_meta_deduplicated():
     body = page_in("gbk", GBK_META)
     assert declared_charsets(body, "text/html; charset=utf-8") == ["utf-8", "gb18030"]
     assert declared_charsets(body, "text/html; charset=GB2312") == ["gb18030"]
+
+
+# Issue 25, item 6: valid UTF-8 is tried before charset-normalizer's guess. Session 12's closing
+# turns are "谢谢!" (seed text), which the guess alone reads as Korean Johab ('方뮏쌱!').
+THANKS = "谢谢!"
+
+
+def test_short_utf8_is_utf8_not_the_detectors_guess():
+    import charset_normalizer
+
+    from briefings.settings import SEED_TEXT_PATH
+
+    assert SEED_TEXT_PATH.read_text(encoding="utf-8").count(f"\n{THANKS}\n") == 6
+    assert charset_normalizer.from_bytes(THANKS.encode()).best().encoding == "johab"  # what went wrong before
+    for content_type in (None, "text/html"):  # a saved file, and a fetch whose header names no charset
+        assert decode_body(THANKS.encode(), content_type) == (THANKS, "utf-8")
+
+
+def test_a_fetch_of_short_utf8_without_charset_is_not_misdecoded():
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from briefings.fetching.client import Fetcher
+    from briefings.settings import Settings
+
+    body = THANKS.encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")  # no charset, no <meta>
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/thanks.shtml"
+    try:
+        settings = Settings(source=url, allowed_hosts=("127.0.0.1",), min_interval_s=0.0).normalised()
+        with Fetcher(settings) as fetcher:
+            result = fetcher.fetch(url)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert (result.text, result.record.encoding) == (THANKS, "utf-8")
+
+
+def test_parse_of_short_repetitive_utf8_quotes_it_as_written(tmp_path):
+    """The issue's reproduction: ``printf '增长1.5%%，%.0s' $(seq 200) > d.txt; briefings parse d.txt``."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    page = tmp_path / "d.txt"
+    page.write_text("增长1.5%，" * 200, encoding="utf-8")
+    out = subprocess.run([str(Path(sys.executable).with_name("briefings")), "parse", str(page)],
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 6
+    assert out.stderr.startswith(f"{page}: no speaker label before the first paragraph: '增长1.5%，增长1.5%，")

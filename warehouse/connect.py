@@ -19,11 +19,14 @@ import duckdb
 
 from briefings.errors import BriefingsError, ConfigError, OutputError, WarehouseLockedError, WarehouseUnreadableError
 from briefings.settings import Settings
+from warehouse.integrity import NO_EXTENSIONS, check_not_truncated, refuse_foreign_file
 from warehouse.migrate import Migrations
 
 __all__ = ["open_writer", "open_reader", "publish_read_copy", "read_copy_path"]
 
 _HOLDER = re.compile(r"Conflicting lock is held in (.*?) \(PID (\d+)\)")
+# DuckDB's words for a file it may not create or write (exit 8, not "damaged")
+_UNWRITABLE = re.compile(r"Permission denied|Operation not permitted|Read-only file system", re.IGNORECASE)
 T = TypeVar("T")
 _FIRST_DELAY_S = 0.05
 _MAX_DELAY_S = 1.0
@@ -94,9 +97,20 @@ def open_reader(path: Path, *, lock_wait_s: float = 3.0) -> duckdb.DuckDBPyConne
 
 
 def _connect(path: Path, *, read_only: bool, lock_wait_s: float) -> duckdb.DuckDBPyConnection:
-    """Connect, retrying with doubling delays while the file is locked by another process."""
-    return _with_lock_retry(path, lambda: duckdb.connect(str(path), read_only=read_only),
-                            read_only=read_only, lock_wait_s=lock_wait_s)
+    """Connect, retrying with doubling delays while the file is locked by another process.
+
+    A file that is not a DuckDB database, or is shorter than its header says, is refused
+    (``warehouse.integrity``); DuckDB installs and loads no extension on the connection.
+    """
+    refuse_foreign_file(path)
+    con = _with_lock_retry(path, lambda: duckdb.connect(str(path), read_only=read_only, config=NO_EXTENSIONS),
+                           read_only=read_only, lock_wait_s=lock_wait_s)
+    try:
+        check_not_truncated(con, path)
+    except BaseException:
+        con.close()
+        raise
+    return con
 
 
 def _with_lock_retry(path: Path, opener: Callable[[], T], *, read_only: bool, lock_wait_s: float) -> T:
@@ -108,6 +122,8 @@ def _with_lock_retry(path: Path, opener: Callable[[], T], *, read_only: bool, lo
             return opener()
         except duckdb.IOException as exc:
             message = str(exc)
+            if _UNWRITABLE.search(message):
+                raise OutputError(f"cannot write warehouse {path}: {message}", path=str(path)) from exc
             if "lock" not in message.lower():
                 raise WarehouseUnreadableError(f"cannot open warehouse {path}: {message}", path=str(path)) from exc
             remaining = deadline - time.monotonic()
@@ -160,7 +176,7 @@ def publish_read_copy(con_or_path: duckdb.DuckDBPyConnection | Path, target: Pat
         source_path, own, source = Path(con_or_path), True, "briefings_source"
         if not source_path.exists():
             raise BriefingsError(f"no warehouse at {source_path} to publish")
-        con = duckdb.connect()
+        con = duckdb.connect(config=NO_EXTENSIONS)
         try:
             _with_lock_retry(
                 source_path,
