@@ -24,6 +24,7 @@ from briefings.errors import (
     ExitCode,
     ParseError,
     QueryArgumentError,
+    RunCancelled,
     RunFailedError,
 )
 from briefings.pipeline import BLOCKED_ADVICE
@@ -493,7 +494,8 @@ def main() -> None:
     from briefings.cli_runs import as_cancellation, drop_exit_time_reports, exit_cancelled
     from briefings.lifetime import install_signal_handlers
 
-    install_signal_handlers()  # SIGTERM/SIGINT/SIGHUP -> RunCancelled: the run is recorded, exit 128 + signal
+    # SIGTERM/SIGINT/SIGHUP -> RunCancelled: the run is recorded, exit 128 + signal
+    install_signal_handlers(on_run_cancelled=lambda signum: exit_cancelled(RunCancelled(signum)))
     try:
         app()
     except SystemExit:

@@ -169,4 +169,8 @@ def recorded_run(settings: Settings, run_id: str, flow: str, started_at: datetim
             from prefect import get_run_logger
 
             get_run_logger().warning("could not record run %s as %s: %s", run_id, status, record_error)
+        if signum is not None:
+            from briefings.lifetime import run_cancelled
+
+            run_cancelled(signum)  # the briefings command exits here, not waiting for task threads
         raise
