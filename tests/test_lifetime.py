@@ -130,10 +130,12 @@ def test_signal_handlers_turn_sigterm_and_sighup_into_run_cancelled():
 
 @dataclass
 class HoldingSite:
-    """A loopback column whose held paths wait (up to 120 s) until ``release()``; ETag / 304 as the portal."""
+    """A loopback column whose held paths wait (up to ``hold_s``) until ``release()``; ETag / 304 as the portal."""
 
     pages: dict[str, bytes]
     held: set[str] = field(default_factory=set)
+    log: list[str] = field(default_factory=list)  # every path requested, in order
+    hold_s: float = 120.0  # a held request is answered after this long if not released
     arrived: dict[str, threading.Event] = field(default_factory=dict)
     _release: threading.Event = field(default_factory=threading.Event)
     _server: ThreadingHTTPServer | None = None
@@ -161,9 +163,10 @@ class HoldingSite:
 
             def do_GET(self) -> None:
                 path = self.path.split("?", 1)[0]
+                site.log.append(path)
                 if path in site.held:
                     site.arrived[path].set()
-                    site._release.wait(120)
+                    site._release.wait(site.hold_s)
                 body = site.pages.get(path)
                 if body is None:
                     self.send_response(404)
@@ -201,13 +204,14 @@ class HoldingSite:
 class Collect:
     """One ``briefings collect`` process, its stderr read line by line as it comes."""
 
-    def __init__(self, site: HoldingSite, warehouse: Path, data_dir: Path) -> None:
+    def __init__(self, site: HoldingSite, warehouse: Path, data_dir: Path, env: dict[str, str] | None = None,
+                 command: list[str] | None = None) -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "BRIEFINGS_"))} | {
             "BRIEFINGS_DATA_DIR": str(data_dir), "BRIEFINGS_MIN_INTERVAL_S": "0",
             "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-        }
+        } | (env or {})
         self.proc = subprocess.Popen(
-            [BRIEFINGS, "collect", "--source", site.source, "--warehouse", str(warehouse), "--format", "json"],
+            command or [BRIEFINGS, "collect", "--source", site.source, "--warehouse", str(warehouse), "--format", "json"],
             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
         )
         self.lines: list[str] = []
@@ -374,7 +378,7 @@ def test_collect_on_a_damaged_warehouse_prints_the_error_and_not_duckdbs_exit_ti
     finally:
         run.cleanup()
     time.sleep(0.5)  # the reader thread has the last lines
-    messages = [line for line in run.lines if not re.match(r"^(fetch|parse): ", line)]
+    messages = [line for line in run.lines if not re.match(r"^(fetch|parse|prefect): ", line)]
     assert code == ExitCode.WAREHOUSE_UNREADABLE, run.lines
     assert len(messages) == 1 and "Corrupt database file" in messages[0], run.lines
     assert not any("nanobind" in line or "leaked" in line for line in run.lines)
@@ -416,3 +420,39 @@ def test_ctrl_c_or_sigterm_to_the_process_group_ends_collect_at_once_and_a_rerun
     assert _checksums(warehouse) == clean_checksums
     assert [(r["status"], r["stopped_in"]) for r in _runs(warehouse)] == [
         ("succeeded", None), ("cancelled", "load"), ("cancelled", "fetch")]
+
+
+@pytest.mark.slow
+def test_ctrl_c_in_make_collect_ends_it_at_once_and_records_the_run_cancelled(site, tmp_path):
+    """Issue 25 item 1, through ``make collect``: Ctrl-C reaches make, briefings and (before) the server."""
+    venv = Path(sys.executable).parent.parent
+    warehouse = tmp_path / "w.duckdb"
+    env = {"BRIEFINGS_SOURCE": site.source, "BRIEFINGS_WAREHOUSE_PATH": str(warehouse),
+           "PREFECT_HOME": str(tmp_path / "prefect")}
+    # -o: the venv counts as set up, whatever the files' times; make runs `briefings collect` in it
+    make = ["make", "-s", "-C", str(PROJECT_ROOT), "-o", f"{venv}/bin/briefings", f"VENV={venv}", "collect"]
+    site.hold(SESSION12_PATH, LONG_PATH)
+    run = Collect(site, warehouse, tmp_path / "data", env=env, command=make)
+    try:
+        deadline = time.monotonic() + 300
+        while not any(e.is_set() for e in site.arrived.values()):
+            assert run.proc.poll() is None and time.monotonic() < deadline, "\n".join(run.lines[-40:])
+            time.sleep(0.05)
+        started = run.descendants()
+        signalled = time.monotonic()
+        os.killpg(run.proc.pid, signal.SIGINT)
+        code = run.proc.wait(timeout=120)
+        took_s = time.monotonic() - signalled
+        site.release()
+        deadline = time.monotonic() + 5
+        while any(_alive(pid) for pid in started) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert [pid for pid in started if _alive(pid)] == []
+    finally:
+        run.cleanup()
+    time.sleep(0.5)
+    assert code in (-signal.SIGINT, 130, 2), (code, run.lines)  # make ends by the signal (or says so, exit 2)
+    assert took_s < 5, (took_s, run.lines)
+    assert "cancelled by SIGINT: the briefings loaded before it are kept; `briefings runs` shows the run" in run.lines
+    latest = _runs(warehouse)[0]
+    assert (latest["status"], latest["stopped_in"]) == ("cancelled", "fetch")
