@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 import signal
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -142,6 +143,24 @@ class RunStep:
 
 @contextmanager
 def recorded_run(settings: Settings, run_id: str, flow: str, started_at: datetime) -> Iterator[RunStep]:
+    """The warehouse's run lock (``warehouse.run_lock``: one run at a time) around :func:`_recorded_run`.
+
+    Raises:
+        WarehouseLockedError: another run held the warehouse's run lock past ``lock_wait_s`` (named
+            in the message), or another process held the file itself.
+    """
+    from warehouse.run_lock import run_lock
+
+    def say(line: str) -> None:  # on stderr, beside the progress lines
+        print(line, file=sys.stderr, flush=True)
+
+    with run_lock(settings.warehouse_path, run_id, flow, wait_s=settings.lock_wait_s, on_wait=say), \
+            _recorded_run(settings, run_id, flow, started_at) as run:
+        yield run
+
+
+@contextmanager
+def _recorded_run(settings: Settings, run_id: str, flow: str, started_at: datetime) -> Iterator[RunStep]:
     """The run's ``runs`` row around the flow's steps: ``running`` on entry, closed on the way out.
 
     ``check_run`` closes it ``succeeded`` or ``failed`` when the steps complete. If the block raises
