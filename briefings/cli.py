@@ -27,6 +27,7 @@ from briefings.errors import (
     RunCancelled,
     RunFailedError,
 )
+from briefings.dask_check import check_dask_settings
 from briefings.pipeline import BLOCKED_ADVICE
 from briefings.settings import COLUMN_URL, SERIES_PATTERN, Settings
 
@@ -282,6 +283,7 @@ def collect(
         source=source, warehouse_path=warehouse, full=full or None, browser=browser or None,
         live=live or None, series_pattern=series, workers=workers, dask_address=dask_address,
     )
+    check_dask_settings(settings)  # before Prefect starts: exit 2 at once
     _prepare_prefect_env(settings)
     from flows.collect import collect as collect_flow
     from flows.common import with_result_storage
@@ -328,6 +330,7 @@ def reparse(
         settings = Settings.from_env(warehouse_path=warehouse, workers=workers, dask_address=dask_address)
     except ConfigError as exc:
         raise _fail(str(exc), EXIT_CONFIG) from exc
+    check_dask_settings(settings)  # before Prefect starts: exit 2 at once
     _prepare_prefect_env(settings)
     from flows.common import with_result_storage
     from flows.reparse import reparse as reparse_flow
