@@ -136,9 +136,11 @@ def cancel_signal(exc: BaseException) -> int | None:
 
 @dataclass
 class RunStep:
-    """The step a run is in (``discover``, ``fetch``, ``parse``, ``load``, ``check``), set by the flow."""
+    """The step a run is in (``discover``, ``fetch``, ``parse``, ``load``, ``check``), set by the flow,
+    and the HTTP requests it has had answered so far (retries included), which a cancelled run records."""
 
     step: str = "start"
+    requests: int = 0
 
 
 @contextmanager
@@ -178,7 +180,8 @@ def _recorded_run(settings: Settings, run_id: str, flow: str, started_at: dateti
         signum = cancel_signal(exc)
         if isinstance(exc, RunFailedError):
             raise  # check_run recorded it
-        details = {"stopped_in": run.step, "error_type": type(exc).__name__, "error": str(exc)}
+        details = {"stopped_in": run.step, "requests": run.requests, "error_type": type(exc).__name__,
+                   "error": str(exc)}
         if signum is not None:
             details["signal"] = signal.Signals(signum).name
         status = "failed" if signum is None else "cancelled"
