@@ -18,11 +18,14 @@ death signal still covers SIGKILL.
 from __future__ import annotations
 
 import subprocess
+import sys
 from typing import Any
 
 from briefings.lifetime import die_with_parent
 
-__all__ = ["own_ephemeral_server", "stop_ephemeral_server"]
+__all__ = ["own_ephemeral_server", "stop_ephemeral_server", "STARTING_LINE"]
+
+STARTING_LINE = "prefect: starting the local API server (a few seconds)"
 
 
 class _SubprocessWithDeathSignal:
@@ -47,6 +50,7 @@ def own_ephemeral_server() -> int | None:
 
     Does nothing when Prefect will not use one (``PREFECT_API_URL`` set, or ephemeral mode off).
     Call it in the main thread before the first flow; Prefect's own later calls find it running.
+    Says on stderr that it is starting (``STARTING_LINE``): the start takes seconds with no output.
 
     Returns:
         The server's PID, or None when no ephemeral server is used.
@@ -61,6 +65,8 @@ def own_ephemeral_server() -> int | None:
 
     server_module.subprocess = _SubprocessWithDeathSignal()  # type: ignore[assignment]
     server = server_module.SubprocessASGIServer()
+    if not server.running:  # say why nothing happens for a few seconds (6 s on a 2-core machine)
+        print(STARTING_LINE, file=sys.stderr, flush=True)
     server.start()
     return server.server_process.pid if server.server_process is not None else None
 
