@@ -25,8 +25,10 @@ from briefings.errors import (
     OutputError,
     ParseError,
     QueryArgumentError,
+    RunCancelled,
     RunFailedError,
 )
+from briefings.dask_check import check_dask_settings
 from briefings.pipeline import BLOCKED_ADVICE
 from briefings.settings import COLUMN_URL, PRODUCT, SERIES_PATTERN, VERSION, Settings
 
@@ -321,6 +323,7 @@ def collect(
         live=live or None, series_pattern=series, workers=workers, dask_address=dask_address,
     )
     _check_writable(settings)
+    check_dask_settings(settings)  # before Prefect starts: exit 2 at once
     _prepare_prefect_env(settings)
     from flows.collect import collect as collect_flow
     from flows.common import with_result_storage
@@ -369,6 +372,7 @@ def reparse(
 
     require_collected(settings.warehouse_path)  # reparse reads the warehouse: it never creates one
     _check_writable(settings)
+    check_dask_settings(settings)  # before Prefect starts: exit 2 at once
     _prepare_prefect_env(settings)
     from flows.common import with_result_storage
     from flows.reparse import reparse as reparse_flow
@@ -544,7 +548,8 @@ def main() -> None:
     from briefings.cli_runs import as_cancellation, drop_exit_time_reports, exit_cancelled
     from briefings.lifetime import install_signal_handlers
 
-    install_signal_handlers()  # SIGTERM/SIGINT/SIGHUP -> RunCancelled: the run is recorded, exit 128 + signal
+    # SIGTERM/SIGINT/SIGHUP -> RunCancelled: the run is recorded, exit 128 + signal
+    install_signal_handlers(on_run_cancelled=lambda signum: exit_cancelled(RunCancelled(signum)))
     try:
         app()
     except SystemExit:

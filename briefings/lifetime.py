@@ -9,6 +9,12 @@ Two parts, neither importing Prefect:
   in the main thread, so a load in progress rolls back its open transaction, the flow records
   the run as ``cancelled``, and the CLI exits ``128 + signal`` (143 for SIGTERM, 130 for SIGINT).
 
+A run cancelled by a signal is recorded by the flow (``flows.common``), which then calls
+:func:`run_cancelled`. The ``briefings`` command registers there (``install_signal_handlers``'s
+``on_run_cancelled``) to exit at once: unwinding through Prefect's engine would wait for every task
+thread, and a fetch waiting on a slow host holds its thread for up to ``BRIEFINGS_DEADLINE_S``
+(a Ctrl-C took 85 s to end). A flow run by a Prefect worker registers nothing and unwinds as before.
+
 Decision: PR_SET_PDEATHSIG fires when the *thread* that forked the child ends, so the child must be
 started from the main thread (``flows.server.own_ephemeral_server`` does that before the flow).
 Elsewhere than Linux no hook is set and the child is stopped by ``atexit`` only.
@@ -27,11 +33,12 @@ from briefings.errors import RunCancelled
 from briefings.interrupts import interrupt_queries
 
 __all__ = ["RunCancelled", "CANCEL_SIGNALS", "die_with_parent", "signal_exit_code", "install_signal_handlers",
-           "last_signal"]
+           "last_signal", "run_cancelled"]
 
 _PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 # The signals that cancel a run; SIGKILL cannot be caught (the run is then shown as crashed).
 CANCEL_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+_on_run_cancelled: Callable[[int], None] | None = None  # set by install_signal_handlers
 
 
 def signal_exit_code(signum: int) -> int:
@@ -75,15 +82,21 @@ def last_signal() -> int | None:
     return _received[-1] if _received else None
 
 
-def install_signal_handlers() -> None:
+def install_signal_handlers(on_run_cancelled: Callable[[int], None] | None = None) -> None:
     """Make SIGTERM, SIGINT and SIGHUP raise :class:`RunCancelled` in the main thread.
 
     Prefect replaces the SIGTERM handler while a flow runs (it raises its own ``TerminationSignal``)
     and sends the signal again to this handler when the flow has unwound, so both paths end in
     ``RunCancelled``. Does nothing outside the main thread (signals can only be handled there).
+
+    Args:
+        on_run_cancelled: called by :func:`run_cancelled` with the signal number once a cancelled
+            run is recorded; it should end the process (the ``briefings`` command exits 128 + signal).
     """
+    global _on_run_cancelled
     if threading.current_thread() is not threading.main_thread():
         return
+    _on_run_cancelled = on_run_cancelled
 
     def handler(signum: int, _frame: object) -> None:
         _received.append(int(signum))
@@ -92,3 +105,10 @@ def install_signal_handlers() -> None:
 
     for signum in CANCEL_SIGNALS:
         signal.signal(signum, handler)
+
+
+def run_cancelled(signum: int) -> None:
+    """A flow recorded its run as cancelled by ``signum``: call the ``on_run_cancelled`` that
+    :func:`install_signal_handlers` was given (it may not return), or return at once when none was."""
+    if _on_run_cancelled is not None:
+        _on_run_cancelled(int(signum))

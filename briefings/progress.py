@@ -86,10 +86,26 @@ class ProgressReporter:
             total = f"{self.total} {self.unit}" if self.total is not None else f"? {self.unit}"
             self._sink(f"{self.label}: starting, {total}")
 
-    def _finish(self, failed: bool) -> None:
+    def _finish(self, failed: bool, stopped_by: BaseException | None = None) -> None:
         if self._bar is None and self._sink is not None:
             note = self._last_note if self._sticky_note else None
-            self._sink(self.line(note) + (" — stopped by an error" if failed else " — done"))
+            self._sink(self.line(note) + (f" — {_stop_reason(stopped_by)}" if failed else " — done"))
+
+
+def _stop_reason(exc: BaseException | None) -> str:
+    """Why a step stopped, for its last line: ``cancelled by SIGTERM`` for a signal (our
+    ``RunCancelled``, Prefect's ``TerminationSignal``, a bare ``KeyboardInterrupt``), else
+    ``stopped by an error``."""
+    import signal
+
+    signum = getattr(exc, "signum", None)  # briefings.errors.RunCancelled
+    if signum is None and type(exc).__name__ == "TerminationSignal":  # Prefect's, not imported here
+        signum = getattr(exc, "signal", None)
+    if signum is None and isinstance(exc, KeyboardInterrupt):
+        signum = signal.SIGINT
+    if signum is None:
+        return "stopped by an error"
+    return f"cancelled by {signal.Signals(signum).name}"
 
 
 @contextmanager
@@ -143,8 +159,8 @@ def progress(total: int | None, label: str, *, unit: str = "items", mode: Mode =
     reporter._start()
     try:
         yield reporter
-    except BaseException:
-        reporter._finish(failed=True)
+    except BaseException as exc:
+        reporter._finish(failed=True, stopped_by=exc)
         raise
     reporter._finish(failed=False)
 
@@ -203,9 +219,9 @@ def progress_group(phases: Sequence[tuple[str, int | None, str]], *, mode: Mode 
             reporter._start()
     try:
         yield reporters
-    except BaseException:
+    except BaseException as exc:
         for reporter in reporters.values():
-            reporter._finish(failed=True)
+            reporter._finish(failed=True, stopped_by=exc)
         raise
     for reporter in reporters.values():
         reporter._finish(failed=False)

@@ -93,6 +93,7 @@ def _collect_steps(settings: Settings, run_id: str, started_at: datetime, run: R
     stack = ExitStack()
     try:
         found = discover(config, run_id, validators)
+        run.requests += sum(r.attempts for r in found.records)
         summary.pages += found.failures
         records = list(found.records)
         todo = []
@@ -125,11 +126,13 @@ def _collect_steps(settings: Settings, run_id: str, started_at: datetime, run: R
                     if isinstance(outcome, BaseException):
                         if getattr(outcome, "record", None) is not None:
                             records.append(outcome.record)
+                            run.requests += outcome.record.attempts
                         summary.pages.append(failure_outcome(entry.url, "fetch", outcome))
                         for step in ("parse", "load"):
                             bars[step].set_total(bars[step].total - 1)
                         continue
                     records.append(outcome)
+                    run.requests += outcome.attempts
                     parses.add(entry, url=entry.url, sha256=outcome.sha256, content_type=content_type_of(outcome))
                 run.step = "parse"
                 bars["parse"].begin()

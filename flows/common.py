@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 import signal
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -135,13 +136,33 @@ def cancel_signal(exc: BaseException) -> int | None:
 
 @dataclass
 class RunStep:
-    """The step a run is in (``discover``, ``fetch``, ``parse``, ``load``, ``check``), set by the flow."""
+    """The step a run is in (``discover``, ``fetch``, ``parse``, ``load``, ``check``), set by the flow,
+    and the HTTP requests it has had answered so far (retries included), which a cancelled run records."""
 
     step: str = "start"
+    requests: int = 0
 
 
 @contextmanager
 def recorded_run(settings: Settings, run_id: str, flow: str, started_at: datetime) -> Iterator[RunStep]:
+    """The warehouse's run lock (``warehouse.run_lock``: one run at a time) around :func:`_recorded_run`.
+
+    Raises:
+        WarehouseLockedError: another run held the warehouse's run lock past ``lock_wait_s`` (named
+            in the message), or another process held the file itself.
+    """
+    from warehouse.run_lock import run_lock
+
+    def say(line: str) -> None:  # on stderr, beside the progress lines
+        print(line, file=sys.stderr, flush=True)
+
+    with run_lock(settings.warehouse_path, run_id, flow, wait_s=settings.lock_wait_s, on_wait=say), \
+            _recorded_run(settings, run_id, flow, started_at) as run:
+        yield run
+
+
+@contextmanager
+def _recorded_run(settings: Settings, run_id: str, flow: str, started_at: datetime) -> Iterator[RunStep]:
     """The run's ``runs`` row around the flow's steps: ``running`` on entry, closed on the way out.
 
     ``check_run`` closes it ``succeeded`` or ``failed`` when the steps complete. If the block raises
@@ -159,7 +180,8 @@ def recorded_run(settings: Settings, run_id: str, flow: str, started_at: datetim
         signum = cancel_signal(exc)
         if isinstance(exc, RunFailedError):
             raise  # check_run recorded it
-        details = {"stopped_in": run.step, "error_type": type(exc).__name__, "error": str(exc)}
+        details = {"stopped_in": run.step, "requests": run.requests, "error_type": type(exc).__name__,
+                   "error": str(exc)}
         if signum is not None:
             details["signal"] = signal.Signals(signum).name
         status = "failed" if signum is None else "cancelled"
@@ -169,4 +191,8 @@ def recorded_run(settings: Settings, run_id: str, flow: str, started_at: datetim
             from prefect import get_run_logger
 
             get_run_logger().warning("could not record run %s as %s: %s", run_id, status, record_error)
+        if signum is not None:
+            from briefings.lifetime import run_cancelled
+
+            run_cancelled(signum)  # the briefings command exits here, not waiting for task threads
         raise

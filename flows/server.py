@@ -6,21 +6,32 @@ Without a ``PREFECT_API_URL``, Prefect 3.9 starts a local API server on first us
 skip: the server outlived every killed ``briefings collect``. Here the server is started before
 the flow, from the main thread, with ``briefings.lifetime.die_with_parent`` as its ``preexec_fn``;
 the kernel then sends it SIGTERM when this process dies, however it dies.
+
+The server runs in its own session (``start_new_session``), outside the terminal's foreground
+process group: Ctrl-C in a terminal (and ``kill -INT -- -PGID``) sends SIGINT to every process of
+that group, and a server that died with it left ``briefings collect`` retrying a dead API for over
+a minute before it could record the run as cancelled. Out of the group, only ``briefings`` gets the
+signal; it records the run, then stops the server (``briefings.cli_runs.exit_cancelled``), and the
+death signal still covers SIGKILL.
 """
 
 from __future__ import annotations
 
 import subprocess
+import sys
 from typing import Any
 
 from briefings.lifetime import die_with_parent
 
-__all__ = ["own_ephemeral_server", "stop_ephemeral_server"]
+__all__ = ["own_ephemeral_server", "stop_ephemeral_server", "STARTING_LINE"]
+
+STARTING_LINE = "prefect: starting the local API server (a few seconds)"
 
 
 class _SubprocessWithDeathSignal:
     """Stands for the ``subprocess`` module inside ``prefect.server.api.server``: its ``Popen``
-    starts the server with the death-signal hook; everything else is the real module."""
+    starts the server with the death-signal hook, in a session of its own (away from the terminal's
+    signals); everything else is the real module."""
 
     def __getattr__(self, name: str) -> Any:
         return getattr(subprocess, name)
@@ -30,6 +41,7 @@ class _SubprocessWithDeathSignal:
         hook = die_with_parent()
         if hook is not None and kwargs.get("preexec_fn") is None:
             kwargs["preexec_fn"] = hook
+        kwargs.setdefault("start_new_session", True)
         return subprocess.Popen(*args, **kwargs)
 
 
@@ -38,6 +50,7 @@ def own_ephemeral_server() -> int | None:
 
     Does nothing when Prefect will not use one (``PREFECT_API_URL`` set, or ephemeral mode off).
     Call it in the main thread before the first flow; Prefect's own later calls find it running.
+    Says on stderr that it is starting (``STARTING_LINE``): the start takes seconds with no output.
 
     Returns:
         The server's PID, or None when no ephemeral server is used.
@@ -52,6 +65,8 @@ def own_ephemeral_server() -> int | None:
 
     server_module.subprocess = _SubprocessWithDeathSignal()  # type: ignore[assignment]
     server = server_module.SubprocessASGIServer()
+    if not server.running:  # say why nothing happens for a few seconds (6 s on a 2-core machine)
+        print(STARTING_LINE, file=sys.stderr, flush=True)
     server.start()
     return server.server_process.pid if server.server_process is not None else None
 

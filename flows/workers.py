@@ -18,6 +18,7 @@ can reach (``PREFECT_API_URL``), see the README.
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Hashable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -25,7 +26,7 @@ from typing import Any
 from briefings.errors import PagesFailedError
 from briefings.settings import Settings
 
-__all__ = ["task_runner", "uses_dask", "PageTasks", "chunk_pages", "CHUNKS_PER_WORKER"]
+__all__ = ["task_runner", "uses_dask", "PageTasks", "chunk_pages", "quiet_distributed", "CHUNKS_PER_WORKER"]
 
 CHUNKS_PER_WORKER = 4  # chunks of a load batch per Dask worker: small enough to balance, large enough to amortise
 
@@ -46,6 +47,7 @@ def task_runner(settings: Settings) -> Iterator[Any]:
     if not uses_dask(settings):
         yield None
         return
+    quiet_distributed()
     from prefect.client.orchestration import get_client
     from prefect.settings import PREFECT_API_URL, temporary_settings
     from prefect_dask import DaskTaskRunner
@@ -64,6 +66,27 @@ def task_runner(settings: Settings) -> Iterator[Any]:
         )
     with temporary_settings(updates={PREFECT_API_URL: api_url}), runner:
         yield runner
+
+
+def quiet_distributed() -> None:
+    """Keep Dask's own log records (``distributed.*``: ~30 INFO lines a run, a ``CommClosedError`` at
+    shutdown) out of the output, in this process and in the worker processes it spawns.
+
+    The level is ``DASK_LOGGING__DISTRIBUTED`` when set; else that of Prefect's records when it is
+    higher than WARNING (the ``briefings`` command sets ``PREFECT_LOGGING_LEVEL=CRITICAL``: its
+    summary says what happened); else WARNING. Spawned workers read the variable when they import
+    ``distributed``; in this process the loggers are set here, after ``distributed`` set its own.
+    """
+    import logging
+
+    prefect_level = os.environ.get("PREFECT_LOGGING_LEVEL", "").upper()
+    default = prefect_level if prefect_level in ("ERROR", "CRITICAL") else "WARNING"
+    level = os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", default.lower()).upper()
+    import distributed  # noqa: F401  (sets its loggers' levels on import; ours come after)
+
+    for name in ["distributed", *logging.root.manager.loggerDict]:
+        if name == "distributed" or name.startswith("distributed."):
+            logging.getLogger(name).setLevel(level)
 
 
 def chunk_pages(settings: Settings, batch_pages: int) -> int:

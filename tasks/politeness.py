@@ -118,7 +118,7 @@ def hold_limit_s(timeout_s: float, min_interval_s: float) -> float:
 class PrefectHostLimiter:
     """Minimum interval between two requests to one host, held by Prefect's server for every process.
 
-    Browser visits (``BrowserSolver``) use ``wait``: the interval counts from before the visit.
+    Browser visits (``BrowserSolver``) hold ``turn`` too: the interval counts from the visit's end.
 
     Has the ``wait`` / ``turn`` of ``briefings.fetching.politeness``; thread-safe (one API client;
     a process's threads take one host's turns one at a time). Needs the Prefect API that the flow run uses

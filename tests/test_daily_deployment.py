@@ -162,6 +162,22 @@ def test_the_deployment_is_the_daily_one_from_prefect_yaml(stack):
     assert found["work-pool"] == ("ok", "work pool 'briefings' (process)")
 
 
+def test_the_readmes_deploy_command_deploys_the_two_deployments_it_names_and_no_dask_one(stack):
+    """Issue 25 item 14: the README's line once was ``deploy --all``, which also deployed collect-dask and
+    reparse-dask with an empty ``dask_address``."""
+    import shlex
+
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("**The whole path, from a checkout"):]
+    line = next(line for line in section.splitlines() if line.startswith("prefect --no-prompt deploy"))
+    command = shlex.split(line, comments=True)
+    _run([PREFECT, *command[1:]], stack.env)
+    found = _api("POST", f"{stack.api}/deployments/filter", json={}).json()
+    flows = {f["id"]: f["name"] for f in _api("POST", f"{stack.api}/flows/filter", json={}).json()}
+    assert sorted(f"{flows[d['flow_id']]}/{d['name']}" for d in found) == ["collect/collect-daily", "reparse/reparse"]
+    assert all(d["parameters"].get("dask_address") is None for d in found)
+
+
 @browser_test
 def test_a_run_through_the_worker_passes_the_challenge_and_loads_the_pages(stack, tmp_path):
     site = SiteServer(column_site(), guarded=True).start()

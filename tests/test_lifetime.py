@@ -130,10 +130,12 @@ def test_signal_handlers_turn_sigterm_and_sighup_into_run_cancelled():
 
 @dataclass
 class HoldingSite:
-    """A loopback column whose held paths wait (up to 120 s) until ``release()``; ETag / 304 as the portal."""
+    """A loopback column whose held paths wait (up to ``hold_s``) until ``release()``; ETag / 304 as the portal."""
 
     pages: dict[str, bytes]
     held: set[str] = field(default_factory=set)
+    log: list[str] = field(default_factory=list)  # every path requested, in order
+    hold_s: float = 120.0  # a held request is answered after this long if not released
     arrived: dict[str, threading.Event] = field(default_factory=dict)
     _release: threading.Event = field(default_factory=threading.Event)
     _server: ThreadingHTTPServer | None = None
@@ -161,9 +163,10 @@ class HoldingSite:
 
             def do_GET(self) -> None:
                 path = self.path.split("?", 1)[0]
+                site.log.append(path)
                 if path in site.held:
                     site.arrived[path].set()
-                    site._release.wait(120)
+                    site._release.wait(site.hold_s)
                 body = site.pages.get(path)
                 if body is None:
                     self.send_response(404)
@@ -201,13 +204,14 @@ class HoldingSite:
 class Collect:
     """One ``briefings collect`` process, its stderr read line by line as it comes."""
 
-    def __init__(self, site: HoldingSite, warehouse: Path, data_dir: Path) -> None:
+    def __init__(self, site: HoldingSite, warehouse: Path, data_dir: Path, env: dict[str, str] | None = None,
+                 command: list[str] | None = None) -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "BRIEFINGS_"))} | {
             "BRIEFINGS_DATA_DIR": str(data_dir), "BRIEFINGS_MIN_INTERVAL_S": "0",
             "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-        }
+        } | (env or {})
         self.proc = subprocess.Popen(
-            [BRIEFINGS, "collect", "--source", site.source, "--warehouse", str(warehouse), "--format", "json"],
+            command or [BRIEFINGS, "collect", "--source", site.source, "--warehouse", str(warehouse), "--format", "json"],
             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
         )
         self.lines: list[str] = []
@@ -281,8 +285,14 @@ def _checksums(warehouse: Path) -> dict[str, str]:
         con.close()
 
 
-def _kill_in(step: str, signum: int, site: HoldingSite, warehouse: Path, data_dir: Path) -> None:
-    """Run collect, kill it with ``signum`` in ``step``, and check what it left."""
+def _kill_in(step: str, signum: int, site: HoldingSite, warehouse: Path, data_dir: Path, *,
+             group: bool = False) -> float:
+    """Run collect, kill it with ``signum`` in ``step``, and check what it left; returns the seconds
+    from the signal to its exit.
+
+    ``group``: signal the whole process group, as a terminal's Ctrl-C does (collect leads its own
+    session here, as a shell's foreground job leads its group), rather than collect's PID alone.
+    """
     if step == "discover":
         site.hold(LIST_PATH)
     elif step == "fetch":
@@ -298,8 +308,13 @@ def _kill_in(step: str, signum: int, site: HoldingSite, warehouse: Path, data_di
             run.wait_for_line(rf"^{step}: starting")
         started = run.descendants()
         assert started, "briefings started no Prefect server"
-        os.kill(run.proc.pid, signum)
-        code = run.proc.wait(timeout=60)
+        signalled = time.monotonic()
+        if group:
+            os.killpg(run.proc.pid, signum)
+        else:
+            os.kill(run.proc.pid, signum)
+        code = run.proc.wait(timeout=120)
+        took_s = time.monotonic() - signalled
         site.release()
         deadline = time.monotonic() + 5
         while any(_alive(pid) for pid in started) and time.monotonic() < deadline:
@@ -309,14 +324,18 @@ def _kill_in(step: str, signum: int, site: HoldingSite, warehouse: Path, data_di
         run.cleanup()
     stderr = "\n".join(run.lines)
     latest = _runs(warehouse)[0]  # the warehouse opens, and the run is there
-    if signum == signal.SIGTERM:
-        assert code == 143, stderr
-        assert "cancelled by SIGTERM" in stderr
+    if signum in (signal.SIGTERM, signal.SIGINT):
+        assert code == signal_exit_code(signum), stderr
+        assert f"cancelled by {signal.Signals(signum).name}" in stderr
+        assert "stopped by an error" not in stderr  # the progress lines say what stopped them
+        if step != "discover":  # the progress lines start after discovery
+            assert f"— cancelled by {signal.Signals(signum).name}" in stderr
         assert (latest["status"], latest["stopped_in"]) == ("cancelled", step), (latest, stderr)
     else:
         assert code == -signal.SIGKILL
         assert latest["status"] == "crashed", latest
     _checksums(warehouse)
+    return took_s
 
 
 @pytest.fixture(scope="module")
@@ -359,7 +378,7 @@ def test_collect_on_a_damaged_warehouse_prints_the_error_and_not_duckdbs_exit_ti
     finally:
         run.cleanup()
     time.sleep(0.5)  # the reader thread has the last lines
-    messages = [line for line in run.lines if not re.match(r"^(fetch|parse): ", line)]
+    messages = [line for line in run.lines if not re.match(r"^(fetch|parse|prefect): ", line)]
     assert code == ExitCode.WAREHOUSE_UNREADABLE, run.lines
     assert len(messages) == 1 and "Corrupt database file" in messages[0], run.lines
     assert not any("nanobind" in line or "leaked" in line for line in run.lines)
@@ -380,3 +399,65 @@ def test_a_kill_in_any_step_leaves_no_process_and_a_rerun_gives_the_clean_tables
     assert _checksums(warehouse) == clean_checksums
     statuses = [r["status"] for r in _runs(warehouse)]
     assert statuses == ["succeeded"] + ["cancelled" if signum == signal.SIGTERM else "crashed"] * len(STEPS)
+
+
+@pytest.mark.slow
+def test_ctrl_c_or_sigterm_to_the_process_group_ends_collect_at_once_and_a_rerun_gives_the_clean_tables(
+        site, clean_checksums, tmp_path):
+    """Issue 25 item 1: a terminal's Ctrl-C reaches the whole foreground group, the Prefect server too.
+
+    Before the fix the server died with the group and collect retried it for 66-82 s, then exited 1.
+    """
+    warehouse, data_dir = tmp_path / "w.duckdb", tmp_path / "data"
+    took = {signum: _kill_in(step, signum, site, warehouse, data_dir, group=True)
+            for step, signum in (("fetch", signal.SIGINT), ("load", signal.SIGTERM))}
+    # Ctrl-C while fetching: ~1 s. In load the cancelled run's row is written after the batch's
+    # rollback, with a CHECKPOINT: 3.7 s, 5.7 s at a load average of 10 (before the fix: 66-82 s).
+    assert took[signal.SIGINT] < 5 and took[signal.SIGTERM] < 15, took
+    run = Collect(site, warehouse, data_dir)
+    try:
+        assert run.proc.wait(timeout=600) == 0, "\n".join(run.lines[-40:])
+    finally:
+        run.cleanup()
+    assert _checksums(warehouse) == clean_checksums
+    runs = _runs(warehouse)
+    assert [(r["status"], r["stopped_in"]) for r in runs] == [
+        ("succeeded", None), ("cancelled", "load"), ("cancelled", "fetch")]
+    # requests answered before the signal (item 14): two list pages; then also the three detail pages
+    assert [r["requests"] for r in runs[1:]] == [5, 2]
+
+
+@pytest.mark.slow
+def test_ctrl_c_in_make_collect_ends_it_at_once_and_records_the_run_cancelled(site, tmp_path):
+    """Issue 25 item 1, through ``make collect``: Ctrl-C reaches make, briefings and (before) the server."""
+    venv = Path(sys.executable).parent.parent
+    warehouse = tmp_path / "w.duckdb"
+    env = {"BRIEFINGS_SOURCE": site.source, "BRIEFINGS_WAREHOUSE_PATH": str(warehouse),
+           "PREFECT_HOME": str(tmp_path / "prefect")}
+    # -o: the venv counts as set up, whatever the files' times; make runs `briefings collect` in it
+    make = ["make", "-s", "-C", str(PROJECT_ROOT), "-o", f"{venv}/bin/briefings", f"VENV={venv}", "collect"]
+    site.hold(SESSION12_PATH, LONG_PATH)
+    run = Collect(site, warehouse, tmp_path / "data", env=env, command=make)
+    try:
+        deadline = time.monotonic() + 300
+        while not any(e.is_set() for e in site.arrived.values()):
+            assert run.proc.poll() is None and time.monotonic() < deadline, "\n".join(run.lines[-40:])
+            time.sleep(0.05)
+        started = run.descendants()
+        signalled = time.monotonic()
+        os.killpg(run.proc.pid, signal.SIGINT)
+        code = run.proc.wait(timeout=120)
+        took_s = time.monotonic() - signalled
+        site.release()
+        deadline = time.monotonic() + 5
+        while any(_alive(pid) for pid in started) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert [pid for pid in started if _alive(pid)] == []
+    finally:
+        run.cleanup()
+    time.sleep(0.5)
+    assert code in (-signal.SIGINT, 130, 2), (code, run.lines)  # make ends by the signal (or says so, exit 2)
+    assert took_s < 5, (took_s, run.lines)
+    assert "cancelled by SIGINT: the briefings loaded before it are kept; `briefings runs` shows the run" in run.lines
+    latest = _runs(warehouse)[0]
+    assert (latest["status"], latest["stopped_in"]) == ("cancelled", "fetch")

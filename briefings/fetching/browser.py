@@ -139,8 +139,9 @@ class BrowserSolver:
     def _visit(self, url: str) -> _Visit:
         sync_playwright = self._check_setup()
         host = urlsplit(url).hostname or ""
-        with self._lock:
-            self.limiter.wait(host, self.settings.min_interval_s)
+        # the visit holds the host's turn, so the next request to the host (from any worker) comes
+        # the interval after the visit ended, not after it started
+        with self._lock, self.limiter.turn(host, self.settings.min_interval_s):
             return _in_own_thread(lambda: self._visit_in_thread(sync_playwright, url))
 
     def _visit_in_thread(self, sync_playwright: Any, url: str) -> _Visit:

@@ -37,7 +37,7 @@ from briefings.errors import BlockedError, ConfigError, FetchError, OffsiteError
 from briefings.fetching.archive import RawArchive
 from briefings.fetching.challenge import is_challenge
 from briefings.fetching.decode import decode_body
-from briefings.fetching.politeness import RATE_LIMITER, HostRateLimiter
+from briefings.fetching.politeness import RATE_LIMITER, HostRateLimiter, machine_limiter
 from briefings.fetching.snapshot import SnapshotTransport, has_snapshot_host
 from briefings.ids import sha256_hex
 from briefings.models import FetchRecord, Outcome
@@ -128,7 +128,8 @@ class Fetcher:
         archive: where every received body goes (and its WARC record); None -> not archived.
         run_id: names the WARC file of this run; None -> the UTC date.
         limiter: what spaces requests to one host: anything with ``wait(host, min_interval_s)``
-            that blocks until the host may be contacted; None -> the process's ``RATE_LIMITER``.
+            that blocks until the host may be contacted; None -> ``machine_limiter(settings.data_dir)``,
+            which holds across this machine's processes (lock files under ``data_dir/hosts``).
     """
 
     def __init__(self, settings: Settings, *, transport: httpx.BaseTransport | None = None,
@@ -136,7 +137,7 @@ class Fetcher:
         self.settings = settings
         self.archive = archive
         self.run_id = run_id
-        self.limiter = limiter if limiter is not None else RATE_LIMITER
+        self.limiter = limiter if limiter is not None else machine_limiter(settings.data_dir)
         self._allowed = frozenset(h.lower() for h in settings.allowed_hosts)
         self._client = httpx.Client(
             transport=transport,
