@@ -370,9 +370,9 @@ def reparse(
     settings = Settings.from_env(warehouse_path=warehouse, workers=workers, dask_address=dask_address)
     from briefings.cli_look import require_collected
 
+    check_dask_settings(settings)  # a setting first, before Prefect starts: exit 2 at once
     require_collected(settings.warehouse_path)  # reparse reads the warehouse: it never creates one
     _check_writable(settings)
-    check_dask_settings(settings)  # before Prefect starts: exit 2 at once
     _prepare_prefect_env(settings)
     from flows.common import with_result_storage
     from flows.reparse import reparse as reparse_flow

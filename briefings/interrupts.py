@@ -14,11 +14,12 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-__all__ = ["register", "interrupt_queries"]
+__all__ = ["register", "interrupt_queries", "reset"]
 
 _connections: list[Any] = []
 _lock = threading.Lock()
 _started = threading.Event()
+_stop = threading.Event()
 _PERIOD_S = 0.1
 
 
@@ -38,13 +39,24 @@ def interrupt_queries() -> None:
     if _started.is_set():
         return
     _started.set()
-    threading.Thread(target=_interrupt_forever, name="briefings-interrupt", daemon=True).start()
+    _stop.clear()
+    threading.Thread(target=_interrupt_until_reset, name="briefings-interrupt", daemon=True).start()
 
 
-def _interrupt_forever() -> None:
-    import time
+def reset() -> None:
+    """Forget the registered connections and stop interrupting: a new command starts in this process.
 
-    while True:
+    The ``briefings`` command exits after a signal, so this matters only where one process runs
+    several commands (the tests, through Typer's runner).
+    """
+    with _lock:
+        _connections.clear()
+    _stop.set()
+    _started.clear()
+
+
+def _interrupt_until_reset() -> None:
+    while not _stop.is_set():
         with _lock:
             connections = list(_connections)
         for con in connections:
@@ -52,4 +64,4 @@ def _interrupt_forever() -> None:
                 con.interrupt()
             except Exception:  # closed already: nothing runs on it  # noqa: BLE001
                 pass
-        time.sleep(_PERIOD_S)
+        _stop.wait(_PERIOD_S)

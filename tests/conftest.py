@@ -47,6 +47,16 @@ TURN_SPEAKERS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _no_query_interruption_across_tests() -> Iterator[None]:
+    """A test that signals this process starts interrupting DuckDB queries (briefings.interrupts) until reset:
+    the next test's commands start afresh, as a new ``briefings`` process would."""
+    yield
+    from briefings.interrupts import reset
+
+    reset()
+
+
 @pytest.fixture(scope="session")
 def session12_bytes() -> bytes:
     """The real session-12 page as served (UTF-8 bytes)."""

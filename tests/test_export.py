@@ -53,7 +53,7 @@ def _checksums(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, str]]:
 
 def test_mart_tables_leave_out_history_and_operational_tables(con) -> None:
     assert mart_tables(con) == ["appearances", "briefing_versions", "briefings", "guests", "indicators", "metrics",
-                                "qa_pairs", "speaker_positions", "speakers", "turns"]
+                                "qa_pairs", "speaker_positions", "speakers", "suspect_labels", "turns"]
 
 
 @pytest.mark.parametrize("fmt", ["parquet", "csv"])
