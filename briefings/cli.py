@@ -322,6 +322,9 @@ def collect(
         source=source, warehouse_path=warehouse, full=full or None, browser=browser or None,
         live=live or None, series_pattern=series, workers=workers, dask_address=dask_address,
     )
+    from briefings.cli_look import require_openable
+
+    require_openable(settings.warehouse_path)  # a damaged file: exit 7 now, not after Prefect started
     _check_writable(settings)
     check_dask_settings(settings)  # before Prefect starts: exit 2 at once
     _prepare_prefect_env(settings)

@@ -16,7 +16,7 @@ import typer
 
 from briefings.errors import BriefingsError, ConfigError, ExitCode, WarehouseUnreadableError, exit_code_for
 
-__all__ = ["register", "open_warehouse", "require_collected", "error_exit", "exits_with_codes", "SearchFormat", "ExportFormatOption"]
+__all__ = ["register", "open_warehouse", "require_collected", "require_openable", "error_exit", "exits_with_codes", "SearchFormat", "ExportFormatOption"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -148,6 +148,26 @@ def require_collected(path: Path) -> None:
     except WarehouseLockedError:
         return
     con.close()
+
+
+def require_openable(path: Path) -> None:
+    """Refuse a warehouse file that exists but cannot be read, before a run starts (``collect``).
+
+    A missing or empty file is fine (the run makes the warehouse); so is one another process holds
+    (the run's writer waits for it).
+
+    Raises:
+        WarehouseUnreadableError: the file is damaged or not a DuckDB database (exit 7).
+    """
+    from briefings.errors import WarehouseLockedError
+    from warehouse.connect import open_reader
+
+    if not path.is_file() or path.stat().st_size == 0:
+        return
+    try:
+        open_reader(path, lock_wait_s=0.0).close()
+    except WarehouseLockedError:
+        return
 
 
 def _open(warehouse: Optional[Path]) -> tuple[Any, Path]:

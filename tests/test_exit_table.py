@@ -46,8 +46,8 @@ OTHER_COMMANDS: dict[str, list[str]] = {
     "alerts setup": ["alerts", "setup", "--webhook", "https://hooks.example.org/briefings"],
     "alerts remove": ["alerts", "remove"],
 }
-# Starting Prefect's server first makes these slow (collect and reparse run their flow, then meet the file).
-SLOW = {("damaged", "collect"), ("locked", "collect"), ("locked", "reparse")}
+# Starting Prefect's server first makes these slow (collect and reparse wait for the lock in their flow).
+SLOW = {("locked", "collect"), ("locked", "reparse")}
 
 
 def _params(row: str, commands: list[str]) -> list:

@@ -122,7 +122,7 @@ def _with_lock_retry(path: Path, opener: Callable[[], T], *, read_only: bool, lo
             return opener()
         except duckdb.IOException as exc:
             message = str(exc)
-            if _UNWRITABLE.search(message):
+            if not read_only and _UNWRITABLE.search(message):
                 raise OutputError(f"cannot write warehouse {path}: {message}", path=str(path)) from exc
             if "lock" not in message.lower():
                 raise WarehouseUnreadableError(f"cannot open warehouse {path}: {message}", path=str(path)) from exc
