@@ -540,7 +540,7 @@ def check_run(settings: Settings, summary: RunSummary, flow: str, started_at: da
     from warehouse.checks import run_checks
     from warehouse.connect import open_writer, publish_read_copy
     from warehouse.load import checkpoint
-    from warehouse.runs import finish_run, start_run
+    from warehouse.runs import finish_run, record_pages, start_run
 
     con = open_writer(settings.warehouse_path, lock_wait_s=settings.lock_wait_s)
     try:
@@ -551,6 +551,7 @@ def check_run(settings: Settings, summary: RunSummary, flow: str, started_at: da
             for c in run_checks(con, summary.run_id)
         ]
         summary.totals = _totals(con)
+        record_pages(con, summary.run_id, summary.pages)
         finish_run(con, summary.run_id, "succeeded" if summary.ok else "failed", summary.as_dict())
         checkpoint(con)
         publish_read_copy(con)  # while this process still holds the lock: a byte copy of the file
@@ -576,11 +577,12 @@ def begin_run(settings: Settings, run_id: str, flow: str, started_at: datetime) 
 
 
 def end_run(settings: Settings, run_id: str, status: str, summary: dict[str, Any], *,
-            lock_wait_s: float = 10.0) -> None:
+            lock_wait_s: float = 10.0, pages: Sequence[PageOutcome] = ()) -> None:
     """Close a run that did not reach ``check_run``: ``cancelled`` (a signal) or ``failed`` (an error).
 
     The summary recorded is ``summary`` plus ``loaded``: the briefings this run wrote (committed
-    before it stopped; each load batch is one transaction, so none is half-written).
+    before it stopped; each load batch is one transaction, so none is half-written). ``pages``:
+    the outcomes the run knew when it stopped, written to ``page_outcomes``.
 
     Waits at most ``lock_wait_s`` (seconds) for the warehouse: a run being cancelled should not
     hang; if it cannot write, its row stays ``running`` and is shown as ``crashed`` once it is gone.
@@ -589,11 +591,12 @@ def end_run(settings: Settings, run_id: str, status: str, summary: dict[str, Any
         WarehouseLockedError: another process held the file past ``lock_wait_s``.
     """
     from warehouse.connect import open_writer
-    from warehouse.runs import finish_run
+    from warehouse.runs import finish_run, record_pages
 
     con = open_writer(settings.warehouse_path, lock_wait_s=min(lock_wait_s, settings.lock_wait_s))
     try:
         loaded = con.execute("SELECT count(*) FROM briefings WHERE run_id = ?", [run_id]).fetchall()[0][0]
+        record_pages(con, run_id, pages)
         finish_run(con, run_id, status, {"run_id": run_id, "loaded": loaded, **summary})
         con.execute("CHECKPOINT")
     finally:

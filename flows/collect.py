@@ -89,7 +89,7 @@ def _collect_steps(settings: Settings, run_id: str, started_at: datetime, run: R
 
     run.step = "discover"
     watermarks, validators = read_incremental_state(config)
-    summary = RunSummary(run_id=run_id)
+    summary = run.summary = RunSummary(run_id=run_id)
     stack = ExitStack()
     try:
         found = discover(config, run_id, validators)

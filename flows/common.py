@@ -135,9 +135,11 @@ def cancel_signal(exc: BaseException) -> int | None:
 
 @dataclass
 class RunStep:
-    """The step a run is in (``discover``, ``fetch``, ``parse``, ``load``, ``check``), set by the flow."""
+    """The step a run is in (``discover``, ``fetch``, ``parse``, ``load``, ``check``), set by the flow,
+    and its ``RunSummary`` so far (None until the flow made one)."""
 
     step: str = "start"
+    summary: Any = None  # the run's RunSummary once the steps made it: its pages are recorded if the run stops
 
 
 @contextmanager
@@ -164,7 +166,7 @@ def recorded_run(settings: Settings, run_id: str, flow: str, started_at: datetim
             details["signal"] = signal.Signals(signum).name
         status = "failed" if signum is None else "cancelled"
         try:
-            end_run(settings, run_id, status, details)
+            end_run(settings, run_id, status, details, pages=run.summary.pages if run.summary is not None else ())
         except Exception as record_error:  # noqa: BLE001  the row stays `running`, shown as crashed
             from prefect import get_run_logger
 

@@ -64,7 +64,7 @@ def _reparse_steps(settings: Settings, run_id: str, started_at: datetime, run: R
     config = settings.as_config()
     run.step = "parse"
     pages = list_archived(config)
-    summary = RunSummary(run_id=run_id)
+    summary = run.summary = RunSummary(run_id=run_id)
     current, stale = current_or_stale(pages, settings.full)
     summary.pages += current
     size = max(1, settings.load_batch_size)
