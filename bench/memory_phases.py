@@ -99,7 +99,7 @@ def _phases(source: str, run_dir: Path) -> dict[str, object]:
     close_fetchers()
     sampler.enter("load")
     summary: RunSummary = load_run(settings, run_id, staged, records, [])
-    con = open_writer(settings.warehouse_path)
+    con = open_writer(settings)
     duck = {
         "memory_limit": con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0],
         "threads": con.execute("SELECT current_setting('threads')").fetchall()[0][0],

@@ -13,7 +13,7 @@ import os
 import re
 import threading
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable, NamedTuple, Sequence
@@ -216,7 +216,7 @@ def read_state(settings: Settings) -> tuple[dict[str, str], dict[str, tuple[str 
 
     if not settings.warehouse_path.exists():
         return {}, {}
-    con = open_writer(settings.warehouse_path, lock_wait_s=settings.lock_wait_s)
+    con = open_writer(settings)
     try:
         watermarks = loaded_watermarks(con)
         rows = con.execute(
@@ -389,7 +389,7 @@ def load_run(
     summary = RunSummary(run_id=run_id, pages=list(outcomes))
     records = list(records)
     summary.requests = sum(r.attempts for r in records)
-    con = open_writer(settings.warehouse_path, lock_wait_s=settings.lock_wait_s)
+    con = open_writer(settings)
     try:
         record_fetches(con, records, run_id)  # idempotent: a retried run's records are not stored twice
         size = max(1, settings.load_batch_size)
@@ -520,7 +520,7 @@ def load_manifest(settings: Settings, run_id: str, manifest: str | Path) -> Batc
         batch_no = int(data["batch_no"])
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise LoadError(f"cannot read the batch manifest {manifest}: {exc}") from exc
-    con = open_writer(settings.warehouse_path, lock_wait_s=settings.lock_wait_s)
+    con = open_writer(settings)
     try:
         record_fetches(con, records, run_id)  # idempotent: a retried load does not store them twice
         outcomes, rows = load_staged(con, settings, run_id, staged) if staged else ([], 0)
@@ -542,7 +542,7 @@ def check_run(settings: Settings, summary: RunSummary, flow: str, started_at: da
     from warehouse.load import checkpoint
     from warehouse.runs import finish_run, record_pages, start_run
 
-    con = open_writer(settings.warehouse_path, lock_wait_s=settings.lock_wait_s)
+    con = open_writer(settings)
     try:
         if not con.execute("SELECT count(*) FROM runs WHERE run_id = ?", [summary.run_id]).fetchall()[0][0]:
             start_run(con, summary.run_id, flow, started_at)  # a caller that did not call begin_run
@@ -569,7 +569,7 @@ def begin_run(settings: Settings, run_id: str, flow: str, started_at: datetime) 
     from warehouse.connect import open_writer
     from warehouse.runs import start_run
 
-    con = open_writer(settings.warehouse_path, lock_wait_s=settings.lock_wait_s)
+    con = open_writer(settings)
     try:
         start_run(con, run_id, flow, started_at)
     finally:
@@ -593,7 +593,7 @@ def end_run(settings: Settings, run_id: str, status: str, summary: dict[str, Any
     from warehouse.connect import open_writer
     from warehouse.runs import finish_run, record_pages
 
-    con = open_writer(settings.warehouse_path, lock_wait_s=min(lock_wait_s, settings.lock_wait_s))
+    con = open_writer(replace(settings, lock_wait_s=min(lock_wait_s, settings.lock_wait_s)))
     try:
         loaded = con.execute("SELECT count(*) FROM briefings WHERE run_id = ?", [run_id]).fetchall()[0][0]
         record_pages(con, run_id, pages)
@@ -650,7 +650,7 @@ def archived_pages(settings: Settings) -> list[ArchivedPage]:
     """
     from warehouse.connect import open_writer
 
-    con = open_writer(settings.warehouse_path, lock_wait_s=settings.lock_wait_s)
+    con = open_writer(settings)
     try:
         rows = con.execute(
             """

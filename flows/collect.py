@@ -84,15 +84,14 @@ def collect(
 def _collect_steps(settings: Settings, run_id: str, started_at: datetime, run: RunStep,
                    browser_mode: str) -> dict[str, Any]:
     """The collect flow's steps (see ``collect``); ``run.step`` says which one is running."""
-    config = settings.as_config()
     logger = get_run_logger()
 
     run.step = "discover"
-    watermarks, validators = read_incremental_state(config)
+    watermarks, validators = read_incremental_state(settings)
     summary = run.summary = RunSummary(run_id=run_id)
     stack = ExitStack()
     try:
-        found = discover(config, run_id, validators)
+        found = discover(settings, run_id, validators)
         summary.pages += found.failures
         records = list(found.records)
         todo = []
@@ -116,10 +115,10 @@ def _collect_steps(settings: Settings, run_id: str, started_at: datetime, run: R
                 bars["fetch"].begin()
                 batch = todo[start:start + size]
                 chunk = chunk_pages(settings, len(batch))
-                fetches = PageTasks(runner, "fetch", {"config": config, "run_id": run_id}, chunk)
+                fetches = PageTasks(runner, "fetch", {"settings": settings, "run_id": run_id}, chunk)
                 for entry in batch:
                     fetches.add(entry, url=entry.url)
-                parses = PageTasks(runner, "parse", {"config": config}, chunk)
+                parses = PageTasks(runner, "parse", {"settings": settings}, chunk)
                 for entry, outcome in fetches.outcomes():
                     bars["fetch"].advance()
                     if isinstance(outcome, BaseException):
@@ -141,7 +140,7 @@ def _collect_steps(settings: Settings, run_id: str, started_at: datetime, run: R
                     run.step = "load"
                     bars["load"].begin()
                     rows = absorb_load(summary, pending.result(), bars["load"], rows)
-                pending = load.submit(config, run_id, str(manifest))
+                pending = load.submit(settings, run_id, str(manifest))
             run.step = "load"
             bars["load"].begin()
             if pending is not None:
@@ -151,7 +150,7 @@ def _collect_steps(settings: Settings, run_id: str, started_at: datetime, run: R
         close_fetchers()
 
     run.step = "check"
-    summary = check(config, summary, "collect", started_at)
+    summary = check(settings, summary, "collect", started_at)
     publish_run_artifacts(summary, notes=[browser_mode])
     publish_report_artifact(settings.warehouse_path)
     for page in summary.failed:

@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
+import os
 import signal
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from prefect.exceptions import TerminationSignal
 
-from briefings.errors import RunCancelled, RunFailedError
+from briefings.errors import ConfigError, RunCancelled, RunFailedError
 from briefings.pipeline import Staged, begin_run, end_run, failure_outcome
-
-from briefings.settings import Settings
+from briefings.settings import Settings, env_name
 
 __all__ = ["RESULTS_DIR", "absorb_load", "result_storage", "result_storage_slug", "task_exception",
            "with_result_storage", "RunStep", "recorded_run", "cancel_signal", "staged_pages"]
@@ -60,8 +60,24 @@ def _default_storage(settings: Settings) -> Any:
     return settings.results_dir if isinstance(settings.results_dir, Path) else result_storage_slug(settings)
 
 
+def default_results_storage() -> Any:
+    """Where the flows persist results unless told otherwise (``with_result_storage``): below
+    ``BRIEFINGS_DATA_URL`` or ``BRIEFINGS_DATA_DIR``, else the default data folder.
+
+    Read when ``flows.collect`` is imported (a deployment's worker runs the flows as decorated), so
+    it reads those two variables only and never raises: a bad setting, of these or any other, is
+    reported by the run, which validates all of them (``Settings.from_env``), not by the import.
+    """
+    values = {name: os.environ.get(env_name(name)) or None for name in ("data_dir", "data_url")}
+    try:
+        settings = replace(Settings(), **{k: v for k, v in values.items() if v is not None}).normalised()
+    except (ConfigError, TypeError, ValueError, OSError):
+        settings = Settings().normalised()
+    return _default_storage(settings)
+
+
 # Task and flow results persist here, so the UI's Retry on a failed run skips completed tasks.
-RESULTS_DIR = _default_storage(Settings.from_env())
+RESULTS_DIR = default_results_storage()
 
 
 def task_exception(future: Any) -> BaseException | None:

@@ -33,9 +33,9 @@ from tasks.load import load
 
 
 @task(name="archived-pages", persist_result=True)
-def list_archived(config: dict[str, Any]) -> list[ArchivedPage]:
+def list_archived(settings: Settings) -> list[ArchivedPage]:
     """Every current briefing's archived page (url, sha256, content type, list date, parser version ...)."""
-    return archived_pages(Settings.from_config(config))
+    return archived_pages(settings)
 
 
 @flow(name="reparse", persist_result=True, result_storage=RESULTS_DIR)
@@ -61,9 +61,8 @@ def reparse(warehouse: str | None = None, workers: int | None = None, dask_addre
 
 def _reparse_steps(settings: Settings, run_id: str, started_at: datetime, run: RunStep) -> dict[str, Any]:
     """The reparse flow's steps (see ``reparse``); ``run.step`` says which one is running."""
-    config = settings.as_config()
     run.step = "parse"
-    pages = list_archived(config)
+    pages = list_archived(settings)
     summary = run.summary = RunSummary(run_id=run_id)
     current, stale = current_or_stale(pages, settings.full)
     summary.pages += current
@@ -76,21 +75,21 @@ def _reparse_steps(settings: Settings, run_id: str, started_at: datetime, run: R
             bars["reparse"].advance(len(current), note=f"{len(current)} already current")
         for batch_no, start in enumerate(range(0, len(stale), size), start=1):
             batch = stale[start:start + size]
-            parses = PageTasks(runner, "parse", {"config": config}, chunk_pages(settings, len(batch)))
+            parses = PageTasks(runner, "parse", {"settings": settings}, chunk_pages(settings, len(batch)))
             for page in batch:
                 parses.add(page, url=page.url, sha256=page.sha256, content_type=page.content_type)
             staged = staged_pages(parses, summary, bars["reparse"], bars["load"], lambda page: page.list_date)
             manifest = write_manifest(settings, run_id, batch_no, staged, [])
             if pending is not None:
                 rows = absorb_load(summary, pending.result(), bars["load"], rows)
-            pending = load.submit(config, run_id, str(manifest))
+            pending = load.submit(settings, run_id, str(manifest))
         run.step = "load"
         if pending is not None:
             rows = absorb_load(summary, pending.result(), bars["load"], rows)
     get_run_logger().info("reparsed %d of %d archived pages (%d already current)", len(stale), len(pages),
                           len(current))
     run.step = "check"
-    summary = check(config, summary, "reparse", started_at)
+    summary = check(settings, summary, "reparse", started_at)
     publish_run_artifacts(summary)
     publish_report_artifact(settings.warehouse_path)
     if not summary.ok:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
@@ -13,6 +12,6 @@ from briefings.settings import Settings
 
 
 @task(name="check", cache_policy=NO_CACHE, persist_result=False)
-def check(config: dict[str, Any], summary: RunSummary, flow: str, started_at: datetime) -> RunSummary:
+def check(settings: Settings, summary: RunSummary, flow: str, started_at: datetime) -> RunSummary:
     """The summary with data-quality results and table totals; always runs afresh."""
-    return check_run(Settings.from_config(config), summary, flow, started_at)
+    return check_run(settings, summary, flow, started_at)

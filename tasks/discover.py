@@ -13,17 +13,16 @@ from tasks.politeness import host_limiter
 
 
 @task(name="read-state", **TASK_DEFAULTS)
-def read_incremental_state(config: dict[str, Any]) -> tuple[dict[str, str], dict[str, Any]]:
+def read_incremental_state(settings: Settings) -> tuple[dict[str, str], dict[str, Any]]:
     """Watermarks (url -> content sha256) and list-page validators from the warehouse."""
-    return read_state(Settings.from_config(config))
+    return read_state(settings)
 
 
 @task(name="discover", **TASK_DEFAULTS)
-def discover(config: dict[str, Any], run_id: str, validators: dict[str, Any]) -> Discovery:
+def discover(settings: Settings, run_id: str, validators: dict[str, Any]) -> Discovery:
     """Series entries, list-page fetch records and a failed list page, if any (see ``discover_series``).
 
     No Prefect retries: the fetcher already retries each request with backoff, within the
     politeness limits (``BRIEFINGS_MAX_ATTEMPTS`` tries in all).
     """
-    settings = Settings.from_config(config)
     return discover_series(settings, run_id, validators, host_limiter(settings))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
 
 from prefect import task
 
@@ -14,7 +13,7 @@ from tasks.politeness import host_limiter
 
 
 @task(name="fetch", task_run_name="fetch {url}", **TASK_DEFAULTS)
-def fetch(config: dict[str, Any], run_id: str, url: str) -> FetchRecord:
+def fetch(settings: Settings, run_id: str, url: str) -> FetchRecord:
     """The page's FetchRecord (body in the archive under record.sha256).
 
     No Prefect retries: the fetcher already retries each request with backoff, within the
@@ -25,5 +24,4 @@ def fetch(config: dict[str, Any], run_id: str, url: str) -> FetchRecord:
     Raises:
         FetchError: as ``Fetcher.fetch``; the record of the failure is on ``exc.record``.
     """
-    settings = Settings.from_config(config)
     return fetch_detail(settings, run_id, url, host_limiter(settings))

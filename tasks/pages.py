@@ -29,7 +29,7 @@ def pages(step: str, common: dict[str, Any], calls: list[dict[str, Any]], label:
 
     Args:
         step: ``fetch`` or ``parse``.
-        common: the arguments every page shares (``config``, ``run_id``).
+        common: the arguments every page shares (``settings``, ``run_id``).
         calls: the arguments of each page (``url``, ...).
         label: the task run's name in the UI (``fetch 25 pages from <first url>``).
     Returns:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
 
 from prefect import task
 
@@ -12,6 +11,6 @@ from tasks.common import TASK_DEFAULTS
 
 
 @task(name="parse", task_run_name="parse {url}", **TASK_DEFAULTS)
-def parse(config: dict[str, Any], url: str, sha256: str | None, content_type: str | None) -> Staged:
+def parse(settings: Settings, url: str, sha256: str | None, content_type: str | None) -> Staged:
     """The staged page (key = body sha256 + parser version); no retries: a ParseError is final."""
-    return parse_archived(Settings.from_config(config), url, sha256, content_type)
+    return parse_archived(settings, url, sha256, content_type)
