@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import briefings.parsing
-import briefings.pipeline as pipeline
+import briefings.pipeline.steps as pipeline_steps
 from briefings.pipeline import collect_plain, load_manifest, manifest_dir, reparse_plain
 from briefings.settings import Settings
 from tests.site_server import SiteServer, column_site
@@ -89,7 +89,7 @@ def test_a_reparse_with_nothing_new_parses_nothing(tmp_path, site, monkeypatch):
     def must_not_parse(*args, **kwargs):
         raise AssertionError("a current page was parsed")
 
-    monkeypatch.setattr(pipeline, "parse_archived", must_not_parse)
+    monkeypatch.setattr(pipeline_steps, "parse_archived", must_not_parse)
     summary = reparse_plain(settings)
     assert [(p.status, p.stage, p.turns) for p in summary.pages] == [("unchanged", "parse", 16)] * 2
     stored = dict(_read(settings, "SELECT b.url, count(*) FROM indicators JOIN briefings b USING (briefing_id) "
