@@ -323,10 +323,8 @@ def reparse(
 
     A page whose rows the current parser version made is skipped before parsing, unless --full.
     """
-    try:
-        settings = Settings.from_env(warehouse_path=warehouse, workers=workers, dask_address=dask_address)
-    except ConfigError as exc:
-        raise _fail(str(exc), EXIT_CONFIG) from exc
+    # a bad setting is a ConfigError: BriefingsGroup prints it and exits 2 (it was a NameError here)
+    settings = Settings.from_env(warehouse_path=warehouse, workers=workers, dask_address=dask_address)
     _prepare_prefect_env(settings)
     from flows.common import with_result_storage
     from flows.reparse import reparse as reparse_flow
@@ -483,6 +481,9 @@ _register_extract(app)
 import briefings.cli_runs as _cli_runs  # noqa: E402  (runs)
 
 _cli_runs.register(app)
+import briefings.cli_check as _cli_check  # noqa: E402  (check)
+
+_cli_check.register(app)
 
 
 def main() -> None:

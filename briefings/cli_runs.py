@@ -125,7 +125,9 @@ def _print(columns: list[str], rows: list[tuple[Any, ...]], fmt: RunsFormat,
         writer.writerows(rows)
         typer.echo(buf.getvalue(), nl=False)
         return
-    from briefings.cli_table import cell_len, render_records, render_table
+    from rich.cells import cell_len
+
+    from briefings.cli_table import render_records, render_table
 
     width = terminal_width()
     text = render_table(columns, rows, width=None)  # run ids, urls and messages are no use cut

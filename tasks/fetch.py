@@ -6,7 +6,7 @@ from __future__ import annotations
 from prefect import task
 
 from briefings.models import FetchRecord
-from briefings.pipeline import fetch_detail
+from briefings.pipeline import context_for, fetch_detail
 from briefings.settings import Settings
 from tasks.common import TASK_DEFAULTS
 from tasks.politeness import host_limiter
@@ -24,4 +24,5 @@ def fetch(settings: Settings, run_id: str, url: str) -> FetchRecord:
     Raises:
         FetchError: as ``Fetcher.fetch``; the record of the failure is on ``exc.record``.
     """
-    return fetch_detail(settings, run_id, url, host_limiter(settings))
+    with context_for(settings, run_id, writer=False, limiter=host_limiter(settings)) as context:
+        return fetch_detail(context, url)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from prefect import task
 
-from briefings.pipeline import BatchReport, load_manifest
+from briefings.pipeline import BatchReport, context_for, load_manifest
 from briefings.settings import Settings
 from tasks.common import TASK_DEFAULTS
 
@@ -16,5 +16,7 @@ def load(settings: Settings, run_id: str, manifest: str) -> BatchReport:
 
     Takes only the manifest's path (``write_manifest``), never the pages or fetch records, so its
     inputs stay small however large the run. Idempotent: loading a manifest again changes nothing.
+    Writes through the run's one writer (the flow's run context).
     """
-    return load_manifest(settings, run_id, manifest)
+    with context_for(settings, run_id) as context:
+        return load_manifest(context, manifest)

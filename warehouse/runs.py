@@ -192,16 +192,24 @@ def list_runs(con: duckdb.DuckDBPyConnection, limit: int = 20) -> list[RunRow]:
 
 
 class PageLike(Protocol):
-    """What :func:`record_pages` reads of a page outcome (``briefings.pipeline.PageOutcome``)."""
+    """What :func:`record_pages` reads of a page outcome (``briefings.pipeline.PageOutcome``, frozen)."""
 
-    url: str
-    status: str
-    stage: str
-    briefing_id: str | None
-    error_type: str | None
-    error: str | None
-    turns: int
-    mentions: int
+    @property
+    def url(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def stage(self) -> str: ...
+    @property
+    def briefing_id(self) -> str | None: ...
+    @property
+    def error_type(self) -> str | None: ...
+    @property
+    def error(self) -> str | None: ...
+    @property
+    def turns(self) -> int: ...
+    @property
+    def mentions(self) -> int: ...
 
 
 PAGE_COLUMNS = ("url", "step", "status", "error_type", "message", "briefing_id", "turns", "mentions")

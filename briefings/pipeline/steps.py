@@ -1,7 +1,8 @@
 """The steps of the collect and reparse pipelines as plain functions, with no Prefect in them.
 
-Each step is cut at an I/O boundary so that the Prefect tasks in ``tasks/`` wrap one call each
-and the benchmark can run the very same pipeline without Prefect (:func:`collect_plain`).
+Each step takes the run's context (``briefings.pipeline.context``) and is cut at an I/O boundary,
+so that the Prefect tasks in ``tasks/`` wrap one call each and the plain runs
+(``briefings.pipeline.driver``) call the very same steps without Prefect.
 Layers: *raw* (the archive of bodies + ``fetches``), *staging* (one JSON file per parsed page),
 *mart* (the warehouse tables, loaded by ``warehouse.load``).
 """
@@ -11,15 +12,14 @@ from __future__ import annotations
 import json
 import os
 import re
-import threading
-from dataclasses import replace
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Sequence
 
 from briefings.errors import FetchError, LoadError, ParseError
 from briefings.ids import briefing_id_for, sha256_hex
 from briefings.models import FetchRecord
+from briefings.pipeline.context import RunContext
 from briefings.pipeline.outcomes import (
     ArchivedPage,
     BatchReport,
@@ -27,103 +27,49 @@ from briefings.pipeline.outcomes import (
     PageOutcome,
     RunSummary,
     Staged,
-    absorb_batch,
-    content_type_of,
     failure_outcome,
-    new_run_id,
 )
 from briefings.settings import Settings
 from briefings.staging import dump_record, load_record, read_staged, staging_key, write_staged
 
 __all__ = [
-    "get_fetcher",
-    "close_fetchers",
     "read_state",
     "discover_series",
     "fetch_detail",
     "parse_archived",
-    "load_run",
     "load_staged",
+    "manifest_dir",
     "write_manifest",
     "load_manifest",
-    "manifest_dir",
-    "current_or_stale",
-    "reparse_plain",
     "check_run",
-    "collect_plain",
-    "archived_pages",
     "begin_run",
     "end_run",
+    "archived_pages",
+    "current_or_stale",
 ]
 
 
-# One fetcher (one httpx client, one politeness clock) per process and run.
-_fetchers: dict[tuple[Any, ...], Any] = {}
-_fetchers_lock = threading.Lock()
-
-
-def get_fetcher(settings: Settings, run_id: str, limiter: Any = None) -> Any:
-    """The run's shared :class:`briefings.fetching.client.Fetcher`, created on first use.
-
-    ``limiter`` spaces the requests to one host (see ``Fetcher``); None -> this process's own.
-    """
-    from briefings.fetching.archive import RawArchive
-    from briefings.fetching.client import make_fetcher
-
-    key = (settings, run_id, limiter is None)
-    with _fetchers_lock:
-        fetcher = _fetchers.get(key)
-        if fetcher is None:
-            fetcher = make_fetcher(settings, archive=RawArchive(settings.raw_dir), run_id=run_id, limiter=limiter)
-            _fetchers[key] = fetcher
-        return fetcher
-
-
-def close_fetchers() -> None:
-    """Close every shared fetcher (end of a run)."""
-    with _fetchers_lock:
-        for fetcher in _fetchers.values():
-            fetcher.close()
-        _fetchers.clear()
-
-
-def read_state(settings: Settings) -> tuple[dict[str, str], dict[str, tuple[str | None, str | None, str | None]]]:
-    """Read the incremental state: watermarks and list-page validators.
+def read_state(context: RunContext) -> tuple[dict[str, str], dict[str, tuple[str | None, str | None, str | None]]]:
+    """Read the incremental state: watermarks and list-page validators, from the run's writer.
 
     Returns:
         (watermarks, validators): ``url -> content_sha256`` of every current briefing, and
-        ``url -> (etag, last_modified, sha256)`` of each URL's last ``ok`` fetch. Both empty
-        when the warehouse file does not exist yet.
-    Raises:
-        WarehouseLockedError: another process held the file past ``settings.lock_wait_s``.
+        ``url -> (etag, last_modified, sha256)`` of each URL's last ``ok`` fetch
+        (``warehouse.state.list_page_validators``).
     """
-    from warehouse.connect import open_writer
     from warehouse.load import loaded_watermarks
+    from warehouse.state import list_page_validators
 
-    if not settings.warehouse_path.exists():
-        return {}, {}
-    con = open_writer(settings)
+    con = context.cursor()
     try:
-        watermarks = loaded_watermarks(con)
-        rows = con.execute(
-            """
-            SELECT url, etag, last_modified, sha256 FROM (
-                SELECT url, etag, last_modified, sha256,
-                       row_number() OVER (PARTITION BY url ORDER BY fetched_at DESC) AS rn
-                FROM fetches WHERE outcome = 'ok' AND sha256 IS NOT NULL)
-            WHERE rn = 1
-            """
-        ).fetchall()
-        return watermarks, {r[0]: (r[1], r[2], r[3]) for r in rows}
+        return loaded_watermarks(con), list_page_validators(con)
     finally:
         con.close()
 
 
 def discover_series(
-    settings: Settings,
-    run_id: str,
+    context: RunContext,
     validators: dict[str, tuple[str | None, str | None, str | None]],
-    limiter: Any = None,
 ) -> Discovery:
     """Read the column's list pages from ``settings.source``, following the pagination.
 
@@ -132,12 +78,10 @@ def discover_series(
     (FetchError, BlockedError) or read (ParseError) ends the pagination and is reported in
     ``failures``; what the pages before it listed is kept, so one broken page never loses the rest.
     """
-    from briefings.fetching.archive import RawArchive
     from briefings.fetching.decode import decode_body
     from briefings.parsing import parse_list_page
 
-    fetcher = get_fetcher(settings, run_id, limiter)
-    archive = RawArchive(settings.raw_dir)
+    settings, fetcher, archive = context.settings, context.fetcher, context.archive
     pattern = re.compile(settings.series_pattern)
     found = Discovery([], [], [])
     seen_urls: set[str] = set()
@@ -170,18 +114,16 @@ def discover_series(
     return found
 
 
-def fetch_detail(settings: Settings, run_id: str, url: str, limiter: Any = None) -> FetchRecord:
+def fetch_detail(context: RunContext, url: str) -> FetchRecord:
     """Fetch one detail page into the raw archive and return its record (body stays in the archive).
-
-    ``limiter``: as :func:`get_fetcher`.
 
     Raises:
         FetchError, BlockedError, OffsiteError: as :meth:`Fetcher.fetch`; ``exc.record`` holds the record.
     """
-    return get_fetcher(settings, run_id, limiter).fetch(url).record
+    return context.fetcher.fetch(url).record
 
 
-def parse_archived(settings: Settings, url: str, sha256: str | None, content_type: str | None) -> Staged:
+def parse_archived(context: RunContext, url: str, sha256: str | None, content_type: str | None) -> Staged:
     """Decode an archived body, parse it as a briefing page and write it to staging.
 
     Args:
@@ -194,17 +136,17 @@ def parse_archived(settings: Settings, url: str, sha256: str | None, content_typ
         ParseError: not a briefing page (carries url and sha256).
         FetchError: the archive has no body for ``sha256`` (not retryable).
     """
-    from briefings.fetching.archive import RawArchive
     from briefings.fetching.decode import decode_body
     from briefings.parsing import PARSER_VERSION, parse_page
 
+    settings = context.settings
     if not sha256:
         raise ParseError("the fetch kept no body to parse", url=url, missing="body")
     key = staging_key(sha256, PARSER_VERSION)
     if (settings.staging_dir / f"{key}.json").exists():
         return Staged(url=url, key=key, sha256=sha256)
     try:
-        body = RawArchive(settings.raw_dir).get(sha256)
+        body = context.archive.get(sha256)
     except FileNotFoundError as exc:
         raise FetchError(
             f"the raw archive {settings.raw_dir} has no body {sha256[:12]}…; was BRIEFINGS_DATA_DIR changed "
@@ -221,45 +163,6 @@ def parse_archived(settings: Settings, url: str, sha256: str | None, content_typ
         raise
     write_staged(settings.staging_dir, key, parsed)
     return Staged(url=url, key=key, sha256=sha256)
-
-
-def load_run(
-    settings: Settings,
-    run_id: str,
-    staged: Sequence[Staged],
-    records: Iterable[FetchRecord],
-    outcomes: Sequence[PageOutcome],
-) -> RunSummary:
-    """Load staged pages into the warehouse, ``settings.load_batch_size`` pages per transaction.
-
-    Writes the run's fetch records (raw layer index; a retried flow run's records are not written
-    twice), then loads the staged pages batch by batch (``warehouse.load.load_batch``; mart).
-
-    Args:
-        staged: pages parsed in this run, in list order.
-        records: every FetchRecord of the run (list and detail pages, failures included).
-        outcomes: outcomes already decided before the load (skipped, failed, blocked pages).
-    Returns:
-        The run summary so far; a page whose load failed has status ``failed``, stage ``load``.
-    Raises:
-        WarehouseLockedError: another process held the file past ``settings.lock_wait_s``.
-        LoadError: the warehouse could not be written at all.
-    """
-    from warehouse.connect import open_writer
-    from warehouse.load import record_fetches
-
-    summary = RunSummary(run_id=run_id, pages=list(outcomes))
-    records = list(records)
-    summary.requests = sum(r.attempts for r in records)
-    con = open_writer(settings)
-    try:
-        record_fetches(con, records, run_id)  # idempotent: a retried run's records are not stored twice
-        size = max(1, settings.load_batch_size)
-        for start in range(0, len(staged), size):
-            summary.pages += load_staged(con, settings, run_id, staged[start:start + size])[0]
-    finally:
-        con.close()
-    return summary
 
 
 def load_staged(con: Any, settings: Settings, run_id: str, items: Sequence[Staged]) -> tuple[list[PageOutcome], int]:
@@ -342,21 +245,21 @@ def _location(path: str | Path) -> Any:
     return path if not isinstance(path, str) else data_location(path)
 
 
-def load_manifest(settings: Settings, run_id: str, manifest: str | Path) -> BatchReport:
+def load_manifest(context: RunContext, manifest: str | Path) -> BatchReport:
     """Load the batch a manifest lists: record its fetches, then its pages in one transaction.
 
-    Opens (and closes) the warehouse for writing; loading the same manifest again changes nothing.
+    Writes through a cursor of the run's writer; loading the same manifest again changes nothing.
 
     Args:
         manifest: a path from :func:`write_manifest` (or its ``str``: a local path or a remote URL).
     Returns:
         The batch's report.
     Raises:
-        WarehouseLockedError: another process held the file past ``settings.lock_wait_s``.
         LoadError: the warehouse could not be written at all, or the manifest is unreadable.
     """
-    from warehouse.connect import open_writer
     from warehouse.load import record_fetches
+
+    settings, run_id = context.settings, context.run_id
 
     try:
         data = json.loads(_location(manifest).read_text(encoding="utf-8"))
@@ -365,7 +268,7 @@ def load_manifest(settings: Settings, run_id: str, manifest: str | Path) -> Batc
         batch_no = int(data["batch_no"])
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise LoadError(f"cannot read the batch manifest {manifest}: {exc}") from exc
-    con = open_writer(settings)
+    con = context.cursor()
     try:
         record_fetches(con, records, run_id)  # idempotent: a retried load does not store them twice
         outcomes, rows = load_staged(con, settings, run_id, staged) if staged else ([], 0)
@@ -374,71 +277,71 @@ def load_manifest(settings: Settings, run_id: str, manifest: str | Path) -> Batc
     return BatchReport(batch_no, outcomes, sum(r.attempts for r in records), rows)
 
 
-def check_run(settings: Settings, summary: RunSummary, flow: str, started_at: datetime) -> RunSummary:
-    """Run the data-quality checks, record the run, CHECKPOINT and publish the read-only copy.
+def check_run(context: RunContext, summary: RunSummary, flow: str, started_at: datetime) -> RunSummary:
+    """Run the data-quality checks, record the run and its pages, CHECKPOINT once and publish the read-only copy.
 
     Returns:
         ``summary`` with ``checks`` and ``totals`` filled in.
     Raises:
-        WarehouseLockedError: another process held the file past ``settings.lock_wait_s``.
+        LoadError: the checks or the run's record could not be written.
     """
     from warehouse.checks import run_checks
-    from warehouse.connect import open_writer, publish_read_copy
+    from warehouse.connect import publish_read_copy
     from warehouse.load import checkpoint
     from warehouse.runs import finish_run, record_pages, start_run
+    from warehouse.state import totals
 
-    con = open_writer(settings)
+    con = context.cursor()
     try:
         if not con.execute("SELECT count(*) FROM runs WHERE run_id = ?", [summary.run_id]).fetchall()[0][0]:
             start_run(con, summary.run_id, flow, started_at)  # a caller that did not call begin_run
+        # over the whole warehouse: scoped to the briefings this run wrote (``run_checks(..., briefing_ids)``)
+        # a no-op run would no longer read a damaged file's blocks, and tests/test_lifetime.py expects exit 7
         summary.checks = [
             {"check_name": c.check_name, "severity": c.severity, "status": c.status, "details": c.details}
             for c in run_checks(con, summary.run_id)
         ]
-        summary.totals = _totals(con)
+        summary.totals = totals(con)
         record_pages(con, summary.run_id, summary.pages)
         finish_run(con, summary.run_id, "succeeded" if summary.ok else "failed", summary.as_dict())
-        checkpoint(con)
+        checkpoint(con)  # the run's one CHECKPOINT
         publish_read_copy(con)  # while this process still holds the lock: a byte copy of the file
     finally:
         con.close()
     return summary
 
 
-def begin_run(settings: Settings, run_id: str, flow: str, started_at: datetime) -> None:
-    """Write the run's ``runs`` row, status ``running`` (creating the warehouse if it is new).
+def begin_run(context: RunContext, flow: str, started_at: datetime) -> None:
+    """Write the run's ``runs`` row, status ``running`` (the warehouse was created by the writer if new).
 
     Raises:
-        WarehouseLockedError: another process held the file past ``settings.lock_wait_s``.
+        LoadError: the row could not be written.
     """
-    from warehouse.connect import open_writer
     from warehouse.runs import start_run
 
-    con = open_writer(settings)
+    con = context.cursor()
     try:
-        start_run(con, run_id, flow, started_at)
+        start_run(con, context.run_id, flow, started_at)
     finally:
         con.close()
 
 
-def end_run(settings: Settings, run_id: str, status: str, summary: dict[str, Any], *,
-            lock_wait_s: float = 10.0, pages: Sequence[PageOutcome] = ()) -> None:
+def end_run(context: RunContext, status: str, summary: dict[str, Any], *,
+            pages: Sequence[PageOutcome] = ()) -> None:
     """Close a run that did not reach ``check_run``: ``cancelled`` (a signal) or ``failed`` (an error).
 
     The summary recorded is ``summary`` plus ``loaded``: the briefings this run wrote (committed
     before it stopped; each load batch is one transaction, so none is half-written). ``pages``:
-    the outcomes the run knew when it stopped, written to ``page_outcomes``.
-
-    Waits at most ``lock_wait_s`` (seconds) for the warehouse: a run being cancelled should not
-    hang; if it cannot write, its row stays ``running`` and is shown as ``crashed`` once it is gone.
+    the outcomes the run knew when it stopped, written to ``page_outcomes``. Written through a
+    cursor of its own (a load still running in a task thread keeps its own transaction).
 
     Raises:
-        WarehouseLockedError: another process held the file past ``lock_wait_s``.
+        LoadError: the record could not be written.
     """
-    from warehouse.connect import open_writer
     from warehouse.runs import finish_run, record_pages
 
-    con = open_writer(replace(settings, lock_wait_s=min(lock_wait_s, settings.lock_wait_s)))
+    run_id = context.run_id
+    con = context.cursor()
     try:
         loaded = con.execute("SELECT count(*) FROM briefings WHERE run_id = ?", [run_id]).fetchall()[0][0]
         record_pages(con, run_id, pages)
@@ -448,38 +351,18 @@ def end_run(settings: Settings, run_id: str, status: str, summary: dict[str, Any
         con.close()
 
 
-_TOTAL_TABLES = ("briefings", "speakers", "guests", "turns", "appearances", "qa_pairs", "indicators", "fetches")
-
-
-def _totals(con: Any) -> dict[str, int]:
-    present = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() UNION SELECT view_name FROM duckdb_views()").fetchall()}
-    return {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in _TOTAL_TABLES if t in present}
-
-
-def archived_pages(settings: Settings) -> list[ArchivedPage]:
+def archived_pages(context: RunContext) -> list[ArchivedPage]:
     """Every detail page to rebuild from the archive, one per current briefing URL, in URL order.
 
-    One lookup for all pages: the sha256 of the current version, the Content-Type of the fetch that
-    brought that body, the stored parser version and row counts. Read from the warehouse; no network.
+    One lookup for all pages (``warehouse.state.archived_page_rows``): the sha256 of the current
+    version, the Content-Type of the fetch that brought that body, the stored parser version and
+    row counts. Read through the run's writer; no network.
     """
-    from warehouse.connect import open_writer
+    from warehouse.state import archived_page_rows
 
-    con = open_writer(settings)
+    con = context.cursor()
     try:
-        rows = con.execute(
-            """
-            SELECT b.url, b.content_sha256, f.headers->>'$."content-type"', CAST(b.list_date AS VARCHAR),
-                   b.parser_version, b.turn_count, coalesce(i.n, 0)
-            FROM briefings b
-            LEFT JOIN (
-                SELECT sha256, any_value(headers) AS headers FROM fetches
-                WHERE outcome = 'ok' GROUP BY sha256
-            ) f ON f.sha256 = b.content_sha256
-            LEFT JOIN (SELECT briefing_id, count(*) AS n FROM indicators GROUP BY briefing_id) i
-                ON i.briefing_id = b.briefing_id
-            ORDER BY b.url
-            """
-        ).fetchall()
+        rows = archived_page_rows(con)
     finally:
         con.close()
     return [ArchivedPage(*row) for row in rows]
@@ -504,73 +387,3 @@ def current_or_stale(pages: Sequence[ArchivedPage], full: bool = False
         else:
             stale.append(page)
     return current, stale
-
-
-def collect_plain(settings: Settings, run_id: str | None = None) -> RunSummary:
-    """The collect pipeline without Prefect: discover, then per batch fetch -> parse -> load, sequentially.
-
-    Same steps and same results as the ``collect`` flow; used by the benchmark as the baseline and
-    by tests of the pipeline itself. Pages go through ``settings.load_batch_size`` at a time, so the
-    run holds one batch of fetch records and staged pages at most.
-    """
-    run_id = run_id or new_run_id()
-    started_at = datetime.now(timezone.utc)
-    begin_run(settings, run_id, "collect", started_at)
-    watermarks, validators = read_state(settings)
-    summary = RunSummary(run_id=run_id)
-    try:
-        found = discover_series(settings, run_id, validators)
-        summary.pages += found.failures
-        records: list[FetchRecord] = list(found.records)
-        todo = []
-        for entry in found.entries:
-            if not settings.full and entry.url in watermarks:
-                summary.pages.append(PageOutcome(entry.url, "skipped", "discover", briefing_id_for(entry.url)))
-            else:
-                todo.append(entry)
-        del watermarks
-        size = max(1, settings.load_batch_size)
-        for batch_no, start in enumerate(range(0, max(len(todo), 1), size), start=1):
-            staged: list[Staged] = []
-            for entry in todo[start:start + size]:
-                try:
-                    record = fetch_detail(settings, run_id, entry.url)
-                    records.append(record)
-                    item = parse_archived(settings, entry.url, record.sha256, content_type_of(record))
-                    list_date = entry.list_date.isoformat() if entry.list_date else None
-                    staged.append(Staged(item.url, item.key, item.sha256, list_date))
-                except FetchError as exc:
-                    if getattr(exc, "record", None) is not None:
-                        records.append(exc.record)
-                    summary.pages.append(failure_outcome(entry.url, "fetch", exc))
-                except ParseError as exc:
-                    summary.pages.append(failure_outcome(entry.url, "parse", exc))
-            manifest = write_manifest(settings, run_id, batch_no, staged, records)
-            records = []
-            absorb_batch(summary, load_manifest(settings, run_id, manifest))
-    finally:
-        close_fetchers()
-    return check_run(settings, summary, "collect", started_at)
-
-
-def reparse_plain(settings: Settings, run_id: str | None = None) -> RunSummary:
-    """The reparse pipeline without Prefect: archived pages -> skip the current ones -> parse -> load, per batch.
-
-    Same steps and results as the ``reparse`` flow (the benchmark's baseline).
-    """
-    run_id = run_id or new_run_id()
-    started_at = datetime.now(timezone.utc)
-    summary = RunSummary(run_id=run_id)
-    current, stale = current_or_stale(archived_pages(settings), settings.full)
-    summary.pages += current
-    size = max(1, settings.load_batch_size)
-    for batch_no, start in enumerate(range(0, len(stale), size), start=1):
-        staged: list[Staged] = []
-        for page in stale[start:start + size]:
-            try:
-                item = parse_archived(settings, page.url, page.sha256, page.content_type)
-                staged.append(Staged(item.url, item.key, item.sha256, page.list_date))
-            except (ParseError, FetchError) as exc:
-                summary.pages.append(failure_outcome(page.url, "parse", exc))
-        absorb_batch(summary, load_manifest(settings, run_id, write_manifest(settings, run_id, batch_no, staged, [])))
-    return check_run(settings, summary, "reparse", started_at)
