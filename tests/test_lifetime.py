@@ -42,9 +42,8 @@ import pytest
 from briefings.errors import ExitCode, RunCancelled
 from briefings.lifetime import CANCEL_SIGNALS, signal_exit_code, install_signal_handlers
 from briefings.settings import PROJECT_ROOT
+from tests.conftest import warehouse_checksums as _checksums
 from tests.site_server import LIST_PATH, SESSION12_PATH, column_site
-from warehouse.connect import open_reader
-from warehouse.load import table_checksums
 
 BRIEFINGS = str(Path(sys.executable).with_name("briefings"))
 STEPS = ("discover", "fetch", "parse", "load")
@@ -273,12 +272,6 @@ def _runs(warehouse: Path) -> list[dict]:
     return json.loads(out.stdout)
 
 
-def _checksums(warehouse: Path) -> dict[str, str]:
-    con = open_reader(warehouse)
-    try:
-        return table_checksums(con)
-    finally:
-        con.close()
 
 
 def _kill_in(step: str, signum: int, site: HoldingSite, warehouse: Path, data_dir: Path) -> None:

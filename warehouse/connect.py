@@ -55,7 +55,8 @@ def open_writer(path: Path | Settings, *, lock_wait_s: float = 60.0,
         MigrationError: the schema could not be brought up to date.
     """
     if isinstance(path, Settings):
-        path, lock_wait_s, memory_limit = path.warehouse_path, path.lock_wait_s, path.writer_memory_limit
+        settings = path
+        path, lock_wait_s, memory_limit = settings.warehouse_path, settings.lock_wait_s, settings.writer_memory_limit
     path = Path(path)
     if memory_limit is None:
         memory_limit = Settings.writer_memory_limit  # the field's default
