@@ -278,7 +278,8 @@ def load_manifest(context: RunContext, manifest: str | Path) -> BatchReport:
 
 
 def check_run(context: RunContext, summary: RunSummary, flow: str, started_at: datetime) -> RunSummary:
-    """Run the data-quality checks, record the run and its pages, CHECKPOINT once and publish the read-only copy.
+    """Run the data-quality checks on the briefings this run wrote, record the run and its pages, CHECKPOINT
+    once and publish the read-only copy.
 
     Returns:
         ``summary`` with ``checks`` and ``totals`` filled in.
@@ -295,11 +296,11 @@ def check_run(context: RunContext, summary: RunSummary, flow: str, started_at: d
     try:
         if not con.execute("SELECT count(*) FROM runs WHERE run_id = ?", [summary.run_id]).fetchall()[0][0]:
             start_run(con, summary.run_id, flow, started_at)  # a caller that did not call begin_run
-        # over the whole warehouse: scoped to the briefings this run wrote (``run_checks(..., briefing_ids)``)
-        # a no-op run would no longer read a damaged file's blocks, and tests/test_lifetime.py expects exit 7
+        wrote = [r[0] for r in con.execute("SELECT briefing_id FROM briefings WHERE run_id = ?",
+                                            [summary.run_id]).fetchall()]
         summary.checks = [
             {"check_name": c.check_name, "severity": c.severity, "status": c.status, "details": c.details}
-            for c in run_checks(con, summary.run_id)
+            for c in run_checks(con, summary.run_id, wrote)  # the briefings this run wrote; `briefings check`: all
         ]
         summary.totals = totals(con)
         record_pages(con, summary.run_id, summary.pages)
