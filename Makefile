@@ -11,7 +11,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export DO_NOT_TRACK ?= 1
 export PREFECT_HOME ?= $(CURDIR)/data/prefect
 
-.PHONY: setup collect test bench clean
+.PHONY: setup collect test lint bench clean
 
 $(BIN)/briefings: pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] < (3, 14))' 2>/dev/null || \
@@ -34,8 +34,12 @@ collect: setup
 	$(BIN)/briefings query briefings
 	$(BIN)/briefings query turns --param session=12
 
-test: setup
+test: setup lint
 	$(BIN)/python -m pytest
+
+lint: setup
+	$(BIN)/ruff check briefings flows tasks warehouse bench scripts tests
+	$(BIN)/mypy
 
 bench: setup
 	$(BIN)/python bench/run_all.py

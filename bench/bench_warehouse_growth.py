@@ -61,7 +61,7 @@ def _fill(run_dir: Path, briefings: int, distinct: int, batch_size: int, seed: i
 
     parsed = [(p, parse_page(p.html, p.url, kind="html")) for p in synth_pages(distinct, seed=seed)]
     settings = plain_settings("https://www.hubei.gov.cn/hbfb/xwfbh/index.shtml", run_dir)
-    con = open_writer(settings.warehouse_path)
+    con = open_writer(settings)
     batch_s: list[float] = []
     try:
         for start in range(0, briefings, batch_size):

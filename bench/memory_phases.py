@@ -71,13 +71,14 @@ def _phases(source: str, run_dir: Path) -> dict[str, object]:
     from briefings.pipeline import (
         PageOutcome,
         RunSummary,
-        close_fetchers,
         discover_series,
         fetch_detail,
-        load_run,
+        load_manifest,
         new_run_id,
         parse_archived,
         read_state,
+        run_context,
+        write_manifest,
     )
     from warehouse.checks import run_checks
     from warehouse.connect import open_writer, publish_read_copy
@@ -88,18 +89,19 @@ def _phases(source: str, run_dir: Path) -> dict[str, object]:
     run_id = new_run_id()
     started = datetime.now(timezone.utc)
     sampler.enter("discover_fetch_parse")
-    watermarks, validators = read_state(settings)
-    discovery = discover_series(settings, run_id, validators)
-    records = list(discovery.records)
-    staged = []
-    for entry in discovery.entries:
-        record = fetch_detail(settings, run_id, entry.url)
-        records.append(record)
-        staged.append(parse_archived(settings, entry.url, record.sha256, "text/html"))
-    close_fetchers()
-    sampler.enter("load")
-    summary: RunSummary = load_run(settings, run_id, staged, records, [])
-    con = open_writer(settings.warehouse_path)
+    with run_context(settings, run_id) as context:
+        watermarks, validators = read_state(context)
+        discovery = discover_series(context, validators)
+        records = list(discovery.records)
+        staged = []
+        for entry in discovery.entries:
+            record = fetch_detail(context, entry.url)
+            records.append(record)
+            staged.append(parse_archived(context, entry.url, record.sha256, "text/html"))
+        sampler.enter("load")
+        report = load_manifest(context, write_manifest(settings, run_id, 1, staged, records))
+    summary = RunSummary(run_id=run_id, pages=list(report.outcomes), requests=report.requests)
+    con = open_writer(settings)
     duck = {
         "memory_limit": con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0],
         "threads": con.execute("SELECT current_setting('threads')").fetchall()[0][0],

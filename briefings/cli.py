@@ -7,8 +7,6 @@ raises typed errors, and :class:`BriefingsGroup` turns each into its message and
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 import sys
@@ -19,6 +17,7 @@ from typing import Any, Optional, Sequence
 import typer
 from typer.core import TyperArgument, TyperGroup, TyperOption
 
+from briefings.cli_output import OutputFormat, _fail, _print_rows, _terminal_width  # noqa: F401 (moved)
 from briefings.errors import (
     BriefingsError,
     ExitCode,
@@ -153,13 +152,6 @@ def _root(
     """Collect Hubei government press-conference transcripts into a DuckDB warehouse and query it."""
 
 
-class OutputFormat(str, Enum):
-    table = "table"
-    records = "records"
-    csv = "csv"
-    json = "json"
-
-
 class ParseFormat(str, Enum):
     text = "text"
     json = "json"
@@ -213,58 +205,6 @@ def _check_writable(settings: Settings) -> None:
     from briefings.writable import check_run_writable
 
     check_run_writable(settings.warehouse_path, None if settings.is_remote_data else settings.data_root)
-
-
-def _fail(message: str, code: int) -> "typer.Exit":
-    typer.secho(message, err=True, fg=typer.colors.RED)
-    return typer.Exit(code)
-
-
-def _terminal_width() -> int | None:
-    """Cells per line of the terminal (``COLUMNS`` wins); None when stdout is not a terminal and
-    ``COLUMNS`` is unset: a pipe or file gets every value whole."""
-    import shutil
-
-    if os.environ.get("COLUMNS", "").isdigit():
-        return int(os.environ["COLUMNS"])
-    return shutil.get_terminal_size().columns if sys.stdout.isatty() else None
-
-
-def _print_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: OutputFormat, *,
-                types: Sequence[str] = (), wide: bool = False, empty: str = "") -> None:
-    """Print a query's result as ``fmt``.
-
-    Args:
-        columns: column names.
-        rows: the rows, values as DuckDB returns them.
-        fmt: table (every column, cut to the terminal), records (one field a line), csv or json.
-        types: DuckDB type of each column (``JSON`` columns stay JSON in json output).
-        wide: table and records: never cut a value.
-        empty: table and records: what to say on stderr when there are no rows (why, and what to try).
-    """
-    from briefings.cli_table import cell_text, jsonable, render_records, render_table
-
-    kinds = list(types) or [None] * len(columns)
-    if fmt is OutputFormat.json:
-        data = [{c: jsonable(v, t) for c, v, t in zip(columns, row, kinds)} for row in rows]
-        typer.echo(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False))
-        return
-    if fmt is OutputFormat.csv:
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(columns)
-        for row in rows:
-            writer.writerow(["" if v is None else v if isinstance(v, str) else
-                             json.dumps(jsonable(v)) if isinstance(v, (list, dict)) else cell_text(v) for v in row])
-        typer.echo(buf.getvalue(), nl=False)
-        return
-    render = render_records if fmt is OutputFormat.records else render_table
-    text = render(columns, rows, width=_terminal_width(), wide=wide)
-    if text:
-        typer.echo(text)
-    typer.echo(f"({len(rows)} {'row' if len(rows) == 1 else 'rows'})")
-    if not rows and empty:
-        typer.secho(empty, err=True, fg=typer.colors.YELLOW)
 
 
 def _print_summary(summary: dict[str, Any]) -> None:
@@ -541,6 +481,9 @@ _cli_runs.register(app)
 import briefings.cli_sites as _cli_sites  # noqa: E402  (sites)
 
 _cli_sites.register(app)
+import briefings.cli_check as _cli_check  # noqa: E402  (check)
+
+_cli_check.register(app)
 
 
 def main() -> None:

@@ -81,7 +81,7 @@ def register(app: typer.Typer) -> None:
         fmt: ExtractFormat = typer.Option(ExtractFormat.table, "--format", help="table, csv or json."),
     ) -> None:
         """Print the indicator mentions of any Chinese text (a work report, a bulletin, a speech)."""
-        from briefings.cli import OutputFormat, _fail, _print_rows
+        from briefings.cli_output import OutputFormat, _fail, _print_rows
         from briefings.errors import ExitCode, ParseError
         from briefings.extraction import MENTION_COLUMNS, extract as extract_text, mention_rows
 

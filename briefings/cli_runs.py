@@ -12,17 +12,23 @@ import csv
 import io
 import json
 import os
+import shutil
 import sys
+from datetime import datetime
 from enum import Enum
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 import typer
 
 from briefings.errors import RunCancelled
 from briefings.lifetime import signal_exit_code
 
-__all__ = ["register", "as_cancellation", "query_interruption", "silence_stdout", "exit_cancelled", "drop_exit_time_reports", "RUNS_COLUMNS"]
+if TYPE_CHECKING:
+    from warehouse.runs import RunAttempt
+
+__all__ = ["register", "as_cancellation", "query_interruption", "silence_stdout", "exit_cancelled",
+           "drop_exit_time_reports", "RUNS_COLUMNS"]
 
 RUNS_COLUMNS = ("run_id", "flow", "status", "started_at", "duration_s", "loaded", "unchanged", "skipped",
                 "failed", "blocked", "requests", "stopped_in")
@@ -35,6 +41,15 @@ class RunsFormat(str, Enum):
 
 
 def runs(
+    run_id: Optional[str] = typer.Argument(
+        None, metavar="[RUN_ID]", show_default=False,
+        help="Show this run's pages instead (a unique start of the id is enough): each page's url, step, "
+             "status, error type and message, failed pages first; a retried run shows every attempt.",
+    ),
+    failed: bool = typer.Option(
+        False, "--failed", help="List the pages that failed or were blocked in the latest --limit runs "
+                                "(with RUN_ID: that run's only).",
+    ),
     limit: int = typer.Option(20, "--limit", min=1, help="Show at most this many runs, newest first."),
     fmt: RunsFormat = typer.Option(RunsFormat.table, "--format", help="table, csv or json."),
     warehouse: Optional[Path] = typer.Option(
@@ -45,49 +60,121 @@ def runs(
     """List the latest runs: status (running, succeeded, failed, cancelled, crashed), counts and duration.
 
     A run still marked running whose process is gone is shown as crashed (killed with SIGKILL, or
-    the machine stopped).
+    the machine stopped). `briefings runs RUN_ID` shows why each page of a run failed;
+    `briefings runs --failed` lists the failed pages of the latest runs.
     """
     from briefings.cli_look import open_warehouse
-    from warehouse.runs import list_runs
+    from warehouse.runs import FAILED_COLUMNS, failed_pages, list_runs, run_attempts
 
     # a bad setting, no warehouse yet or an empty DuckDB file (2, as `query` says), a writer holding
     # it (4) or a damaged file (7): BriefingsGroup
-    con, _source = open_warehouse(warehouse, published_copy=False)
+    con, path = open_warehouse(warehouse, published_copy=False)
     try:
-        rows = list_runs(con, limit)
+        if run_id is not None:
+            attempts = run_attempts(con, run_id)
+        elif failed:
+            pages = failed_pages(con, limit)
+        else:
+            rows = list_runs(con, limit)
     finally:
         con.close()
+    if run_id is not None:
+        if not attempts:
+            from briefings.errors import QueryArgumentError
+
+            raise QueryArgumentError(f"no run {run_id!r} in {path}: `briefings runs` lists the runs")
+        _print_attempts(attempts, fmt, failed_only=failed)
+        return
+    if failed:
+        _print(list(FAILED_COLUMNS), [(*p[:2], _iso(p[2]), *p[3:]) for p in pages], fmt,
+               counted=("failed page", "failed pages"))
+        return
     table = [
-        (r.run_id, r.flow, r.status, r.started_at.isoformat(sep=" ", timespec="seconds") if r.started_at else None,
+        (r.run_id, r.flow, r.status, _iso(r.started_at),
          round(r.duration_s, 1) if r.duration_s is not None else None, *(r.counts[k] for k in RUNS_COLUMNS[5:11]),
          r.stopped_in)
         for r in rows
     ]
-    _print(table, fmt)
+    _print(list(RUNS_COLUMNS), table, fmt)
 
 
-def _print(rows: list[tuple[Any, ...]], fmt: RunsFormat) -> None:
+def _iso(moment: datetime | None) -> str | None:
+    """A recorded time (UTC, naive) as ISO 8601 to the second: ``2026-11-30T07:00:00``."""
+    return moment.isoformat(timespec="seconds") if moment is not None else None
+
+
+def terminal_width() -> int | None:
+    """Cells per line of the terminal (``COLUMNS`` wins); None when stdout is not a terminal and
+    ``COLUMNS`` is unset (as ``briefings query``)."""
+    if os.environ.get("COLUMNS", "").isdigit():
+        return int(os.environ["COLUMNS"])
+    return shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+
+
+def _print(columns: list[str], rows: list[tuple[Any, ...]], fmt: RunsFormat,
+           counted: tuple[str, str] = ("run", "runs")) -> None:
+    """Rows as ``fmt``; a table wider than the terminal is printed as records (one field a line), as
+    ``briefings query`` does, rather than cutting run ids, urls and messages."""
     if fmt is RunsFormat.json:
-        typer.echo(json.dumps([dict(zip(RUNS_COLUMNS, row)) for row in rows], ensure_ascii=False, indent=2))
+        typer.echo(json.dumps([dict(zip(columns, row)) for row in rows], ensure_ascii=False, indent=2))
         return
     if fmt is RunsFormat.csv:
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(RUNS_COLUMNS)
+        writer.writerow(columns)
         writer.writerows(rows)
         typer.echo(buf.getvalue(), nl=False)
         return
-    from rich.console import Console
-    from rich.table import Table
+    from rich.cells import cell_len
 
-    table = Table()
-    for column in RUNS_COLUMNS:
-        table.add_column(column, no_wrap=True, justify="right" if column in RUNS_COLUMNS[4:11] else "left")
-    for row in rows:
-        table.add_row(*["" if v is None else str(v) for v in row])
-    console = Console()
-    Console(width=console.width if console.is_terminal else 240).print(table)
-    typer.echo(f"({len(rows)} runs)")
+    from briefings.cli_table import render_records, render_table
+
+    width = terminal_width()
+    text = render_table(columns, rows, width=None)  # run ids, urls and messages are no use cut
+    if width is not None and any(cell_len(line) > width for line in text.splitlines()):
+        text = render_records(columns, rows, width=width, wide=True)  # a value wraps, never cut
+    if text and rows:
+        typer.echo(text)
+    typer.echo(f"({len(rows)} {counted[0] if len(rows) == 1 and counted[0] != 'run' else counted[1]})")
+
+
+def _print_attempts(attempts: list[RunAttempt], fmt: RunsFormat, *, failed_only: bool) -> None:
+    """One run's attempts (latest first), each with its pages (``briefings runs RUN_ID``)."""
+    from warehouse.runs import PAGE_COLUMNS
+
+    def pages_of(attempt: RunAttempt) -> list[tuple[Any, ...]]:
+        return [p for p in attempt.pages if not failed_only or p[2] in ("failed", "blocked")]
+
+    if fmt is RunsFormat.json:
+        data = [{"run_id": a.run_id, "attempt": a.attempt, "flow": a.flow, "status": a.status,
+                 "started_at": _iso(a.started_at), "finished_at": _iso(a.finished_at),
+                 **{k: a.summary.get(k) for k in RUNS_COLUMNS[5:12]},
+                 "error_type": a.summary.get("error_type"), "error": a.summary.get("error"),
+                 "pages": [dict(zip(PAGE_COLUMNS, p)) for p in pages_of(a)]} for a in attempts]
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    if fmt is RunsFormat.csv:
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(("run_id", "attempt", *PAGE_COLUMNS))
+        for a in attempts:
+            writer.writerows((a.run_id, a.attempt, *p) for p in pages_of(a))
+        typer.echo(buf.getvalue(), nl=False)
+        return
+    for n, a in enumerate(attempts):
+        if n:
+            typer.echo("")
+        label = "earlier attempt" if n else "run"
+        typer.echo(f"{label} {a.run_id} (attempt {a.attempt}): {a.flow}, {a.status}, started {_iso(a.started_at)}"
+                   + (f", finished {_iso(a.finished_at)}" if a.finished_at else ""))
+        counts = [f"{a.summary[k]} {k}" for k in RUNS_COLUMNS[5:11] if a.summary.get(k) is not None]
+        if counts:
+            typer.echo("  " + ", ".join(counts))
+        if a.summary.get("stopped_in"):
+            typer.echo(f"  stopped in {a.summary['stopped_in']}: {a.summary.get('error_type')}: "
+                       f"{a.summary.get('error')}")
+        pages = pages_of(a)
+        _print(list(PAGE_COLUMNS[:5]), [p[:5] for p in pages], fmt, counted=("page", "pages"))
 
 
 def register(app: typer.Typer) -> None:

@@ -28,7 +28,7 @@ def sites(
     A page is read by the profile of its URL's host, else by one whose template it carries, else by the
     generic reader (the last row); `briefings.site` records which.
     """
-    from briefings.cli import OutputFormat, _print_rows
+    from briefings.cli_output import OutputFormat, _print_rows
     from briefings.sites import profiles
 
     columns = ("name", "hosts", "column_url", "series", "reads")

@@ -51,7 +51,7 @@ __all__ = [
 ExportFormat = Literal["parquet", "csv"]
 MANIFEST_NAME = "manifest.json"
 # Not mart: the raw-layer index, the run log, data-quality results, the migration record.
-OPERATIONAL_TABLES = frozenset({"fetches", "runs", "dq_results", "schema_migrations"})
+OPERATIONAL_TABLES = frozenset({"fetches", "runs", "run_attempts", "page_outcomes", "dq_results", "schema_migrations"})
 
 
 @dataclass(frozen=True)

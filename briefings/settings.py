@@ -155,23 +155,6 @@ class Settings:
         """Prefect's persisted task and flow results (what the UI's Retry reuses)."""
         return self.data_root / "prefect-results"
 
-    def as_config(self) -> dict[str, Any]:
-        """The settings as a dict of primitives (paths as str, tuples as lists), for Prefect task inputs."""
-        out: dict[str, Any] = {}
-        for f in fields(self):
-            value = getattr(self, f.name)
-            out[f.name] = str(value) if isinstance(value, Path) else list(value) if isinstance(value, tuple) else value
-        return out
-
-    @classmethod
-    def from_config(cls, config: dict[str, Any]) -> "Settings":
-        """Inverse of :meth:`as_config`."""
-        values = dict(config)
-        for name in ("warehouse_path", "data_dir"):
-            values[name] = Path(values[name])
-        values["allowed_hosts"] = tuple(values["allowed_hosts"])
-        return cls(**values).normalised()
-
     @classmethod
     def from_env(cls, *, validate: bool = True, **overrides: Any) -> "Settings":
         """Defaults, then ``BRIEFINGS_<FIELD>`` environment variables, then ``overrides`` (None ignored).

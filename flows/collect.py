@@ -9,7 +9,7 @@ pages, rows or fetch records at once.
 
 from __future__ import annotations
 
-from contextlib import ExitStack
+import logging
 from datetime import datetime, timezone
 from typing import Any, Literal
 
@@ -17,26 +17,15 @@ from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
 
 from briefings.doctor import resolve_browser
-from briefings.errors import RunFailedError
-from briefings.ids import briefing_id_for
-from briefings.pipeline import (
-    BLOCKED_ADVICE,
-    PageOutcome,
-    RunSummary,
-    close_fetchers,
-    content_type_of,
-    failure_outcome,
-    new_run_id,
-    write_manifest,
-)
+from briefings.pipeline import entry_list_date, new_run_id, run_batches, run_context, to_fetch
 from briefings.progress import progress_group
 from briefings.settings import Settings
-from flows.artifacts import failure_details, publish_report_artifact, publish_run_artifacts
-from flows.common import RESULTS_DIR, RunStep, absorb_load, recorded_run, staged_pages
-from flows.workers import PageTasks, chunk_pages, task_runner
+from flows.common import RESULTS_DIR, recorded_run, report_run
+from flows.steps import task_steps
 from tasks.checks import check
 from tasks.discover import discover, read_incremental_state
-from tasks.load import load
+from tasks.politeness import host_limiter
+
 
 @flow(name="collect", persist_result=True, result_storage=RESULTS_DIR, validate_parameters=True)
 def collect(
@@ -70,101 +59,26 @@ def collect(
         source=source, warehouse_path=warehouse, full=full, browser=use_browser, live=live,
         series_pattern=series_pattern, workers=workers, dask_address=dask_address or None,
     )
-    run_id = flow_run.id or new_run_id()
-    started_at = datetime.now(timezone.utc)
-    logger = get_run_logger()
-    if browser == "auto" and not use_browser:
-        logger.warning(browser_mode)
-    else:
-        logger.info(browser_mode)
-    with recorded_run(settings, run_id, "collect", started_at) as run:
-        return _collect_steps(settings, run_id, started_at, run, browser_mode)
-
-
-def _collect_steps(settings: Settings, run_id: str, started_at: datetime, run: RunStep,
-                   browser_mode: str) -> dict[str, Any]:
-    """The collect flow's steps (see ``collect``); ``run.step`` says which one is running."""
-    config = settings.as_config()
-    logger = get_run_logger()
-
-    run.step = "discover"
-    watermarks, validators = read_incremental_state(config)
-    summary = RunSummary(run_id=run_id)
-    stack = ExitStack()
-    try:
-        found = discover(config, run_id, validators)
-        run.requests += sum(r.attempts for r in found.records)
-        summary.pages += found.failures
-        records = list(found.records)
-        todo = []
-        for entry in found.entries:
-            if not settings.full and entry.url in watermarks:
-                summary.pages.append(PageOutcome(entry.url, "skipped", "discover", briefing_id_for(entry.url)))
-            else:
-                todo.append(entry)
-        del watermarks
+    run_id, started_at, logger = flow_run.id or new_run_id(), datetime.now(timezone.utc), get_run_logger()
+    logger.log(logging.WARNING if browser == "auto" and not use_browser else logging.INFO, browser_mode)
+    with run_context(settings, run_id, limiter=host_limiter(settings), flow="collect") as context, \
+            recorded_run(context, "collect", started_at) as run:
+        run.enter("discover")
+        watermarks, validators = read_incremental_state(settings, run_id)
+        found = discover(settings, run_id, validators)
+        run.answered(sum(record.attempts for record in found.records))
+        run.summary.pages += found.failures
+        todo = to_fetch(run.summary, found.entries, watermarks, settings.full)
         logger.info("discovered %d series pages, %d to fetch", len(found.entries), len(todo))
 
-        run.step = "fetch"
-        runner = stack.enter_context(task_runner(settings))
-        size = max(1, settings.load_batch_size)
-        pending = None  # the previous batch's load, running while this batch is fetched
-        rows = 0
         phases = [("fetch", len(todo), "pages"), ("parse", len(todo), "pages"), ("load", len(todo), "briefings")]
-        with progress_group(phases, announce=False) as bars:
-            for batch_no, start in enumerate(range(0, max(len(todo), 1), size), start=1):
-                run.step = "fetch"
-                bars["fetch"].begin()
-                batch = todo[start:start + size]
-                chunk = chunk_pages(settings, len(batch))
-                fetches = PageTasks(runner, "fetch", {"config": config, "run_id": run_id}, chunk)
-                for entry in batch:
-                    fetches.add(entry, url=entry.url)
-                parses = PageTasks(runner, "parse", {"config": config}, chunk)
-                for entry, outcome in fetches.outcomes():
-                    bars["fetch"].advance()
-                    if isinstance(outcome, BaseException):
-                        if getattr(outcome, "record", None) is not None:
-                            records.append(outcome.record)
-                            run.requests += outcome.record.attempts
-                        summary.pages.append(failure_outcome(entry.url, "fetch", outcome))
-                        for step in ("parse", "load"):
-                            bars[step].set_total(bars[step].total - 1)
-                        continue
-                    records.append(outcome)
-                    run.requests += outcome.attempts
-                    parses.add(entry, url=entry.url, sha256=outcome.sha256, content_type=content_type_of(outcome))
-                run.step = "parse"
-                bars["parse"].begin()
-                staged = staged_pages(parses, summary, bars["parse"], bars["load"],
-                                      lambda entry: entry.list_date.isoformat() if entry.list_date else None)
-                manifest = write_manifest(settings, run_id, batch_no, staged, records)
-                records = []
-                if pending is not None:
-                    run.step = "load"
-                    bars["load"].begin()
-                    rows = absorb_load(summary, pending.result(), bars["load"], rows)
-                pending = load.submit(config, run_id, str(manifest))
-            run.step = "load"
-            bars["load"].begin()
-            if pending is not None:
-                rows = absorb_load(summary, pending.result(), bars["load"], rows)
-    finally:
-        stack.close()  # shuts the Dask cluster down, if one was started
-        close_fetchers()
+        with task_steps(settings, run_id) as steps, progress_group(phases, announce=False) as bars:
+            run_batches(context, run.summary, todo, steps, fetch=True, list_date=entry_list_date,
+                        records=found.records, bars=bars, on_step=run.enter, on_answer=run.answered)
 
-    run.step = "check"
-    summary = check(config, summary, "collect", started_at)
-    publish_run_artifacts(summary, notes=[browser_mode])
-    publish_report_artifact(settings.warehouse_path)
-    for page in summary.failed:
-        logger.error("%s %s at %s: %s: %s", page.status, page.url, page.stage, page.error_type, page.error)
-    if summary.blocked and not settings.browser:
-        logger.error(BLOCKED_ADVICE)
-    result = summary.as_dict() | {"browser_mode": browser_mode}
-    if not summary.ok:
-        raise RunFailedError(failure_details(summary, notes=[browser_mode]), summary=result)
-    return result
+        run.enter("check")
+        summary = check(settings, run.summary, "collect", started_at)
+        return report_run(settings, summary, notes=[browser_mode]) | {"browser_mode": browser_mode}
 
 
 __all__ = ["collect"]

@@ -3,24 +3,23 @@
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
+import os
 import signal
-import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from prefect.exceptions import TerminationSignal
 
-from briefings.errors import RunCancelled, RunFailedError
-from briefings.pipeline import Staged, begin_run, end_run, failure_outcome
+from briefings.errors import ConfigError, RunCancelled, RunFailedError
+from briefings.pipeline import RunContext, RunSummary, begin_run, end_run
+from briefings.settings import Settings, env_name
 
-from briefings.settings import Settings
-
-__all__ = ["RESULTS_DIR", "absorb_load", "result_storage", "result_storage_slug", "task_exception",
-           "with_result_storage", "RunStep", "recorded_run", "cancel_signal", "staged_pages"]
+__all__ = ["RESULTS_DIR", "default_results_storage", "result_storage", "result_storage_slug", "task_exception",
+           "with_result_storage", "RunStep", "recorded_run", "cancel_signal", "report_run"]
 
 
 def result_storage_slug(settings: Settings) -> str:
@@ -61,8 +60,25 @@ def _default_storage(settings: Settings) -> Any:
     return settings.results_dir if isinstance(settings.results_dir, Path) else result_storage_slug(settings)
 
 
+def default_results_storage() -> Any:
+    """Where the flows persist results unless told otherwise (``with_result_storage``): below
+    ``BRIEFINGS_DATA_URL`` or ``BRIEFINGS_DATA_DIR``, else the default data folder.
+
+    Read when ``flows.collect`` is imported (a deployment's worker runs the flows as decorated), so
+    it reads those two variables only and never raises: a bad setting, of these or any other, is
+    reported by the run, which validates all of them (``Settings.from_env``), not by the import.
+    """
+    data_dir, data_url = os.environ.get(env_name("data_dir")), os.environ.get(env_name("data_url"))
+    try:
+        settings = replace(Settings(), data_dir=Path(data_dir) if data_dir else Settings.data_dir,
+                           data_url=data_url or None).normalised()
+    except (ConfigError, TypeError, ValueError, OSError):
+        settings = Settings().normalised()
+    return _default_storage(settings)
+
+
 # Task and flow results persist here, so the UI's Retry on a failed run skips completed tasks.
-RESULTS_DIR = _default_storage(Settings.from_env())
+RESULTS_DIR = default_results_storage()
 
 
 def task_exception(future: Any) -> BaseException | None:
@@ -85,32 +101,28 @@ def task_exception(future: Any) -> BaseException | None:
     return result if isinstance(result, BaseException) else RuntimeError(str(state.message))
 
 
-def staged_pages(parses: Any, summary: Any, parse_bar: Any, load_bar: Any,
-                 list_date: Callable[[Any], str | None]) -> list[Staged]:
-    """Wait for a batch's parses (``flows.workers.PageTasks``); the Staged pages for its load.
+def report_run(settings: Settings, summary: RunSummary, notes: Sequence[str] = ()) -> dict[str, Any]:
+    """Publish the run's artifacts and log its failed pages; the summary as the flow returns it.
 
-    A page whose parse raised goes into ``summary.pages`` as failed at ``parse`` and leaves the load
-    bar's total. ``list_date(key)`` is the ISO list date of the page a key stands for.
+    Raises:
+        RunFailedError: a page failed or was blocked, or an error-severity check failed.
     """
-    staged = []
-    for key, outcome in parses.outcomes():
-        parse_bar.advance()
-        if isinstance(outcome, BaseException):
-            summary.pages.append(failure_outcome(key.url, "parse", outcome))
-            load_bar.set_total(load_bar.total - 1)
-            continue
-        staged.append(Staged(outcome.url, outcome.key, outcome.sha256, list_date(key)))
-    return staged
+    from prefect import get_run_logger
 
+    from briefings.pipeline import BLOCKED_ADVICE
+    from flows.artifacts import failure_details, publish_report_artifact, publish_run_artifacts
 
-def absorb_load(summary: Any, report: Any, bar: Any, rows: int) -> int:
-    """Add a load task's BatchReport to the run summary and the load bar; returns the rows loaded so far."""
-    from briefings.pipeline import absorb_batch
-
-    absorb_batch(summary, report)
-    rows += report.rows
-    bar.advance(len(report.outcomes), note=f"{rows:,} rows")
-    return rows
+    publish_run_artifacts(summary, notes=notes)
+    publish_report_artifact(settings.warehouse_path)
+    logger = get_run_logger()
+    for page in summary.failed:
+        logger.error("%s %s at %s: %s: %s", page.status, page.url, page.stage, page.error_type, page.error)
+    if summary.blocked and not settings.browser:
+        logger.error(BLOCKED_ADVICE)
+    result = summary.as_dict()
+    if not summary.ok:
+        raise RunFailedError(failure_details(summary, notes=notes), summary=result)
+    return result
 
 
 if __name__ == "__main__":  # save the remote result storage block for deployments (see README)
@@ -137,43 +149,35 @@ def cancel_signal(exc: BaseException) -> int | None:
 @dataclass
 class RunStep:
     """The step a run is in (``discover``, ``fetch``, ``parse``, ``load``, ``check``), set by the flow,
-    and the HTTP requests it has had answered so far (retries included), which a cancelled run records."""
+    and its ``RunSummary`` so far: its pages are recorded if the run stops."""
 
+    summary: RunSummary
     step: str = "start"
-    requests: int = 0
+    requests: int = 0  # HTTP requests answered so far (retries included), which a cancelled run records
+
+    def enter(self, step: str) -> None:
+        """The run enters ``step``."""
+        self.step = step
+
+    def answered(self, attempts: int) -> None:
+        """``attempts`` more HTTP requests of this run had an answer (or gave up)."""
+        self.requests += attempts
 
 
 @contextmanager
-def recorded_run(settings: Settings, run_id: str, flow: str, started_at: datetime) -> Iterator[RunStep]:
-    """The warehouse's run lock (``warehouse.run_lock``: one run at a time) around :func:`_recorded_run`.
-
-    Raises:
-        WarehouseLockedError: another run held the warehouse's run lock past ``lock_wait_s`` (named
-            in the message), or another process held the file itself.
-    """
-    from warehouse.run_lock import run_lock
-
-    def say(line: str) -> None:  # on stderr, beside the progress lines
-        print(line, file=sys.stderr, flush=True)
-
-    with run_lock(settings.warehouse_path, run_id, flow, wait_s=settings.lock_wait_s, on_wait=say), \
-            _recorded_run(settings, run_id, flow, started_at) as run:
-        yield run
-
-
-@contextmanager
-def _recorded_run(settings: Settings, run_id: str, flow: str, started_at: datetime) -> Iterator[RunStep]:
+def recorded_run(context: RunContext, flow: str, started_at: datetime) -> Iterator[RunStep]:
     """The run's ``runs`` row around the flow's steps: ``running`` on entry, closed on the way out.
 
     ``check_run`` closes it ``succeeded`` or ``failed`` when the steps complete. If the block raises
     first, the row is closed here: ``cancelled`` for a signal, ``failed`` for an error, with the
-    step it stopped in, the error and the briefings loaded so far; then the exception goes on.
+    step it stopped in, the error, the briefings loaded so far and the pages it knew; then the
+    exception goes on.
 
-    Raises:
-        WarehouseLockedError: on entry, another process held the warehouse past ``lock_wait_s``.
+    Yields:
+        The run's step and summary (``RunStep``), for the flow to fill in.
     """
-    begin_run(settings, run_id, flow, started_at)
-    run = RunStep()
+    begin_run(context, flow, started_at)
+    run = RunStep(RunSummary(run_id=context.run_id))
     try:
         yield run
     except BaseException as exc:
@@ -186,11 +190,11 @@ def _recorded_run(settings: Settings, run_id: str, flow: str, started_at: dateti
             details["signal"] = signal.Signals(signum).name
         status = "failed" if signum is None else "cancelled"
         try:
-            end_run(settings, run_id, status, details)
+            end_run(context, status, details, pages=run.summary.pages)
         except Exception as record_error:  # noqa: BLE001  the row stays `running`, shown as crashed
             from prefect import get_run_logger
 
-            get_run_logger().warning("could not record run %s as %s: %s", run_id, status, record_error)
+            get_run_logger().warning("could not record run %s as %s: %s", context.run_id, status, record_error)
         if signum is not None:
             from briefings.lifetime import run_cancelled
 

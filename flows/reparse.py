@@ -14,28 +14,29 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from prefect.runtime import flow_run
 
-from briefings.errors import RunFailedError
 from briefings.pipeline import (
     ArchivedPage,
-    RunSummary,
     archived_pages,
+    context_for,
     current_or_stale,
     new_run_id,
-    write_manifest,
+    page_list_date,
+    run_batches,
+    run_context,
 )
 from briefings.progress import progress_group
 from briefings.settings import Settings
-from flows.artifacts import failure_details, publish_report_artifact, publish_run_artifacts
-from flows.common import RESULTS_DIR, RunStep, absorb_load, recorded_run, staged_pages
-from flows.workers import PageTasks, chunk_pages, task_runner
+from flows.common import RESULTS_DIR, recorded_run, report_run
+from flows.steps import task_steps
 from tasks.checks import check
-from tasks.load import load
+from tasks.politeness import host_limiter
 
 
 @task(name="archived-pages", persist_result=True)
-def list_archived(config: dict[str, Any]) -> list[ArchivedPage]:
+def list_archived(settings: Settings, run_id: str) -> list[ArchivedPage]:
     """Every current briefing's archived page (url, sha256, content type, list date, parser version ...)."""
-    return archived_pages(Settings.from_config(config))
+    with context_for(settings, run_id) as context:
+        return archived_pages(context)
 
 
 @flow(name="reparse", persist_result=True, result_storage=RESULTS_DIR)
@@ -53,49 +54,25 @@ def reparse(warehouse: str | None = None, workers: int | None = None, dask_addre
     """
     settings = Settings.from_env(warehouse_path=warehouse, workers=workers, dask_address=dask_address or None,
                                  full=full)
-    run_id = flow_run.id or new_run_id()
-    started_at = datetime.now(timezone.utc)
-    with recorded_run(settings, run_id, "reparse", started_at) as run:
-        return _reparse_steps(settings, run_id, started_at, run)
+    run_id, started_at = flow_run.id or new_run_id(), datetime.now(timezone.utc)
+    with run_context(settings, run_id, limiter=host_limiter(settings), flow="reparse") as context, \
+            recorded_run(context, "reparse", started_at) as run:
+        run.enter("parse")
+        pages = list_archived(settings, run_id)
+        current, stale = current_or_stale(pages, settings.full)
+        run.summary.pages += current
 
+        phases = [("reparse", len(pages), "pages"), ("load", len(stale), "briefings")]
+        with task_steps(settings, run_id) as steps, progress_group(phases) as bars:
+            if current:
+                bars["reparse"].advance(len(current), note=f"{len(current)} already current")
+            run_batches(context, run.summary, stale, steps, fetch=False, list_date=page_list_date,
+                        bars={"parse": bars["reparse"], "load": bars["load"]}, on_step=run.enter)  # parse -> load
+        get_run_logger().info("reparsed %d of %d archived pages (%d already current)", len(stale), len(pages),
+                              len(current))
 
-def _reparse_steps(settings: Settings, run_id: str, started_at: datetime, run: RunStep) -> dict[str, Any]:
-    """The reparse flow's steps (see ``reparse``); ``run.step`` says which one is running."""
-    config = settings.as_config()
-    run.step = "parse"
-    pages = list_archived(config)
-    summary = RunSummary(run_id=run_id)
-    current, stale = current_or_stale(pages, settings.full)
-    summary.pages += current
-    size = max(1, settings.load_batch_size)
-    pending = None
-    rows = 0
-    with task_runner(settings) as runner, progress_group(
-            [("reparse", len(pages), "pages"), ("load", len(stale), "briefings")]) as bars:
-        if current:
-            bars["reparse"].advance(len(current), note=f"{len(current)} already current")
-        for batch_no, start in enumerate(range(0, len(stale), size), start=1):
-            batch = stale[start:start + size]
-            parses = PageTasks(runner, "parse", {"config": config}, chunk_pages(settings, len(batch)))
-            for page in batch:
-                parses.add(page, url=page.url, sha256=page.sha256, content_type=page.content_type)
-            staged = staged_pages(parses, summary, bars["reparse"], bars["load"], lambda page: page.list_date)
-            manifest = write_manifest(settings, run_id, batch_no, staged, [])
-            if pending is not None:
-                rows = absorb_load(summary, pending.result(), bars["load"], rows)
-            pending = load.submit(config, run_id, str(manifest))
-        run.step = "load"
-        if pending is not None:
-            rows = absorb_load(summary, pending.result(), bars["load"], rows)
-    get_run_logger().info("reparsed %d of %d archived pages (%d already current)", len(stale), len(pages),
-                          len(current))
-    run.step = "check"
-    summary = check(config, summary, "reparse", started_at)
-    publish_run_artifacts(summary)
-    publish_report_artifact(settings.warehouse_path)
-    if not summary.ok:
-        raise RunFailedError(failure_details(summary), summary=summary.as_dict())
-    return summary.as_dict()
+        run.enter("check")
+        return report_run(settings, check(settings, run.summary, "reparse", started_at))
 
 
 __all__ = ["reparse"]

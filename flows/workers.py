@@ -106,7 +106,7 @@ class PageTasks:
     Args:
         runner: from :func:`task_runner`.
         step: ``fetch`` or ``parse`` (``tasks.pages.PAGE_TASKS``).
-        common: arguments every page shares (``config``, ``run_id``).
+        common: arguments every page shares (``settings``, ``run_id``).
         chunk: pages per chunk task on Dask (:func:`chunk_pages`); unused for one worker.
     """
 

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from briefings.pipeline import RunSummary, check_run
+from briefings.pipeline import RunSummary, check_run, context_for
 from briefings.settings import Settings
 
 
 @task(name="check", cache_policy=NO_CACHE, persist_result=False)
-def check(config: dict[str, Any], summary: RunSummary, flow: str, started_at: datetime) -> RunSummary:
+def check(settings: Settings, summary: RunSummary, flow: str, started_at: datetime) -> RunSummary:
     """The summary with data-quality results and table totals; always runs afresh."""
-    return check_run(Settings.from_config(config), summary, flow, started_at)
+    with context_for(settings, summary.run_id) as context:
+        return check_run(context, summary, flow, started_at)

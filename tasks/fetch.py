@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
 
 from prefect import task
 
 from briefings.models import FetchRecord
-from briefings.pipeline import fetch_detail
+from briefings.pipeline import context_for, fetch_detail
 from briefings.settings import Settings
 from tasks.common import TASK_DEFAULTS
 from tasks.politeness import host_limiter
 
 
 @task(name="fetch", task_run_name="fetch {url}", **TASK_DEFAULTS)
-def fetch(config: dict[str, Any], run_id: str, url: str) -> FetchRecord:
+def fetch(settings: Settings, run_id: str, url: str) -> FetchRecord:
     """The page's FetchRecord (body in the archive under record.sha256).
 
     No Prefect retries: the fetcher already retries each request with backoff, within the
@@ -25,5 +24,5 @@ def fetch(config: dict[str, Any], run_id: str, url: str) -> FetchRecord:
     Raises:
         FetchError: as ``Fetcher.fetch``; the record of the failure is on ``exc.record``.
     """
-    settings = Settings.from_config(config)
-    return fetch_detail(settings, run_id, url, host_limiter(settings))
+    with context_for(settings, run_id, writer=False, limiter=host_limiter(settings)) as context:
+        return fetch_detail(context, url)

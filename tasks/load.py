@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
 
 from prefect import task
 
-from briefings.pipeline import BatchReport, load_manifest
+from briefings.pipeline import BatchReport, context_for, load_manifest
 from briefings.settings import Settings
 from tasks.common import TASK_DEFAULTS
 
 
 @task(name="load", task_run_name="load {manifest}", **TASK_DEFAULTS)
-def load(config: dict[str, Any], run_id: str, manifest: str) -> BatchReport:
+def load(settings: Settings, run_id: str, manifest: str) -> BatchReport:
     """Load the batch the manifest lists in one transaction (see ``load_manifest``).
 
     Takes only the manifest's path (``write_manifest``), never the pages or fetch records, so its
     inputs stay small however large the run. Idempotent: loading a manifest again changes nothing.
+    Writes through the run's one writer (the flow's run context).
     """
-    return load_manifest(Settings.from_config(config), run_id, manifest)
+    with context_for(settings, run_id) as context:
+        return load_manifest(context, manifest)

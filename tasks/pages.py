@@ -14,13 +14,15 @@ from typing import Any
 from prefect import task
 
 from briefings.errors import PagesFailedError
+from briefings.pipeline import context_for
 from tasks.common import TASK_DEFAULTS
 from tasks.fetch import fetch
 from tasks.parse import parse
+from tasks.politeness import host_limiter
 
 __all__ = ["pages", "PAGE_TASKS"]
 
-PAGE_TASKS = {"fetch": fetch, "parse": parse}
+PAGE_TASKS: dict[str, Any] = {"fetch": fetch, "parse": parse}
 
 
 @task(name="pages", task_run_name="{label}", **TASK_DEFAULTS)
@@ -29,7 +31,7 @@ def pages(step: str, common: dict[str, Any], calls: list[dict[str, Any]], label:
 
     Args:
         step: ``fetch`` or ``parse``.
-        common: the arguments every page shares (``config``, ``run_id``).
+        common: the arguments every page shares (``settings``, ``run_id``).
         calls: the arguments of each page (``url``, ...).
         label: the task run's name in the UI (``fetch 25 pages from <first url>``).
     Returns:
@@ -41,11 +43,14 @@ def pages(step: str, common: dict[str, Any], calls: list[dict[str, Any]], label:
     """
     fn = PAGE_TASKS[step].fn
     outcomes: list[Any] = []
-    for call in calls:
-        try:
-            outcomes.append(fn(**common, **call))
-        except Exception as exc:  # noqa: BLE001 - reported per page, as a failed page task would be
-            outcomes.append(exc)
+    settings = common["settings"]
+    # one run context (fetcher, archive) for the chunk, closed when it ends: nothing stays open on the worker
+    with context_for(settings, common["run_id"], writer=False, limiter=host_limiter(settings)):
+        for call in calls:
+            try:
+                outcomes.append(fn(**common, **call))
+            except Exception as exc:  # noqa: BLE001 - reported per page, as a failed page task would be
+                outcomes.append(exc)
     failed = [o for o in outcomes if isinstance(o, BaseException)]
     if failed:
         raise PagesFailedError(f"{len(failed)} of {len(calls)} pages failed at {step}: {failed[0]}",

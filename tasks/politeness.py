@@ -260,8 +260,8 @@ class PrefectHostLimiter:
         while time.monotonic() < until:
             time.sleep(poll_s / 2)
             seen: list[Any] = []
-            if not self._call(lambda: seen.append(_send(client, "GET", f"/v2/concurrency_limits/{name}")),
-                              poll_s, denied_ok=False):
+            look = lambda: seen.append(_send(client, "GET", f"/v2/concurrency_limits/{name}"))  # noqa: B023, E731
+            if not self._call(look, poll_s, denied_ok=False):  # called within this iteration
                 continue
             if seen and seen[0].json().get("active_slots", 0) >= 1:
                 return

@@ -69,6 +69,29 @@ def seed_text() -> str:
     return SEED_TEXT_PATH.read_text(encoding="utf-8")
 
 
+@pytest.fixture(scope="session")
+def prefect_harness():
+    """One temporary Prefect API server (and database) for every test of the session that runs a flow
+    in this process; starting one costs ~10 s of CPU, so the test files share it."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=180):
+        yield
+
+
+def warehouse_checksums(path: Path) -> dict[str, str]:
+    """``warehouse.load.table_checksums`` of the warehouse at ``path``, read-only: equal dicts mean
+    equal mart tables (the idempotence tests' measure)."""
+    from warehouse.connect import open_reader
+    from warehouse.load import table_checksums
+
+    con = open_reader(path)
+    try:
+        return table_checksums(con)
+    finally:
+        con.close()
+
+
 @pytest.fixture()
 def fresh_warehouse(tmp_path: Path) -> Path:
     """A path for a new, empty warehouse file."""

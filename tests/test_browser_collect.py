@@ -23,11 +23,9 @@ runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
-def harness():
-    from prefect.testing.utilities import prefect_test_harness
-
-    with prefect_test_harness(server_startup_timeout=180):
-        yield
+def harness(prefect_harness):
+    """The session's Prefect harness (tests/conftest.py)."""
+    yield
 
 
 @pytest.fixture()

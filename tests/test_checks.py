@@ -135,3 +135,48 @@ def test_unread_labels_are_stored_and_listed_as_a_warning(con):
     upsert_briefing(con, read, url=SESSION12_URL, content_sha256="b" * 64, run_id="run-2")
     assert con.execute("SELECT count(*) FROM suspect_labels").fetchall() == [(0,)]
     assert "unread_labels" not in _failures(run_checks(con, "run-2"))
+
+
+def test_a_runs_checks_read_the_briefings_it_wrote_and_the_whole_warehouse_check_reads_all(con, parsed):
+    """A briefing broken by an earlier run fails the whole-warehouse check, not a later run's scoped one."""
+    from warehouse.checks import evaluate_checks
+
+    upsert_briefing(con, with_duplicated_turn_no(parsed), url=SESSION12_URL, content_sha256=SEED_SHA256,
+                    run_id="run-old")
+    page, url, sha = synthetic_briefing(1, parsed)
+    upsert_briefing(con, page, url=url, content_sha256=sha, run_id="run-new")
+    wrote = [r[0] for r in con.execute("SELECT briefing_id FROM briefings WHERE run_id = 'run-new'").fetchall()]
+    assert wrote == ["hubei.gov.cn:t20240301_9000001"]
+    assert _failures(run_checks(con, "run-new", wrote)) == {}
+    whole = _failures(evaluate_checks(con))
+    assert whole["turn_no_unique"] == ("error", "1 offending: hubei.gov.cn:t20240326_5134107 turn 3 x2")
+    assert _failures(evaluate_checks(con, [])) == {}  # a run that wrote nothing has nothing to check
+    # the scoped views were on a cursor of their own: the connection still sees every table whole
+    assert con.execute("SELECT count(*) FROM briefings").fetchall() == [(2,)]
+
+
+def test_briefings_check_runs_every_check_over_the_whole_warehouse_and_writes_nothing(fresh_warehouse, parsed):
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    con = open_writer(fresh_warehouse)
+    try:
+        upsert_briefing(con, with_duplicated_turn_no(parsed), url=SESSION12_URL, content_sha256=SEED_SHA256,
+                        run_id="run-old")
+    finally:
+        con.close()
+    briefings = str(Path(sys.executable).with_name("briefings"))
+    out = subprocess.run([briefings, "check", "--format", "json", "--warehouse", str(fresh_warehouse)],
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 1, out.stderr  # an error-severity check failed
+    results = json.loads(out.stdout)
+    assert [r["check_name"] for r in results] == list(CHECKS)
+    failed = {r["check_name"]: r["details"] for r in results if r["status"] == "fail"}
+    assert failed["turn_no_unique"] == "1 offending: hubei.gov.cn:t20240326_5134107 turn 3 x2"
+    con = open_writer(fresh_warehouse)
+    try:
+        assert con.execute("SELECT count(*) FROM dq_results").fetchall() == [(0,)]
+    finally:
+        con.close()

@@ -15,20 +15,12 @@ import pytest
 from typer.testing import CliRunner
 
 from briefings.errors import RunFailedError
+from tests.conftest import warehouse_checksums as _checksums
 from tests.conftest import GUESTS, SESSION12_URL, TURN_SPEAKERS
 from tests.site_server import LIST2_PATH, LIST_PATH, SESSION12_PATH, SYNTHETIC_PATH, SiteServer, column_site
 from warehouse.connect import open_reader
-from warehouse.load import table_checksums
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def prefect_harness():
-    from prefect.testing.utilities import prefect_test_harness
-
-    with prefect_test_harness(server_startup_timeout=180):
-        yield
 
 
 @pytest.fixture()
@@ -49,12 +41,6 @@ def _rows(path: Path, sql: str, params: list | None = None) -> list[tuple]:
         con.close()
 
 
-def _checksums(path: Path) -> dict[str, str]:
-    con = open_reader(path)
-    try:
-        return table_checksums(con)
-    finally:
-        con.close()
 
 
 def test_collect_snapshot_loads_session_12_exactly_and_a_rerun_changes_nothing(prefect_harness, env):

@@ -195,6 +195,17 @@ def test_ui_retry_of_a_failed_run_skips_completed_pages(prefect_env, prefect_ser
         assert "guests: 肖敏、周启荣、夏齐飞、陈明敏、陈晓敏、黄祥斌" in reports[0]["data"]
         earlier = _json.loads(pages[1]["data"]) if isinstance(pages[1]["data"], str) else pages[1]["data"]
         assert sorted(r["status"] for r in earlier) == ["failed", "loaded"]
+
+        # the Retry kept the failed attempt: `briefings runs RUN_ID` shows both, latest first
+        shown = subprocess.run([BRIEFINGS, "runs", flow_run_id, "--format", "json", "--warehouse", str(warehouse)],
+                               capture_output=True, text=True, timeout=120)
+        assert shown.returncode == 0, shown.stderr
+        attempts = _json.loads(shown.stdout)
+        assert [(a["attempt"], a["status"], a["loaded"], a["failed"]) for a in attempts] == [
+            (2, "succeeded", 1, 0), (1, "failed", 1, 1)]
+        assert [(p["url"].rsplit("/", 1)[-1], p["step"], p["status"], p["error_type"])
+                for p in attempts[1]["pages"]] == [
+            ("t20240327_5999013.shtml", "fetch", "failed", "FetchError"), ("t20240326_5134107.shtml", "load", "loaded", None)]
     finally:
         if worker is not None:
             os.killpg(worker.pid, signal.SIGTERM)

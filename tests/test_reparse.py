@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 
 import briefings.parsing
-import briefings.pipeline as pipeline
-from briefings.pipeline import collect_plain, load_manifest, manifest_dir, reparse_plain
+import briefings.pipeline.driver as pipeline_driver
+from briefings.pipeline import collect_plain, load_manifest, manifest_dir, reparse_plain, run_context
 from briefings.settings import Settings
+from tests.conftest import warehouse_checksums
 from tests.site_server import SiteServer, column_site
 from warehouse.connect import open_reader
-from warehouse.load import table_checksums
 
 
 @pytest.fixture()
@@ -40,11 +40,7 @@ def _read(settings: Settings, sql: str) -> list[tuple]:
 
 
 def _checksums(settings: Settings) -> dict[str, str]:
-    con = open_reader(settings.warehouse_path)
-    try:
-        return table_checksums(con)
-    finally:
-        con.close()
+    return warehouse_checksums(settings.warehouse_path)
 
 
 def test_collect_in_batches_of_one_gives_the_tables_of_one_batch(tmp_path, site):
@@ -73,7 +69,8 @@ def test_loading_a_manifest_again_changes_nothing(tmp_path, site):
     before = _checksums(settings)
     fetches = _read(settings, "SELECT count(*) FROM fetches")
     [manifest] = manifest_dir(settings, summary.run_id).iterdir()
-    report = load_manifest(settings, summary.run_id, manifest)
+    with run_context(settings, summary.run_id) as context:
+        report = load_manifest(context, manifest)
     assert [o.status for o in report.outcomes] == ["unchanged", "unchanged"]
     assert report.rows == 2 * (1 + 6 + 16 + 13 + 6) + _read(settings, "SELECT count(*) FROM indicators")[0][0]
     assert _checksums(settings) == before
@@ -89,7 +86,7 @@ def test_a_reparse_with_nothing_new_parses_nothing(tmp_path, site, monkeypatch):
     def must_not_parse(*args, **kwargs):
         raise AssertionError("a current page was parsed")
 
-    monkeypatch.setattr(pipeline, "parse_archived", must_not_parse)
+    monkeypatch.setattr(pipeline_driver, "parse_archived", must_not_parse)
     summary = reparse_plain(settings)
     assert [(p.status, p.stage, p.turns) for p in summary.pages] == [("unchanged", "parse", 16)] * 2
     stored = dict(_read(settings, "SELECT b.url, count(*) FROM indicators JOIN briefings b USING (briefing_id) "

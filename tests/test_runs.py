@@ -16,7 +16,7 @@ import pytest
 from briefings.settings import MIGRATIONS_DIR
 from warehouse.connect import open_writer
 from warehouse.migrate import Migrations
-from warehouse.runs import finish_run, list_runs, process_alive, process_token, start_run
+from warehouse.runs import finish_run, list_runs, process_alive, process_token, record_pages, start_run
 
 BRIEFINGS = str(Path(sys.executable).with_name("briefings"))
 T0 = datetime(2026, 11, 30, 7, 0, 0, tzinfo=timezone.utc)
@@ -124,10 +124,10 @@ def test_briefings_runs_lists_the_latest_runs_newest_first(fresh_warehouse):
                          capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout) == [
-        {"run_id": "second", "flow": "collect", "status": "crashed", "started_at": "2026-11-30 08:00:00",
+        {"run_id": "second", "flow": "collect", "status": "crashed", "started_at": "2026-11-30T08:00:00",
          "duration_s": None, "loaded": None, "unchanged": None, "skipped": None, "failed": None, "blocked": None,
          "requests": None, "stopped_in": None},
-        {"run_id": "first", "flow": "collect", "status": "succeeded", "started_at": "2026-11-30 07:00:00",
+        {"run_id": "first", "flow": "collect", "status": "succeeded", "started_at": "2026-11-30T07:00:00",
          "duration_s": 14.3, "loaded": 1, "unchanged": 0, "skipped": 0, "failed": 0, "blocked": 0, "requests": 3,
          "stopped_in": None},
     ]
@@ -143,3 +143,112 @@ def test_briefings_runs_without_a_warehouse_exits_2(tmp_path: Path):
     assert out.returncode == 2
     assert "run `briefings collect` first" in out.stderr
     assert not (tmp_path / "none.duckdb").exists()
+
+
+def _briefings_env(data_dir: Path) -> dict[str, str]:
+    """This process's environment without PREFECT_/BRIEFINGS_ settings; the data folder given, no politeness."""
+    return {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "BRIEFINGS_"))} | {
+        "BRIEFINGS_DATA_DIR": str(data_dir), "BRIEFINGS_MIN_INTERVAL_S": "0", "BRIEFINGS_MAX_ATTEMPTS": "1",
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+
+
+@pytest.mark.slow
+def test_briefings_runs_run_id_prints_the_broken_pages_url_step_error_type_and_message(tmp_path: Path):
+    from tests.site_server import LIST_PATH, SESSION12_PATH, SYNTHETIC_PATH, SiteServer, column_site
+
+    site = SiteServer(column_site())
+    site.pages[SYNTHETIC_PATH] = site.pages[LIST_PATH]  # a real portal page, but no transcript
+    site.start()
+    warehouse = tmp_path / "warehouse" / "briefings.duckdb"
+    env = _briefings_env(tmp_path / "data")
+    try:
+        run = subprocess.run([BRIEFINGS, "collect", "--source", site.source, "--warehouse", str(warehouse),
+                              "--format", "json"], capture_output=True, text=True, timeout=600, env=env)
+    finally:
+        site.stop()
+    assert run.returncode == 1, run.stderr  # a page failed
+    run_id = json.loads(run.stdout)["run_id"]
+    broken = f"{site.source.split('/hbfb/')[0]}{SYNTHETIC_PATH}"
+
+    shown = subprocess.run([BRIEFINGS, "runs", run_id, "--warehouse", str(warehouse)], capture_output=True,
+                           text=True, timeout=60, env=env | {"COLUMNS": "400"})
+    assert shown.returncode == 0, shown.stderr
+    lines = shown.stdout.splitlines()
+    assert lines[0].startswith(f"run {run_id} (attempt 1): collect, failed, started ")
+    assert lines[1] == "  1 loaded, 0 unchanged, 0 skipped, 1 failed, 0 blocked, 4 requests"
+    header, rule, first, second = lines[2:6]
+    assert header.split() == ["url", "step", "status", "error_type", "message"]
+    assert first.split()[:4] == [broken, "parse", "failed", "ParseError"]
+    message = json.loads(run.stdout)["pages"]
+    (failed,) = [p for p in message if p["status"] == "failed"]
+    assert first.endswith(failed["error"]) and failed["error"]
+    assert second.split()[:3] == [f"{site.source.split('/hbfb/')[0]}{SESSION12_PATH}", "load", "loaded"]
+    assert lines[6:] == ["(2 pages)"]
+
+    listed = subprocess.run([BRIEFINGS, "runs", "--failed", "--format", "json", "--warehouse", str(warehouse)],
+                            capture_output=True, text=True, timeout=60, env=env)
+    assert listed.returncode == 0, listed.stderr
+    (row,) = json.loads(listed.stdout)
+    assert {k: row[k] for k in ("run_id", "attempt", "url", "step", "status", "error_type", "message")} == {
+        "run_id": run_id, "attempt": 1, "url": broken, "step": "parse", "status": "failed",
+        "error_type": "ParseError", "message": failed["error"]}
+    assert row["started_at"][10] == "T"
+
+
+def test_a_retried_run_keeps_its_failed_attempt_and_its_pages(fresh_warehouse):
+    from briefings.pipeline import PageOutcome
+
+    broken = PageOutcome("https://www.hubei.gov.cn/hbfb/xwfbh/202403/t20240327_5999013.shtml", "failed", "fetch",
+                         "hubei.gov.cn:t20240327_5999013", "FetchError", "HTTP 503 from www.hubei.gov.cn")
+    fixed = PageOutcome(broken.url, "loaded", "load", broken.briefing_id, turns=16, mentions=104)
+    con = open_writer(fresh_warehouse)
+    try:
+        start_run(con, "retried", "collect", T0)
+        assert record_pages(con, "retried", [broken]) == 1
+        finish_run(con, "retried", "failed", {"loaded": 0, "failed": 1}, finished_at=T0 + timedelta(seconds=5))
+        start_run(con, "retried", "collect", T0 + timedelta(minutes=3))  # the UI's Retry: the same run id
+        assert record_pages(con, "retried", [fixed]) == 2
+        finish_run(con, "retried", "succeeded", {"loaded": 1, "failed": 0},
+                   finished_at=T0 + timedelta(minutes=3, seconds=4))
+        assert [(r.run_id, r.status, r.counts["loaded"]) for r in list_runs(con)] == [("retried", "succeeded", 1)]
+    finally:
+        con.close()
+    out = subprocess.run([BRIEFINGS, "runs", "retried", "--format", "json", "--warehouse", str(fresh_warehouse)],
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    attempts = json.loads(out.stdout)
+    assert [(a["attempt"], a["status"], a["started_at"], a["finished_at"], a["loaded"], a["failed"])
+            for a in attempts] == [(2, "succeeded", "2026-11-30T07:03:00", "2026-11-30T07:03:04", 1, 0),
+                                   (1, "failed", "2026-11-30T07:00:00", "2026-11-30T07:00:05", 0, 1)]
+    assert attempts[1]["pages"] == [{"url": broken.url, "step": "fetch", "status": "failed",
+                                     "error_type": "FetchError", "message": "HTTP 503 from www.hubei.gov.cn",
+                                     "briefing_id": broken.briefing_id, "turns": 0, "mentions": 0}]
+    assert [p["status"] for p in attempts[0]["pages"]] == ["loaded"]
+    failed = subprocess.run([BRIEFINGS, "runs", "--failed", "--format", "csv", "--warehouse", str(fresh_warehouse)],
+                            capture_output=True, text=True, timeout=60)
+    assert failed.stdout.splitlines() == [
+        "run_id,attempt,started_at,url,step,status,error_type,message",
+        f"retried,1,2026-11-30T07:00:00,{broken.url},fetch,failed,FetchError,HTTP 503 from www.hubei.gov.cn"]
+    unknown = subprocess.run([BRIEFINGS, "runs", "nosuchrun", "--warehouse", str(fresh_warehouse)],
+                             capture_output=True, text=True, timeout=60)
+    assert unknown.returncode == 2 and "no run 'nosuchrun'" in unknown.stderr
+
+
+def test_briefings_runs_in_an_80_column_terminal_prints_records(fresh_warehouse):
+    run_id = "bc156585-59bb-4976-b135-0936b60f37ea"  # a Prefect flow run id
+    con = open_writer(fresh_warehouse)
+    try:
+        start_run(con, run_id, "collect", T0)
+        finish_run(con, run_id, "succeeded", {"loaded": 1, "unchanged": 0, "skipped": 0, "failed": 0, "blocked": 0,
+                                              "requests": 3}, finished_at=T0 + timedelta(seconds=14.26))
+    finally:
+        con.close()
+    out = subprocess.run([BRIEFINGS, "runs", "--warehouse", str(fresh_warehouse)], capture_output=True, text=True,
+                         timeout=60, env=os.environ | {"COLUMNS": "80"})
+    assert out.returncode == 0, out.stderr
+    assert "…" not in out.stdout and max(len(line) for line in out.stdout.splitlines()) <= 80
+    assert out.stdout.splitlines()[:6] == [
+        "-[ row 1 ]──────────────────────────────",
+        f"run_id     │ {run_id}", "flow       │ collect", "status     │ succeeded",
+        "started_at │ 2026-11-30T07:00:00", "duration_s │ 14.3"]
+    assert out.stdout.splitlines()[-1] == "(1 runs)"

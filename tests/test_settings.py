@@ -43,9 +43,18 @@ def test_series_pattern_must_be_a_regex():
         Settings.from_env(series_pattern="[")
 
 
-def test_config_round_trip(tmp_path: Path):
+def test_settings_go_to_tasks_as_they_are_pickled_and_hashed_for_the_cache_key(tmp_path: Path):
+    import pickle
+
+    from prefect.utilities.hashing import hash_objects
+
     s = Settings.from_env(warehouse_path=tmp_path / "w.duckdb", full=True)
-    assert Settings.from_config(s.as_config()) == s
+    back = pickle.loads(pickle.dumps(s))  # what a Dask worker or a persisted task input gets
+    assert back == s and isinstance(back.warehouse_path, Path) and isinstance(back.allowed_hosts, tuple)
+    key = hash_objects({"settings": s, "url": "u"}, raise_on_failure=True)  # Prefect's INPUTS cache policy
+    assert key == hash_objects({"settings": back, "url": "u"}, raise_on_failure=True)
+    other = Settings.from_env(warehouse_path=tmp_path / "w.duckdb", full=False)
+    assert key != hash_objects({"settings": other, "url": "u"}, raise_on_failure=True)
 
 
 # -- every setting is checked first (issue 17) -----------------------------------------------------
@@ -133,3 +142,40 @@ def test_collect_with_a_bad_setting_exits_2_before_writing_anything(tmp_path: Pa
     assert len(proc.stderr.strip().splitlines()) == 1
     assert _tree(work) == []  # no warehouse, archive, staging, Prefect or result file
     assert not (PROJECT_ROOT / "w.duckdb").exists()
+
+
+def test_importing_the_flows_with_a_bad_setting_succeeds_and_the_run_reports_it(tmp_path: Path):
+    """A deployment's worker imports ``flows.collect`` before any run: a bad variable must not break that."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("BRIEFINGS_", "PREFECT_"))}
+    env = clean | {"BRIEFINGS_LOAD_BATCH_SIZE": "abc", "BRIEFINGS_DATA_DIR": str(tmp_path / "data"),
+                   "PREFECT_HOME": str(tmp_path / "prefect")}
+    code = ("import flows.collect, flows.reparse\n"
+            "from flows.common import RESULTS_DIR\n"
+            "print(RESULTS_DIR)\n"
+            "from briefings.errors import ConfigError\n"
+            "try:\n"
+            "    flows.collect.collect.fn()\n"
+            "except ConfigError as exc:\n"
+            "    print(exc.setting)\n")
+    proc = subprocess.run([sys.executable, "-c", code], env=env, cwd=PROJECT_ROOT, capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == [str(tmp_path / "data" / "prefect-results"), "BRIEFINGS_LOAD_BATCH_SIZE"]
+    run = subprocess.run([BRIEFINGS, "collect", "--warehouse", str(tmp_path / "w.duckdb")], env=env, cwd=tmp_path,
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 2 and "BRIEFINGS_LOAD_BATCH_SIZE='abc'" in run.stderr
+
+
+def test_the_writer_takes_the_runs_settings_not_the_process_environment(monkeypatch, tmp_path: Path):
+    from dataclasses import replace
+
+    from warehouse.connect import open_writer
+
+    monkeypatch.setenv("BRIEFINGS_WRITER_MEMORY_LIMIT", "lots")  # a Dask worker's environment, say
+    settings = replace(Settings(), warehouse_path=tmp_path / "w.duckdb", writer_memory_limit="256MB")
+    con = open_writer(settings)
+    try:
+        limit = con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+    finally:
+        con.close()
+    assert limit == "244.1 MiB"  # 256 MB, as DuckDB shows it

@@ -17,9 +17,8 @@ from briefings.errors import ConfigError
 from briefings.fetching.archive import RawArchive
 from briefings.ids import sha256_hex
 from briefings.settings import Settings
+from tests.conftest import warehouse_checksums as _checksums
 from tests.site_server import SESSION12_PATH, SYNTHETIC_PATH, SiteServer, column_site
-from warehouse.connect import open_reader
-from warehouse.load import table_checksums
 
 BUCKET = "briefings-test"
 
@@ -92,20 +91,6 @@ def test_archive_on_s3_stores_objects_and_one_warc_record_per_object(s3, session
     assert seen == [("https://www.hubei.gov.cn/x.shtml", session12_bytes)]
 
 
-def _checksums(path: Path) -> dict[str, str]:
-    con = open_reader(path)
-    try:
-        return table_checksums(con)
-    finally:
-        con.close()
-
-
-@pytest.fixture(scope="module")
-def prefect_harness():
-    from prefect.testing.utilities import prefect_test_harness
-
-    with prefect_test_harness(server_startup_timeout=180):
-        yield
 
 
 @pytest.mark.slow

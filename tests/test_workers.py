@@ -12,28 +12,18 @@ import os
 import shutil
 import signal
 import threading
-from pathlib import Path
 
 import pytest
 
 from bench.synth import write_site
+from tests.conftest import warehouse_checksums as _checksums
 from tests.site_server import SiteServer
-from warehouse.connect import open_reader
-from warehouse.load import table_checksums
 
 pytestmark = pytest.mark.slow
 
 INTERVAL_S = 0.2
 TIMEOUT_S = 5.0  # a killed worker's slot frees itself after hold_limit_s(TIMEOUT_S, INTERVAL_S)
 PAGES = 40
-
-
-@pytest.fixture(scope="module")
-def prefect_harness():
-    from prefect.testing.utilities import prefect_test_harness
-
-    with prefect_test_harness(server_startup_timeout=180):
-        yield
 
 
 @pytest.fixture(scope="module")
@@ -48,12 +38,6 @@ def column(tmp_path_factory):
     server.stop()
 
 
-def _checksums(path: Path) -> dict[str, str]:
-    con = open_reader(path)
-    try:
-        return table_checksums(con)
-    finally:
-        con.close()
 
 
 def _kill_a_worker_after(site: SiteServer, detail_hits: int, killed: list[int], stop: threading.Event) -> None:

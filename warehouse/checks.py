@@ -1,5 +1,9 @@
 """Data-quality checks over the current tables; each run's results are written to ``dq_results``.
 
+``run_checks(..., briefing_ids)`` narrows the per-briefing checks to some briefings (a run's), so
+that they cost what a run loaded rather than what the warehouse holds; ``briefings check`` runs
+them over the whole warehouse, read-only.
+
 Every check is one SQL query returning the offending rows (as text, at most ``_SAMPLE`` of them
 shown in ``details``); no row means ``pass``. ``error`` checks guard the warehouse's contracts
 (keys, spans, speakers); ``warn`` checks flag pages worth a look.
@@ -7,6 +11,7 @@ shown in ``details``); no row means ``pass``. ``error`` checks guard the warehou
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -14,7 +19,7 @@ import duckdb
 
 from briefings.errors import LoadError
 
-__all__ = ["CheckResult", "CHECKS", "run_checks"]
+__all__ = ["CheckResult", "CHECKS", "evaluate_checks", "run_checks"]
 
 _SAMPLE = 5
 
@@ -161,27 +166,70 @@ CHECKS: dict[str, tuple[str, str, str]] = {
 }
 
 
-def run_checks(con: duckdb.DuckDBPyConnection, run_id: str) -> list[CheckResult]:
-    """Run every check of ``CHECKS`` and append the results to ``dq_results`` (one row per check).
+# A run's checks read only the briefings it wrote: these tables are narrowed to them (temporary views
+# of the same names, on a cursor of its own), speakers to those the narrowed rows name.
+_PER_BRIEFING_TABLES = ("briefings", "turns", "guests", "appearances", "qa_pairs", "indicators", "briefing_versions",
+                        "turns_history", "suspect_labels")
+# checks that compare a briefing with others: always over the whole tables
+_WHOLE_TABLE_CHECKS = frozenset({"briefing_published_once"})
+
+
+def evaluate_checks(con: duckdb.DuckDBPyConnection, briefing_ids: Sequence[str] | None = None) -> list[CheckResult]:
+    """Run every check of ``CHECKS`` (read-only).
 
     Args:
-        con: writable warehouse connection.
-        run_id: the run the results belong to (``dq_results.run_id``).
+        con: a warehouse connection (read-only is enough).
+        briefing_ids: check only these briefings' rows (a run's: the briefings it wrote), except the
+            checks that compare briefings with each other; None: the whole warehouse (``briefings check``).
     Returns:
         One CheckResult per check, in ``CHECKS`` order.
     Raises:
-        LoadError: a check's query or the write of the results failed (nothing is written).
+        duckdb.Error: a check's query failed.
     """
+    scoped = con
+    if briefing_ids is not None:
+        scoped = con.cursor()
+        db = scoped.execute("SELECT current_database()").fetchall()[0][0]
+        scoped.execute("CREATE TEMP TABLE run_briefings (briefing_id VARCHAR)")
+        if briefing_ids:
+            scoped.executemany("INSERT INTO run_briefings VALUES (?)", [(b,) for b in briefing_ids])
+        for table in _PER_BRIEFING_TABLES:
+            scoped.execute(f'CREATE TEMP VIEW {table} AS SELECT * FROM "{db}".main.{table} '
+                           "WHERE briefing_id IN (SELECT briefing_id FROM run_briefings)")
+        scoped.execute(f'CREATE TEMP VIEW speakers AS SELECT * FROM "{db}".main.speakers WHERE speaker_id IN '
+                       "(SELECT speaker_id FROM turns UNION SELECT speaker_id FROM guests "
+                       "UNION SELECT speaker_id FROM appearances)")
     results: list[CheckResult] = []
     try:
         for name, (severity, description, sql) in CHECKS.items():
-            rows = [r[0] for r in con.execute(sql).fetchall()]
+            rows = [r[0] for r in (con if name in _WHOLE_TABLE_CHECKS else scoped).execute(sql).fetchall()]
             if rows:
                 shown = "; ".join(str(r) for r in rows[:_SAMPLE])
                 more = f" (+{len(rows) - _SAMPLE} more)" if len(rows) > _SAMPLE else ""
                 results.append(CheckResult(name, severity, "fail", f"{len(rows)} offending: {shown}{more}"))
             else:
                 results.append(CheckResult(name, severity, "pass", description))
+    finally:
+        if scoped is not con:
+            scoped.close()
+    return results
+
+
+def run_checks(con: duckdb.DuckDBPyConnection, run_id: str,
+               briefing_ids: Sequence[str] | None = None) -> list[CheckResult]:
+    """Run every check of ``CHECKS`` and append the results to ``dq_results`` (one row per check).
+
+    Args:
+        con: writable warehouse connection.
+        run_id: the run the results belong to (``dq_results.run_id``).
+        briefing_ids: as :func:`evaluate_checks` (a run passes the briefings it wrote); None: all.
+    Returns:
+        One CheckResult per check, in ``CHECKS`` order.
+    Raises:
+        LoadError: a check's query or the write of the results failed (nothing is written).
+    """
+    try:
+        results = evaluate_checks(con, briefing_ids)
         checked_at = datetime.now(timezone.utc).replace(tzinfo=None)
         con.execute("BEGIN TRANSACTION")
         con.executemany(

@@ -38,15 +38,17 @@ def read_copy_path(path: Path) -> Path:
     return path.with_name(f"{path.stem}.read{path.suffix or '.duckdb'}")
 
 
-def open_writer(path: Path, *, lock_wait_s: float = 60.0, memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
+def open_writer(path: Path | Settings, *, lock_wait_s: float = 60.0,
+                memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
     """Open (creating folders and file as needed) the warehouse for writing and migrate it.
 
     Args:
-        path: the DuckDB file (``Settings.warehouse_path``).
+        path: the run's ``Settings`` (its ``warehouse_path``, ``lock_wait_s`` and
+            ``writer_memory_limit``; the arguments below are then ignored), or a DuckDB file.
         lock_wait_s: how long to wait for another process's lock, seconds.
-        memory_limit: upper bound of the writer's DuckDB buffer pool (``512MB``); None ->
-            ``Settings.writer_memory_limit`` (``BRIEFINGS_WRITER_MEMORY_LIMIT``). The 10,000-page
-            benchmark grew to 2.5 GB without one.
+        memory_limit: upper bound of the writer's DuckDB buffer pool (``512MB``); None -> the
+            default of ``Settings.writer_memory_limit``. Never read from the environment here: a
+            run passes its own settings. The 10,000-page benchmark grew to 2.5 GB without one.
     Returns:
         A writable connection whose schema is current (pending migrations applied).
     Raises:
@@ -54,12 +56,13 @@ def open_writer(path: Path, *, lock_wait_s: float = 60.0, memory_limit: str | No
         WarehouseUnreadableError: the file is damaged, not a DuckDB database, or cannot be created.
         OutputError: the warehouse's folder cannot be made.
         MigrationError: the schema could not be brought up to date.
-        ConfigError: ``memory_limit`` is None and a ``BRIEFINGS_*`` setting is bad (checked before
-            the file is created).
     """
+    if isinstance(path, Settings):
+        settings = path
+        path, lock_wait_s, memory_limit = settings.warehouse_path, settings.lock_wait_s, settings.writer_memory_limit
     path = Path(path)
     if memory_limit is None:
-        memory_limit = Settings.from_env().writer_memory_limit
+        memory_limit = Settings.writer_memory_limit  # the field's default
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

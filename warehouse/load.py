@@ -246,7 +246,7 @@ def _arrow_type(duckdb_type: str) -> pa.DataType:
     return _ARROW_TYPES.get(duckdb_type, pa.string())
 
 
-def _arrow(table: str, rows: list[tuple], positions: list[int], types: dict[str, str]) -> pa.Table:
+def _arrow(table: str, rows: list[tuple[Any, ...]], positions: list[int], types: dict[str, str]) -> pa.Table:
     """Rows of one staged table (plus their pages' ``batch_pos``) as an Arrow table of the mart's types."""
     names = STAGED_COLUMNS[table]
     columns = list(zip(*rows)) if rows else [()] * len(names)
@@ -254,7 +254,7 @@ def _arrow(table: str, rows: list[tuple], positions: list[int], types: dict[str,
     for name, values in zip(names, columns):
         kind = types[name]
         if kind.startswith("DECIMAL"):
-            values = [None if v is None else str(v) for v in values]
+            values = tuple(None if v is None else str(v) for v in values)
         arrays[name] = pa.array(values, type=_arrow_type(kind))
     arrays["batch_pos"] = pa.array(positions, type=pa.int32())
     return pa.table(arrays)
@@ -270,7 +270,7 @@ class _Page:
     action: str = ""
     version_no: int = 0
     new_version: bool = False
-    rows: dict[str, list[tuple]] = field(default_factory=dict)
+    rows: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict)
 
 
 def _stage(con: duckdb.DuckDBPyConnection, pages: list[_Page], catalog: dict[str, list[tuple[str, str, bool]]]
@@ -413,9 +413,10 @@ def _load_group(con: duckdb.DuckDBPyConnection, group: list[_Page], run_id: str,
                 p.rows = staged_rows(p.page.parsed, briefing_id=p.briefing_id, url=p.page.url,
                                      content_sha256=p.page.content_sha256, list_date=p.page.list_date)
             except (AttributeError, TypeError, ValueError) as exc:
-                out[p.pos] = LoadError(f"the page's rows could not be staged: {exc}", url=p.page.url,
-                                       briefing_id=p.briefing_id)
-                out[p.pos].__cause__ = exc
+                failure = LoadError(f"the page's rows could not be staged: {exc}", url=p.page.url,
+                                    briefing_id=p.briefing_id)
+                failure.__cause__ = exc
+                out[p.pos] = failure
                 continue
             todo.append(p)
         if todo:
@@ -541,7 +542,8 @@ def _rollback(con: duckdb.DuckDBPyConnection) -> None:
 
 def _fetch_id(record: FetchRecord, run_id: str) -> str:
     """Stable id of a response: sha256 of run, URL, completion time, attempts and try number (first 20 hex)."""
-    key = f"{run_id}|{record.url}|{_utc_naive(record.fetched_at).isoformat()}|{record.attempts}"
+    fetched_at = _utc_naive(record.fetched_at)
+    key = f"{run_id}|{record.url}|{fetched_at.isoformat() if fetched_at else None}|{record.attempts}"
     if record.attempt_no not in (None, record.attempts):  # an earlier try: the last one keeps its old id
         key += f"|try {record.attempt_no}"
     return hashlib.sha256(key.encode()).hexdigest()[:20]
@@ -575,7 +577,7 @@ def record_fetches(con: duckdb.DuckDBPyConnection, records: Sequence[FetchRecord
     rows = list({row[0]: row for row in rows}.values())
     try:
         con.execute("BEGIN TRANSACTION")
-        before = con.execute("SELECT count(*) FROM fetches").fetchall()[0][0]
+        before: int = con.execute("SELECT count(*) FROM fetches").fetchall()[0][0]
         con.execute(f"CREATE OR REPLACE TEMP TABLE stg_fetches AS SELECT {', '.join(FETCH_COLUMNS)} "
                     "FROM main.fetches WITH NO DATA")
         if rows:
@@ -587,7 +589,7 @@ def record_fetches(con: duckdb.DuckDBPyConnection, records: Sequence[FetchRecord
                 con.unregister("stg_fetches_arrow")
         con.execute(f"INSERT INTO main.fetches ({', '.join(FETCH_COLUMNS)}) SELECT * FROM stg_fetches s "
                     "ANTI JOIN main.fetches f ON f.fetch_id = s.fetch_id")
-        after = con.execute("SELECT count(*) FROM fetches").fetchall()[0][0]
+        after: int = con.execute("SELECT count(*) FROM fetches").fetchall()[0][0]
         con.execute("COMMIT")
     except duckdb.Error as exc:
         _rollback(con)
@@ -596,7 +598,7 @@ def record_fetches(con: duckdb.DuckDBPyConnection, records: Sequence[FetchRecord
 
 
 def record_run(con: duckdb.DuckDBPyConnection, run_id: str, flow: str, started_at: datetime | None,
-               finished_at: datetime | None, status: str, summary: dict) -> None:
+               finished_at: datetime | None, status: str, summary: dict[str, Any]) -> None:
     """Insert or update the ``runs`` row of ``run_id``.
 
     Args:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -126,16 +127,16 @@ class QueryResult:
 
     columns: list[str]
     types: list[str]
-    rows: list[tuple]
+    rows: list[tuple[Any, ...]]
 
 
-def _result(cursor: duckdb.DuckDBPyConnection, rows: list[tuple]) -> QueryResult:
+def _result(cursor: duckdb.DuckDBPyConnection, rows: list[tuple[Any, ...]]) -> QueryResult:
     description = cursor.description or []
     return QueryResult([d[0] for d in description], [str(d[1]) for d in description], rows)
 
 
 def run_named_query(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, str],
-                    directory: Path = QUERIES_DIR) -> tuple[list[str], list[tuple]]:
+                    directory: Path = QUERIES_DIR) -> tuple[list[str], list[tuple[Any, ...]]]:
     """:func:`named_query_result` as (column names, rows)."""
     result = named_query_result(con, name, params, directory)
     return result.columns, result.rows
@@ -180,7 +181,7 @@ def named_query_result(con: duckdb.DuckDBPyConnection, name: str, params: dict[s
     return _result(cursor, rows)
 
 
-def run_sql(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[list[str], list[tuple]]:
+def run_sql(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
     """:func:`sql_result` as (column names, rows)."""
     result = sql_result(con, sql)
     return result.columns, result.rows

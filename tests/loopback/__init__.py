@@ -92,12 +92,12 @@ def page_in(encoding: str, meta: str, *, rare: bool = False) -> bytes:
 def challenge_body() -> bytes:
     """A script-only page shaped like the portal's 412 answer (no visible text)."""
     return (
-        "<!DOCTYPE html><html><head>"
-        '<meta http-equiv="Content-Type" content="text/html; charset=utf-8">'
-        '<script type="text/javascript">$_ss={nsd:40913,cd:"qFcdqqAlWaqcOOV2ra"};$_ts={};</script>'
-        "<script type=\"text/javascript\" charset=\"utf-8\" src=\"/4QbVtADbnLVIc/c.FxJzG50F.dfe1675.js\" r='m'></script>"
-        "</head><body></body></html>"
-    ).encode("utf-8")
+        b"<!DOCTYPE html><html><head>"
+        b'<meta http-equiv="Content-Type" content="text/html; charset=utf-8">'
+        b'<script type="text/javascript">$_ss={nsd:40913,cd:"qFcdqqAlWaqcOOV2ra"};$_ts={};</script>'
+        b"<script type=\"text/javascript\" charset=\"utf-8\" src=\"/4QbVtADbnLVIc/c.FxJzG50F.dfe1675.js\" r='m'></script>"
+        b"</head><body></body></html>"
+    )
 
 
 def _guard_script_body() -> bytes:

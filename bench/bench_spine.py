@@ -1,0 +1,126 @@
+"""The spine's benchmark (issue 24): ``briefings collect`` as users run it, per page, against the parse.
+
+For each size N a synthetic site (``bench.synth.write_site``) is served on 127.0.0.1 by THIS process;
+each measurement is a fresh child process (wall time taken around it or inside it, peak RSS from
+``os.wait4``), in one run, so every ratio compares numbers measured on the same machine minutes apart:
+
+- ``parse``: ``parse_page`` of every page (``bench_batches``'s child), the yardstick;
+- ``collect_cli``: the installed ``briefings collect --source <loopback> --warehouse <fresh>`` (the
+  Prefect flow with its ephemeral server, politeness off), wall time of the whole command;
+- ``collect``: ``collect_plain`` (the same batch loop, no Prefect);
+- ``reparse_noop``: ``reparse_plain`` with nothing to do (every page current).
+
+Per-page cost of a collect is the difference of two sizes divided by the pages between them, so that
+the start-up (Prefect's server, imports) cancels out: ``(T(large) - T(small)) / (large - small)``,
+against the parse's per-page cost at the large size. Targets (issue 24): collect through the CLI
+<= 2.5x the parse per page at 600 (<= 3x at 10,000); peak RSS of collect at the large size <= 1.5x
+at the small one; a no-op reparse of 10,000 briefings <= 10 s. The 1-minute load average is kept
+beside every measurement: the machine is shared.
+
+Usage: ``.venv/bin/python bench/bench_spine.py [--sizes 60,600] [--out FILE]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.bench_batches import _measure  # noqa: E402
+from bench.common import write_result  # noqa: E402
+
+BRIEFINGS = str(Path(sys.executable).with_name("briefings"))
+
+
+def _collect_cli(source: str, run_dir: Path, log: Path) -> dict[str, object]:
+    """``briefings collect`` from ``source`` into ``run_dir`` (fresh), as a user runs it."""
+    run_dir.mkdir(parents=True, exist_ok=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BRIEFINGS_", "PREFECT_"))} | {
+        "BRIEFINGS_DATA_DIR": str(run_dir / "data"), "BRIEFINGS_MIN_INTERVAL_S": "0",
+        "PREFECT_HOME": str(run_dir / "prefect"), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    cmd = [BRIEFINGS, "collect", "--source", source, "--warehouse", str(run_dir / "warehouse.duckdb"),
+           "--format", "json"]
+    load_before = os.getloadavg()[0]
+    start = time.perf_counter()
+    with open(log, "ab") as err:
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, env=env)
+        assert proc.stdout is not None
+        out = proc.stdout.read().decode("utf-8", "replace")
+        _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    try:
+        summary = json.loads(out)
+        pages = {k: summary[k] for k in ("loaded", "unchanged", "skipped", "failed", "blocked")}
+    except (ValueError, KeyError):
+        pages = {"error": out[-500:]}
+    return {"action": "collect_cli", "seconds": seconds, "wall_s": seconds, "peak_rss_bytes": usage.ru_maxrss * 1024,
+            "load_average_1min": [load_before, os.getloadavg()[0]], "exit_status": status, "pages": pages}
+
+
+def run(sizes: list[int], out: Path | None = None) -> dict[str, object]:
+    """Measure every action at every size; returns the result document (seconds, bytes, ratios)."""
+    from bench.server import serve_site
+    from bench.synth import write_site
+
+    work = Path(tempfile.mkdtemp(prefix="bench-spine-"))
+    log = work / "children.log"
+    rows: list[dict[str, object]] = []
+    for size in sizes:
+        site_root = work / f"site-{size}"
+        write_site(site_root, size, seed=0)
+        with serve_site(site_root) as site:
+            for action in ("parse", "collect_cli", "collect", "reparse_noop"):
+                if action == "collect_cli":
+                    row = _collect_cli(site.first_list_url, work / f"cli-{size}", log)
+                else:
+                    row = _measure(action, site.first_list_url, work / f"run-{size}", site_root, log)
+                row["size"] = size
+                rows.append(row)
+                if out is not None:
+                    write_result("spine", {"sizes": sizes, "partial": True, "measurements": rows}, out)
+                print(f"  {size} pages {action}: {row.get('seconds', float('nan')):.2f} s, peak RSS "
+                      f"{row['peak_rss_bytes'] / 2**20:.0f} MiB, load {row['load_average_1min']}, "
+                      f"pages {row.get('pages')}", flush=True)
+        shutil.rmtree(site_root, ignore_errors=True)
+    by = {(r["size"], r["action"]): r for r in rows}
+    small, large = min(sizes), max(sizes)
+    parse_per_page = float(by[(large, "parse")]["seconds"]) / large  # type: ignore[arg-type]
+    ratios: dict[str, float] = {}
+    for action in ("collect_cli", "collect"):
+        per_page = (float(by[(large, action)]["seconds"]) - float(by[(small, action)]["seconds"])) / (large - small)  # type: ignore[arg-type]
+        ratios[f"{action}_per_page_over_parse_per_page_{small}_to_{large}"] = per_page / parse_per_page
+        ratios[f"peak_rss_{action}_{large}_over_{small}"] = (
+            float(by[(large, action)]["peak_rss_bytes"]) / float(by[(small, action)]["peak_rss_bytes"]))  # type: ignore[arg-type]
+    ratios[f"reparse_noop_{large}_seconds"] = float(by[(large, "reparse_noop")]["seconds"])  # type: ignore[arg-type]
+    doc: dict[str, object] = {"sizes": sizes, "measurements": rows, "ratios": ratios,
+                              "parse_per_page_s": parse_per_page}
+    try:
+        doc["children_log_tail"] = log.read_text(errors="replace")[-3000:]
+    except OSError:
+        pass
+    shutil.rmtree(work, ignore_errors=True)
+    return doc
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line entry: measure, write bench/results/spine.json (or --out)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="60,600", help="comma-separated page counts (two or more)")
+    parser.add_argument("--out", type=Path, default=None, help="result file (default bench/results/spine.json)")
+    args = parser.parse_args(argv)
+    doc = run([int(s) for s in args.sizes.split(",") if s], out=args.out)
+    path = write_result("spine", doc, args.out)
+    print(f"spine: {json.dumps(doc['ratios'])} -> {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
