@@ -128,7 +128,7 @@ def test_unread_labels_are_stored_and_listed_as_a_warning(con):
     assert len(rows) == 3 and rows[0][:2] == (0, 14)
     severity, details = _failures(run_checks(con, "run-1"))["unread_labels"]
     assert severity == "warn"
-    assert details.startswith("3 offending: ") and f"@0 湖北省人民政府新闻办公室黄勤" in details
+    assert details.startswith("3 offending: ") and "@0 湖北省人民政府新闻办公室黄勤" in details
 
     read = parse_html(page(["发布会由湖北省人民政府新闻办公室黄勤主持。"]), v.PAGE_URL)
     assert read.suspect_labels == () and len(read.turns) == 16

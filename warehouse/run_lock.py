@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 from briefings.errors import OutputError, WarehouseLockedError
 
@@ -42,7 +43,7 @@ def run_lock_path(warehouse_path: Path) -> Path:
     return warehouse_path.with_name(warehouse_path.name + ".run.lock")
 
 
-def run_lock_holder(warehouse_path: Path) -> dict | None:
+def run_lock_holder(warehouse_path: Path) -> dict[str, Any] | None:
     """What the run holding the warehouse's run lock wrote about itself, or None (none written yet,
     or no lock file)."""
     try:
@@ -53,7 +54,7 @@ def run_lock_holder(warehouse_path: Path) -> dict | None:
     return holder if isinstance(holder, dict) else None
 
 
-def _describe(holder: dict | None) -> str:
+def _describe(holder: dict[str, Any] | None) -> str:
     if not holder:
         return "another run"
     return (f"{holder.get('flow', 'a')} run {holder.get('run_id', '?')} (PID {holder.get('pid', '?')} on "
