@@ -504,7 +504,7 @@ def read_detail_page(
             node.decompose()
 
     front = _Front(content_source=_meta(tree, "ContentSource"))
-    for _template, selector, inner, title_selectors in layout.blocks:
+    for template, selector, inner, title_selectors in layout.blocks:  # noqa: B007 (used after the loop)
         found = tree.css_first(selector)
         if found is not None:
             container = (found.css_first(inner) if inner else None) or found
