@@ -21,8 +21,8 @@ CHECK_COLUMNS = ("check_name", "severity", "status", "details")
 def check(
     fmt: RunsFormat = typer.Option(RunsFormat.table, "--format", help="table, csv or json."),
     warehouse: Optional[Path] = typer.Option(
-        None, "--warehouse", help="DuckDB file of the warehouse [default: warehouse/briefings.duckdb].",
-        envvar="BRIEFINGS_WAREHOUSE_PATH",
+        None, "--warehouse", help="DuckDB file of the warehouse.", show_default="warehouse/briefings.duckdb",
+        envvar="BRIEFINGS_WAREHOUSE_PATH", metavar="FILE",
     ),
 ) -> None:
     """Run every data-quality check over the whole warehouse (a run checks only the briefings it wrote).
@@ -30,13 +30,13 @@ def check(
     Prints one row per check: its severity (error, warn), pass or fail, and the offending rows.
     Exits 1 when a check of severity error fails.
     """
+    from briefings.cli_look import open_warehouse
     from briefings.errors import ExitCode
-    from briefings.settings import Settings
     from warehouse.checks import evaluate_checks
-    from warehouse.connect import open_reader
 
-    # a bad setting, no warehouse yet (2), a writer holding it (4) or a damaged file (7): BriefingsGroup
-    con = open_reader(Settings.from_env(warehouse_path=warehouse).warehouse_path)
+    # a bad setting, no warehouse yet or an empty DuckDB file (2, as `query` says), a writer holding
+    # it (4) or a damaged file (7): BriefingsGroup
+    con, _path = open_warehouse(warehouse, published_copy=False)
     try:
         results = evaluate_checks(con)
     finally:

@@ -23,6 +23,7 @@ for a Prefect markdown artifact.
 from __future__ import annotations
 
 import html
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -332,7 +333,9 @@ def chart_scale(family: tuple[str, str], bars: list[ChartBar]) -> ChartScale:
     values = [b.value for b in bars]
     positive = all(v > 0 for v in values)
     if family[0] == "level" and positive and max(values) / min(values) > _LOG_SPAN:
-        return ChartScale("log", min(values) / 2, max(values) * 8, ())
+        decades = math.log10(max(values) / min(values)) + math.log10(2)
+        # room for the value label beyond the longest bar: a share of the axis, as the linear pad is
+        return ChartScale("log", min(values) / 2, max(values) * 10 ** max(0.9, 0.3 * decades), ())
     magnitudes = sorted(abs(v) for v in values)
     median = magnitudes[len(magnitudes) // 2]
     off = [b for b in bars if len(bars) >= 3 and median > 0 and abs(b.value) > _OFF_SCALE * median]
@@ -358,7 +361,6 @@ def chart_figure(city: str, family: tuple[str, str], bars: list[ChartBar], unit_
         The value axis is :func:`chart_scale`'s: a bar off the scale ends at the axis' edge and its label says
         ``(off the scale)``.
     """
-    import math
 
     import plotly.graph_objects as go
 

@@ -78,7 +78,7 @@ def collect(
 
         run.enter("check")
         summary = check(settings, run.summary, "collect", started_at)
-        return report_run(settings, summary, notes=[browser_mode]) | {"browser_mode": browser_mode}
+        return report_run(settings, summary, notes=[browser_mode], extra={"browser_mode": browser_mode})
 
 
 __all__ = ["collect"]

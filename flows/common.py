@@ -101,9 +101,15 @@ def task_exception(future: Any) -> BaseException | None:
     return result if isinstance(result, BaseException) else RuntimeError(str(state.message))
 
 
-def report_run(settings: Settings, summary: RunSummary, notes: Sequence[str] = ()) -> dict[str, Any]:
+def report_run(settings: Settings, summary: RunSummary, notes: Sequence[str] = (),
+               extra: dict[str, Any] | None = None) -> dict[str, Any]:
     """Publish the run's artifacts and log its failed pages; the summary as the flow returns it.
 
+    Args:
+        settings: the run's settings.
+        summary: the checked run's summary.
+        notes: lines for the artifacts and the failure message (the browser mode).
+        extra: keys added to the returned summary and to ``RunFailedError.summary`` (``browser_mode``).
     Raises:
         RunFailedError: a page failed or was blocked, or an error-severity check failed.
     """
@@ -119,7 +125,7 @@ def report_run(settings: Settings, summary: RunSummary, notes: Sequence[str] = (
         logger.error("%s %s at %s: %s: %s", page.status, page.url, page.stage, page.error_type, page.error)
     if summary.blocked and not settings.browser:
         logger.error(BLOCKED_ADVICE)
-    result = summary.as_dict()
+    result = summary.as_dict() | (extra or {})
     if not summary.ok:
         raise RunFailedError(failure_details(summary, notes=notes), summary=result)
     return result

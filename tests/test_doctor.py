@@ -148,10 +148,14 @@ def test_a_collect_with_browser_auto_and_no_chromium_ends_blocked_and_says_why(m
 
 
 def test_alerts_setup_says_what_it_needs(monkeypatch):
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
     monkeypatch.delenv("PREFECT_API_URL", raising=False)
     result = runner.invoke(app, ["alerts", "setup", "--webhook", "hooks.example.org/briefings"])
     assert (result.exit_code, result.output.strip()) == (
         2, "--webhook is not an absolute http(s) URL: 'hooks.example.org/briefings'")
-    result = runner.invoke(app, ["alerts", "setup", "--webhook", "http://127.0.0.1:9/hook"])
+    # no API URL, though the session's Prefect harness (tests/conftest.py) may be running in this process
+    with temporary_settings(restore_defaults={PREFECT_API_URL}):
+        result = runner.invoke(app, ["alerts", "setup", "--webhook", "http://127.0.0.1:9/hook"])
     assert result.exit_code == 2
     assert result.output.startswith("alerts live on a Prefect server: set PREFECT_API_URL")

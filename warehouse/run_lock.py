@@ -1,9 +1,11 @@
 """One run at a time per warehouse: a lock file held for the whole of a ``collect`` or ``reparse``.
 
-DuckDB's own file lock is held only while a run reads its watermarks and while it loads a batch,
-so two runs on one warehouse (a scheduled one and one started by hand) could both discover and
-fetch every page, from the same host, at the same time. The run lock closes that gap: the flow
-takes it before its ``runs`` row is written and keeps it until the row is closed.
+Two runs on one warehouse (a scheduled one and one started by hand) must not both discover and
+fetch every page, from the same host, at the same time. The run's writer holds DuckDB's file lock
+for the whole run (``briefings.pipeline.context``), but a second run would only learn of it from
+DuckDB's error, which names a PID and no run. The run lock comes first: the run context takes it
+before it opens the writer and keeps it until the writer is closed, and a waiting run names the
+run it waits for.
 
 The lock is ``fcntl.flock`` on ``<warehouse>.run.lock`` next to the warehouse file. The kernel
 drops it when its holder ends, however it ends (SIGKILL included), so a crashed run never leaves
