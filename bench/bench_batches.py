@@ -47,7 +47,7 @@ def _child(action: str, source: str, run_dir: Path, site_root: Path) -> int:
     settings = plain_settings(source, run_dir)
     doc: dict[str, object] = {}
     if action == "parse":
-        from briefings.parsing import parse_page
+        from briefings.sites import parse_page
 
         pages = [(p, p.read_text(encoding="utf-8")) for p in sorted(site_root.rglob("t*_*.shtml"))]
         start = time.perf_counter()

@@ -6,7 +6,7 @@ apart compare loads, not code. Here the extractor of another git revision (``--b
 run in alternating order, repeat after repeat, on the same ``bench.synth`` pages:
 
 - ``mentions``: ``extract_mentions`` alone on already parsed pages;
-- ``full``: ``briefings.parsing.parse_page`` (HTML parse + indicators), the unit of ``bench_parse.py``,
+- ``full``: ``briefings.sites.parse_page`` (HTML parse + indicators), the unit of ``bench_parse.py``,
   with the extractor swapped.
 
 Ratios (after / before) are taken within a repeat; the median over repeats is reported with its range.
@@ -50,7 +50,8 @@ def run(before: str, pages: int, repeats: int) -> dict[str, object]:
     """Alternate the two extractors; returns the result document (ms per page, ratios after / before)."""
     import briefings.parsing.indicators as indicators
     from bench.synth import synth_pages
-    from briefings.parsing import parse_html, parse_page
+    from briefings.sites import parse_page
+    from briefings.sites.hubei import parse_html
 
     after_fn, before_fn = indicators.extract_mentions, _load_revision(before)
     docs = [(p.url, p.html) for p in synth_pages(pages, seed=0)]

@@ -38,7 +38,7 @@ def run(pages: int, repeats: int, seed: int = 0, batch_size: int = 200, with_ups
         ) -> dict[str, object]:
     """Measure the batch load (and optionally upsert) vs COPY; returns the result document (s, rows/s)."""
     from bench.synth import synth_pages
-    from briefings.parsing import parse_page
+    from briefings.sites import parse_page
     from warehouse.connect import open_writer
     from warehouse.load import CHECKSUM_TABLES, BatchPage, LoadError, load_batch, upsert_briefing
 

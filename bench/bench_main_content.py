@@ -39,7 +39,7 @@ NOISE = ("分享", "打印", "关闭", "相关新闻", "相关链接", "推荐�
 
 def _pages() -> list[tuple[str, str, list[tuple]]]:
     """(name, html, expected turns) of every page measured."""
-    from briefings.parsing import parse_html
+    from briefings.sites.hubei import parse_html
     from briefings.sites import generic
     from tests import portals
     from tests import variants as v

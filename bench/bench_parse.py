@@ -2,7 +2,7 @@
 
 Side by side in one process, over the same synthetic pages (``bench.synth``), in rotating order:
 
-- ``full``: ``briefings.parsing.parse_page(html, url, kind="html")`` (briefing + turns + speakers
+- ``full``: ``briefings.sites.parse_page(html, url, kind="html")`` (briefing + turns + speakers
   + indicators), the product's parse;
 - ``raw``: ``LexborHTMLParser(html).body.text()``, the floor: selectolax parse plus text;
 - ``bs4``: ``bench.bs4_port.parse_page_bs4``, the same extraction on BeautifulSoup + lxml;
@@ -70,7 +70,8 @@ def run_sites(pages: int, repeats: int, seed: int = 0, before: str = BEFORE_PROF
     from dataclasses import replace
 
     from bench.synth import synth_pages
-    from briefings.parsing import parse_html, parse_page
+    from briefings.sites import parse_page
+    from briefings.sites.hubei import parse_html
     from briefings.parsing.indicators import extract_mentions
     from briefings.sites import generic
     from tests import portals
@@ -142,7 +143,8 @@ def run(pages: int, repeats: int, seed: int = 0) -> dict[str, object]:
 
     from bench.bs4_port import parse_html_bs4, parse_page_bs4
     from bench.synth import synth_pages
-    from briefings.parsing import parse_html, parse_page
+    from briefings.sites import parse_page
+    from briefings.sites.hubei import parse_html
     from briefings.parsing.indicators import extract_mentions
 
     docs = [(p.url, p.html) for p in synth_pages(pages, seed=seed)]
@@ -196,7 +198,10 @@ root, pages_file, passes = sys.argv[1], sys.argv[2], int(sys.argv[3])
 sys.path.insert(0, root)
 import briefings
 assert briefings.__file__.startswith(root), briefings.__file__
-from briefings.parsing import parse_page
+try:  # a revision before parse_page moved to briefings.sites had it in briefings.parsing
+    from briefings.sites import parse_page
+except ImportError:
+    from briefings.parsing import parse_page
 docs = pickle.loads(open(pages_file, "rb").read())
 parse_page(docs[0][1], docs[0][0], kind="html")
 gc.collect()

@@ -55,7 +55,7 @@ def _child(run_dir: Path) -> int:
 def _fill(run_dir: Path, briefings: int, distinct: int, batch_size: int, seed: int) -> int:
     """Child: fill the warehouse batch by batch; print the batch times and row counts."""
     from bench.synth import synth_pages
-    from briefings.parsing import parse_page
+    from briefings.sites import parse_page
     from warehouse.connect import open_writer
     from warehouse.load import BatchPage, LoadError, load_batch
 

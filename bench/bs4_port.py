@@ -1,4 +1,4 @@
-"""The briefing extraction of ``briefings.parsing.parse_page`` written with BeautifulSoup + lxml.
+"""The briefing extraction of ``briefings.sites.parse_page`` written with BeautifulSoup + lxml.
 
 A faithful port for the parse benchmark: the same pre-processing (block boundaries and ``<br>``
 marked before parsing), the same selectors, the same noise removal, and the same pure text steps
@@ -62,7 +62,7 @@ def _title_of(soup: BeautifulSoup, *selectors: str) -> str:
 
 
 def parse_html_bs4(html: str, url: str | None) -> ParsedBriefing:
-    """``briefings.parsing.detail.parse_html`` on a BeautifulSoup + lxml tree.
+    """``briefings.sites.hubei.parse_html`` on a BeautifulSoup + lxml tree.
 
     Args:
         html: the decoded page.

@@ -343,7 +343,7 @@ def parse(
     from briefings.cli_extract import read_capped
     from briefings.fetching.decode import decode_body
     from briefings.models import to_jsonable
-    from briefings.parsing import parse_page
+    from briefings.sites import parse_page
 
     max_bytes = Settings.from_env().max_body_bytes  # a bad setting: exit 2 (BriefingsGroup)
     kind = "text" if file.suffix.lower() == ".txt" else "html"

@@ -44,7 +44,7 @@ def error_exit(exc: BaseException) -> typer.Exit:
     Returns:
         ``typer.Exit`` with the code of :func:`briefings.errors.exit_code_for`.
     """
-    from briefings.cli_runs import query_interruption
+    from briefings.lifetime import query_interruption
     from warehouse.integrity import damage_in
 
     interrupted = query_interruption(exc)

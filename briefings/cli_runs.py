@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Optional
 import typer
 
 from briefings.errors import RunCancelled
-from briefings.lifetime import signal_exit_code
+from briefings.lifetime import query_interruption, signal_exit_code
 
 if TYPE_CHECKING:
     from warehouse.runs import RunAttempt
@@ -236,36 +236,6 @@ def exit_cancelled(exc: RunCancelled) -> None:
         sys.stderr.flush()
     finally:
         os._exit(code)
-
-
-def query_interruption(exc: BaseException) -> RunCancelled | None:
-    """The signal that interrupted a DuckDB query, when ``exc`` (or an error it was raised from) is that.
-
-    DuckDB checks for signals while a query runs; when the handler of ``briefings.lifetime`` raises,
-    DuckDB stops the query and raises ``RuntimeError("Query interrupted")`` (or its
-    ``InterruptException``, which a command may have wrapped as a ``QueryError``) in its place.
-
-    Returns:
-        ``RunCancelled`` for the signal received (``briefings.lifetime.last_signal``), or None when
-        ``exc`` is no interruption or no signal arrived.
-    """
-    from briefings.lifetime import last_signal
-
-    signum = last_signal()
-    if signum is None:
-        return None
-    duckdb = sys.modules.get("duckdb")
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        if isinstance(current, RunCancelled):
-            return current
-        if (isinstance(current, RuntimeError) and "interrupted" in str(current).lower()) or (
-                duckdb is not None and isinstance(current, duckdb.InterruptException)):
-            return RunCancelled(signum)
-        current = current.__cause__ or current.__context__
-    return None
 
 
 def as_cancellation(exc: BaseException) -> RunCancelled | None:

@@ -33,7 +33,7 @@ from briefings.errors import RunCancelled
 from briefings.interrupts import interrupt_queries
 
 __all__ = ["RunCancelled", "CANCEL_SIGNALS", "die_with_parent", "signal_exit_code", "install_signal_handlers",
-           "last_signal", "run_cancelled"]
+           "last_signal", "query_interruption", "run_cancelled"]
 
 _PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 # The signals that cancel a run; SIGKILL cannot be caught (the run is then shown as crashed).
@@ -80,6 +80,34 @@ _received: list[int] = []
 def last_signal() -> int | None:
     """The last signal :func:`install_signal_handlers`' handler received in this process, or None."""
     return _received[-1] if _received else None
+
+
+def query_interruption(exc: BaseException) -> RunCancelled | None:
+    """The signal that interrupted a DuckDB query, when ``exc`` (or an error it was raised from) is that.
+
+    DuckDB checks for signals while a query runs; when the handler of ``briefings.lifetime`` raises,
+    DuckDB stops the query and raises ``RuntimeError("Query interrupted")`` (or its
+    ``InterruptException``, which a command may have wrapped as a ``QueryError``) in its place.
+
+    Returns:
+        ``RunCancelled`` for the signal received (``briefings.lifetime.last_signal``), or None when
+        ``exc`` is no interruption or no signal arrived.
+    """
+    signum = last_signal()
+    if signum is None:
+        return None
+    duckdb = sys.modules.get("duckdb")
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, RunCancelled):
+            return current
+        if (isinstance(current, RuntimeError) and "interrupted" in str(current).lower()) or (
+                duckdb is not None and isinstance(current, duckdb.InterruptException)):
+            return RunCancelled(signum)
+        current = current.__cause__ or current.__context__
+    return None
 
 
 def install_signal_handlers(on_run_cancelled: Callable[[int], None] | None = None) -> None:

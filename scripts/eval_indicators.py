@@ -37,7 +37,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from briefings.models import Mention  # noqa: E402
-from briefings.parsing import parse_html, parse_text  # noqa: E402
+from briefings.parsing import parse_text  # noqa: E402
+from briefings.sites.hubei import parse_html  # noqa: E402
 from briefings.parsing.indicators import extract_mentions  # noqa: E402
 from briefings.settings import SEED_TEXT_PATH, SNAPSHOT_SITE_DIR  # noqa: E402
 

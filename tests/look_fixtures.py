@@ -10,7 +10,7 @@ from pathlib import Path
 
 from briefings.fetching.decode import decode_body
 from briefings.ids import sha256_hex
-from briefings.parsing import parse_page
+from briefings.sites import parse_page
 from briefings.settings import SNAPSHOT_SITE_DIR
 
 SESSION12_URL = "https://www.hubei.gov.cn/hbfb/xwfbh/202403/t20240326_5134107.shtml"

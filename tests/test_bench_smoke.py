@@ -16,7 +16,8 @@ from bench.bs4_port import parse_page_bs4
 from bench.server import serve_site
 from bench.synth import REAL_PAGE_PATH, cn_numeral, list_pages, synth_page, write_site
 from briefings.fetching.snapshot import SnapshotTransport
-from briefings.parsing import parse_list_page, parse_page
+from briefings.sites import parse_page
+from briefings.sites.hubei import read_list as parse_list_page
 from briefings.parsing.text import cn_int
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -111,7 +111,7 @@ def test_unread_labels_are_stored_and_listed_as_a_warning(con):
     """Session 12 with the host labelled ``湖北省人民政府新闻办公室黄勤`` and nothing introducing 黄勤 (issue 22):
     the three host labels are suspect_labels rows and the warn check ``unread_labels`` lists them; a
     reload that reads them (the lead names the host) deletes the rows and the check passes."""
-    from briefings.parsing import parse_html
+    from briefings.sites.hubei import parse_html
     from tests import variants as v
 
     def page(lead: list[str]) -> str:

@@ -123,7 +123,7 @@ def test_collect_while_another_process_holds_the_warehouse_exits_4_naming_it(mon
 
 
 def test_search_while_a_writer_holds_the_warehouse_reads_the_published_copy_and_says_so(tmp_path: Path):
-    from briefings.parsing import parse_page
+    from briefings.sites import parse_page
     from tests.conftest import SESSION12_URL
     from warehouse.connect import open_writer, publish_read_copy, read_copy_path
     from warehouse.load import upsert_briefing

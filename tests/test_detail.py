@@ -9,7 +9,9 @@ import pytest
 
 from briefings.errors import ParseError
 from briefings.models import Position
-from briefings.parsing import PARSER_VERSION, parse_html, parse_page, parse_text
+from briefings.parsing import PARSER_VERSION, parse_text
+from briefings.sites import parse_page
+from briefings.sites.hubei import parse_html
 from briefings.parsing.detail import briefing_facts_from_title
 from tests import variants as v
 

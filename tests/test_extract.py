@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 import briefings
 from briefings.cli import app
 from briefings.extraction import MENTION_COLUMNS
-from briefings.parsing import parse_html
+from briefings.sites.hubei import parse_html
 from tests.conftest import SESSION12_PATH, SESSION12_URL
 
 runner = CliRunner()

@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from briefings.cli import app
-from briefings.parsing import parse_html
+from briefings.sites.hubei import parse_html
 from tests import portals
 from tests import variants as v
 from tests.site_server import SiteServer

@@ -16,7 +16,8 @@ from typer.testing import CliRunner
 
 from briefings.cli import app
 from briefings.errors import ParseError
-from briefings.parsing import parse_html, parse_page
+from briefings.sites import parse_page
+from briefings.sites.hubei import parse_html
 from briefings.sites import generic
 from tests import portals
 from tests import variants as v
@@ -163,7 +164,7 @@ def test_list_pagination_by_an_index_n_link_and_the_hubei_list_read_generically(
     )
     assert generic.read_list(numbered, LOOP + "index_2.html").next_url == LOOP + "index_3.html"
     assert generic.read_list(numbered, LOOP + "index_3.html").next_url is None
-    from briefings.parsing import parse_list_page
+    from briefings.sites.hubei import read_list as parse_list_page
 
     hubei = parse_list_page(v.list_page(), v.LIST_URL)
     read = generic.read_list(v.list_page(), v.LIST_URL)

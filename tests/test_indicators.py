@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from briefings.models import Mention, Span, Turn
-from briefings.parsing import parse_html, parse_text
+from briefings.parsing import parse_text
+from briefings.sites.hubei import parse_html
 from briefings.parsing.indicators import M2_PER_MU, extract_mentions, resolve_period
 from briefings.settings import SEED_TEXT_PATH, SNAPSHOT_SITE_DIR
 

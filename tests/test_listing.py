@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from briefings.errors import ParseError
-from briefings.parsing import parse_list_page
+from briefings.sites.hubei import read_list as parse_list_page
 from tests import variants as v
 
 BASE = "https://www.hubei.gov.cn/hbfb/xwfbh/"

@@ -7,7 +7,8 @@ from hypothesis import strategies as st
 
 from briefings.errors import ParseError
 from briefings.models import ListPage, ParsedBriefing
-from briefings.parsing import parse_html, parse_list_page, parse_text
+from briefings.parsing import parse_text
+from briefings.sites.hubei import parse_html, read_list as parse_list_page
 from tests import shapes
 from tests import variants as v
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from briefings.parsing import PARSER_VERSION, parse_page
+from briefings.parsing import PARSER_VERSION
+
+from briefings.sites import parse_page
 from tests.conftest import SESSION12_PATH, SESSION12_URL
 from warehouse.connect import open_writer
 from warehouse.load import upsert_briefing

@@ -6,7 +6,8 @@ import pytest
 
 from briefings.errors import ParseError
 from briefings.models import QAPair
-from briefings.parsing import parse_html, parse_text, segment_turns
+from briefings.parsing import parse_text, segment_turns
+from briefings.sites.hubei import parse_html
 from briefings.parsing.speakers import parse_guests
 from briefings.parsing.text import nfkc
 from tests import variants as v

@@ -13,7 +13,8 @@ import pytest
 from briefings.errors import ParseError
 from briefings.fetching.decode import decode_body
 from briefings.ids import briefing_id_for, document_stem_id
-from briefings.parsing import parse_html, parse_list_page, parse_page
+from briefings.sites import parse_page
+from briefings.sites.hubei import parse_html, read_list as parse_list_page
 from briefings.sites import (
     parse_detail,
     profile_for_page,

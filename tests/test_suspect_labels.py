@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from briefings.cli import app
 from briefings.models import Span, SuspectLabel
-from briefings.parsing import parse_html
+from briefings.sites.hubei import parse_html
 from briefings.pipeline import Staged, load_staged
 from briefings.settings import Settings
 from briefings.staging import dump_parsed, load_parsed, write_staged

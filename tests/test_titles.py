@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from briefings.parsing import parse_html, parse_text
+from briefings.parsing import parse_text
+
+from briefings.sites.hubei import parse_html
 from briefings.parsing.titles import is_site_words, pick_headline
 from tests import variants as v
 

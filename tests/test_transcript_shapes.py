@@ -12,7 +12,8 @@ from typer.testing import CliRunner
 from briefings.cli import app
 from briefings.errors import ParseError
 from briefings.models import Position
-from briefings.parsing import parse_html, parse_text
+from briefings.parsing import parse_text
+from briefings.sites.hubei import parse_html
 from tests import shapes
 from tests import variants as v
 

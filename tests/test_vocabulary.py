@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from briefings.parsing import parse_html
+from briefings.sites.hubei import parse_html
 from briefings.parsing.indicators import extract_mentions
 from briefings.parsing.vocabulary import load_metrics, metric_code_for, parse_vocabulary, vocabulary_version
 from tests.conftest import SESSION12_PATH, SESSION12_URL

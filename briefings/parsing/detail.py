@@ -3,8 +3,8 @@
 A portal's site module (``briefings.sites``) describes its detail template as a :class:`DetailLayout`
 (where the transcript block, title, items and dates are, and the noise to drop);
 :func:`read_detail_page` reads any page by such a layout, :func:`read_container` reads a transcript
-block however it was found (the generic reader finds it by content). ``parse_html`` is the Hubei
-portal's reader (``briefings.sites.hubei``):
+block however it was found (the generic reader finds it by content). The Hubei portal's reader
+(``briefings.sites.hubei.parse_html``) reads its templates by its layout:
     classic: title ``h2``; ``ul.list-unstyled.int_list`` items 时间/嘉宾/内容; transcript in
         ``div.text_record`` paragraphs (``div > p``, sometimes ``p > span``).
     article: title ``.hbgov-article-title h1``; body ``div.hbgov-article-content`` (inside it
@@ -40,7 +40,6 @@ from briefings.parsing.titles import is_site_words
 __all__ = [
     "PARSER_VERSION",
     "DetailLayout",
-    "parse_html",
     "parse_text",
     "read_detail_page",
     "read_container",
@@ -526,29 +525,6 @@ def read_detail_page(
         source = re.search(r"来源\s*[：:]\s*(\S+)", block_meta)
         front.content_source = source.group(1) if source else None
     return read_container(container, front, url, template, site=site, title_facts=title_facts)
-
-
-def parse_html(html: str, url: str | None) -> ParsedBriefing:
-    """Parse a detail page of the Hubei portal, either template (the Hubei profile's reader).
-
-    Args:
-        html: the decoded page.
-        url: the page's URL (kept in ``Briefing.url`` and errors), None if unknown.
-    Returns:
-        ParsedBriefing with template ``classic`` or ``article``, site ``hubei``, at least one turn,
-        and parser_version set; mentions empty (see ``briefings.parsing.parse_page``).
-    Raises:
-        ParseError: no transcript block (``div.text_record`` / ``div.hbgov-article-content`` /
-            ``div.TRS_UEDITOR``), no recognisable speaker label before the first paragraph, or
-            no turns.
-    Source: ``briefings.sites.hubei.DETAIL_LAYOUT``: title from ``h2`` / ``.hbgov-article-title h1`` /
-        ArticleTitle; publish_date from the heading 时间 (``.fbh-time``), else PubDate, else
-        ``.hbgov-article-meta``; event_date, guests and summary from the 时间/嘉宾/内容 items (list
-        items or first body paragraphs).
-    """
-    from briefings.sites.hubei import DETAIL_LAYOUT  # the portal's selectors live in its site module
-
-    return read_detail_page(html, url, DETAIL_LAYOUT, site="hubei")
 
 
 def parse_text(text: str, url: str | None = None) -> ParsedBriefing:

@@ -1,7 +1,7 @@
 """Parse a column's list page into entries and the next page's URL (pure): the shared machinery.
 
 A portal's site module (``briefings.sites``) describes its list template as a :class:`ListLayout`;
-:func:`read_list_page` reads a page by it. ``parse_list_page`` is the Hubei portal's reader.
+:func:`read_list_page` reads a page by it; the Hubei portal's reader is ``briefings.sites.hubei.read_list``.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from briefings.errors import ParseError
 from briefings.models import ListEntry, ListPage
 from briefings.parsing.text import clean_line, parse_date
 
-__all__ = ["ListLayout", "parse_list_page", "read_list_page", "next_page_url", "link_url"]
+__all__ = ["ListLayout", "read_list_page", "next_page_url", "link_url"]
 
 _NEXT_TEXTS = ("下一页", "下页", "后一页", "next")
 
@@ -111,25 +111,3 @@ def read_list_page(html: str, url: str, layout: ListLayout) -> ListPage:
             if entry is not None:
                 entries.append(entry)
     return ListPage(url=url, entries=tuple(entries), next_url=_next_url(tree, url))
-
-
-def parse_list_page(html: str, url: str) -> ListPage:
-    """Parse a list page of the Hubei portal's press-conference column (old or newer template).
-
-    Args:
-        html: the decoded list page.
-        url: its absolute URL; relative links (``./202403/t….shtml``) are resolved against it.
-    Returns:
-        ListPage with entries in page order (absolute url, title, list_date) and next_url, the
-        absolute URL of the next list page or None on the last page.
-    Raises:
-        ParseError: neither the old (``div.row.media_block``) nor the newer
-            (``div.hbgov-bfc-block li``) list is on the page.
-    Source: ``briefings.sites.hubei.LIST_LAYOUT``: old template ``div.row.media_block h4 a`` +
-        ``span.date``; newer ``div.hbgov-bfc-block li`` with an ``a`` and a ``span`` date.
-        Pagination schemes differ between columns (index_N, list1_N), so the next page is read
-        from the 下一页 link or the ``li`` after the active one.
-    """
-    from briefings.sites.hubei import LIST_LAYOUT  # the portal's selectors live in its site module
-
-    return read_list_page(html, url, LIST_LAYOUT)

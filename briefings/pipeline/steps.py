@@ -137,7 +137,8 @@ def parse_archived(context: RunContext, url: str, sha256: str | None, content_ty
         FetchError: the archive has no body for ``sha256`` (not retryable).
     """
     from briefings.fetching.decode import decode_body
-    from briefings.parsing import PARSER_VERSION, parse_page
+    from briefings.parsing import PARSER_VERSION
+    from briefings.sites import parse_page
 
     settings = context.settings
     if not sha256:

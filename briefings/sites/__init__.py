@@ -7,6 +7,9 @@ read by the profile serving its URL's host; else by a profile that recognises it
 (``ParseError`` with ``missing`` = ``transcript block`` / ``list entries block``: the portal changed
 its template), the generic reader tries the page; if it fails too, the profile's error is raised.
 
+:func:`parse_page` reads a briefing page (HTML by its profile, or text) and extracts its indicator
+mentions: the one entry point the pipeline, the CLI and the benches parse a page with.
+
 Adding a portal is one module here, its pages in the snapshot, and its tests (``docs/sites.md``).
 """
 
@@ -16,7 +19,9 @@ import importlib
 import pkgutil
 from dataclasses import replace
 from functools import lru_cache
+from typing import Literal
 
+import briefings.parsing as parsing
 from briefings.errors import ParseError
 from briefings.models import ListPage, ParsedBriefing
 from briefings.sites.profile import SiteProfile, host_of
@@ -32,6 +37,7 @@ __all__ = [
     "profile_hosts",
     "parse_detail",
     "parse_list_page",
+    "parse_page",
 ]
 
 GENERIC = "generic"
@@ -136,3 +142,44 @@ def parse_list_page(html: str, url: str) -> ListPage:
             return profile_named(GENERIC).read_list(html, url)
         except ParseError:
             raise exc from None
+
+
+def parse_page(text: str, url: str | None, *, kind: Literal["html", "text"]) -> ParsedBriefing:
+    """Parse a briefing page and extract its indicator mentions.
+
+    Args:
+        text: the decoded page (``kind="html"``) or its text (``kind="text"``).
+        url: the page's URL, None if unknown.
+        kind: ``html``: read by the site profile serving the URL's host, else the one whose template
+            the page carries, else the generic reader (``briefings.sites.parse_detail``);
+            ``text``: ``parse_text``.
+    Returns:
+        The ParsedBriefing with parser_version set and, when ``briefings.parsing.indicators`` is
+        present, ``mentions = tuple(extract_mentions(transcript, turns, event_date))``.
+    Raises:
+        ParseError: as ``briefings.sites.parse_detail`` / ``parse_text``.
+        ValueError: ``kind`` is neither ``html`` nor ``text``.
+    """
+    if kind == "html":
+        parsed = parse_detail(text, url)
+    elif kind == "text":
+        parsed = parsing.parse_text(text, url)
+    else:
+        raise ValueError(f"kind must be 'html' or 'text', not {kind!r}")
+    try:
+        # imported lazily: the indicators module is written separately and may not exist yet
+        from briefings.parsing.indicators import extract_mentions
+    except ModuleNotFoundError as exc:
+        if exc.name != "briefings.parsing.indicators":
+            raise
+        return _versioned(parsed)
+    mentions = extract_mentions(parsed.transcript, parsed.turns, parsed.briefing.event_date)
+    return _versioned(parsed, mentions=tuple(mentions))
+
+
+def _versioned(parsed: ParsedBriefing, **changes: object) -> ParsedBriefing:
+    """Return ``parsed`` with parser_version set (and ``changes`` applied).
+
+    The version is read from ``briefings.parsing`` at each call (a test or a bench may set it there).
+    """
+    return replace(parsed, parser_version=parsing.PARSER_VERSION, **changes)  # type: ignore[arg-type]

@@ -34,7 +34,6 @@ from urllib.parse import urljoin, urlsplit
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from briefings.errors import ParseError
-from briefings.ids import document_stem_id
 from briefings.models import ListEntry, ListPage, ParsedBriefing
 from briefings.parsing.detail import (
     PageFront,
@@ -46,7 +45,7 @@ from briefings.parsing.detail import (
 )
 from briefings.parsing.listing import link_url, next_page_url
 from briefings.parsing.text import clean_line, parse_date
-from briefings.sites.profile import SiteProfile
+from briefings.sites.profile import SiteProfile, document_stem_id
 
 __all__ = ["PROFILE", "read_detail", "read_list", "find_body", "headline", "publish_text"]
 

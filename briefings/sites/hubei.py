@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import re
 
-from briefings.ids import document_stem_id
 from briefings.models import ListPage, ParsedBriefing
 from briefings.parsing.detail import DetailLayout, briefing_facts_from_title, read_detail_page
 from briefings.parsing.listing import ListLayout, read_list_page
 from briefings.settings import COLUMN_URL, SERIES_PATTERN
-from briefings.sites.profile import SiteProfile
+from briefings.sites.profile import SiteProfile, document_stem_id
 
-__all__ = ["PROFILE", "DETAIL_LAYOUT", "LIST_LAYOUT", "read_detail", "read_list"]
+__all__ = ["PROFILE", "DETAIL_LAYOUT", "LIST_LAYOUT", "parse_html", "read_detail", "read_list"]
 
 NAME = "hubei"
 HOSTS = ("www.hubei.gov.cn", "hubei.gov.cn")
@@ -56,13 +55,49 @@ LIST_LAYOUT = ListLayout(
 _TEMPLATE_MARK = re.compile(r"""class\s*=\s*["'][^"']*\b(?:text_record|hbgov-article-content|hbgov-bfc-block|media_block)\b""")
 
 
+def parse_html(html: str, url: str | None) -> ParsedBriefing:
+    """Parse a detail page of the Hubei portal, either template (the Hubei profile's reader).
+
+    Args:
+        html: the decoded page.
+        url: the page's URL (kept in ``Briefing.url`` and errors), None if unknown.
+    Returns:
+        ParsedBriefing with template ``classic`` or ``article``, site ``hubei``, at least one turn,
+        and parser_version set; mentions empty (see ``briefings.sites.parse_page``).
+    Raises:
+        ParseError: no transcript block (``div.text_record`` / ``div.hbgov-article-content`` /
+            ``div.TRS_UEDITOR``), no recognisable speaker label before the first paragraph, or
+            no turns.
+    Source: :data:`DETAIL_LAYOUT`: title from ``h2`` / ``.hbgov-article-title h1`` /
+        ArticleTitle; publish_date from the heading 时间 (``.fbh-time``), else PubDate, else
+        ``.hbgov-article-meta``; event_date, guests and summary from the 时间/嘉宾/内容 items (list
+        items or first body paragraphs).
+    """
+    return read_detail_page(html, url, DETAIL_LAYOUT, site="hubei")
+
+
 def read_detail(html: str, url: str | None) -> ParsedBriefing:
-    """A detail page of the portal, either template (see ``briefings.parsing.detail.parse_html``)."""
+    """A detail page of the portal, either template (see :func:`parse_html`)."""
     return read_detail_page(html, url, DETAIL_LAYOUT, site=NAME, title_facts=briefing_facts_from_title)
 
 
 def read_list(html: str, url: str) -> ListPage:
-    """A list page of the column, either template (see ``briefings.parsing.listing.parse_list_page``)."""
+    """Parse a list page of the Hubei portal's press-conference column (old or newer template).
+
+    Args:
+        html: the decoded list page.
+        url: its absolute URL; relative links (``./202403/t….shtml``) are resolved against it.
+    Returns:
+        ListPage with entries in page order (absolute url, title, list_date) and next_url, the
+        absolute URL of the next list page or None on the last page.
+    Raises:
+        ParseError: neither the old (``div.row.media_block``) nor the newer
+            (``div.hbgov-bfc-block li``) list is on the page.
+    Source: :data:`LIST_LAYOUT`: old template ``div.row.media_block h4 a`` +
+        ``span.date``; newer ``div.hbgov-bfc-block li`` with an ``a`` and a ``span`` date.
+        Pagination schemes differ between columns (index_N, list1_N), so the next page is read
+        from the 下一页 link or the ``li`` after the active one.
+    """
     return read_list_page(html, url, LIST_LAYOUT)
 
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from briefings.models import ListPage, ParsedBriefing
 
-__all__ = ["SiteProfile", "host_of"]
+__all__ = ["SiteProfile", "document_stem_id", "host_of"]
+
+_DOC_STEM = re.compile(r"(t\d{8}_\d+)\.s?html?$")
 
 
 def host_of(url: str | None) -> str:
@@ -16,6 +20,27 @@ def host_of(url: str | None) -> str:
     if not url:
         return ""
     return (urlsplit(url).hostname or "").lower().removeprefix("www.")
+
+
+def document_stem_id(url: str) -> str:
+    """``<host>:<document stem>`` for a TRS document URL, else ``<host>:<sha1[:12] of path?query>``.
+
+    ``https://www.hubei.gov.cn/hbfb/xwfbh/202403/t20240326_5134107.shtml`` ->
+    ``hubei.gov.cn:t20240326_5134107``. Scheme and a leading ``www.`` are ignored, so the same
+    page served over http or https keeps its id; the port is not part of the host.
+
+    Raises:
+        ValueError: ``url`` has no host.
+    """
+    parts = urlsplit(url)
+    host = (parts.hostname or "").removeprefix("www.")
+    if not host:
+        raise ValueError(f"not an absolute URL: {url!r}")
+    match = _DOC_STEM.search(parts.path)
+    if match:
+        return f"{host}:{match.group(1)}"
+    digest = hashlib.sha1(f"{parts.path}?{parts.query}".encode()).hexdigest()[:12]
+    return f"{host}:{digest}"
 
 
 @dataclass(frozen=True)

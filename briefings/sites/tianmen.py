@@ -9,12 +9,11 @@ recorded as ``site = 'tianmen'``.
 
 from __future__ import annotations
 
-from briefings.ids import document_stem_id
 from briefings.models import ListPage, ParsedBriefing
 from briefings.parsing.detail import briefing_facts_from_title, read_detail_page
 from briefings.parsing.listing import read_list_page
 from briefings.sites import hubei
-from briefings.sites.profile import SiteProfile
+from briefings.sites.profile import SiteProfile, document_stem_id
 
 __all__ = ["PROFILE", "read_detail", "read_list"]
 
