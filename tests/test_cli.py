@@ -86,9 +86,7 @@ def test_every_command_has_help_and_is_documented_in_the_readme():
 
 
 @pytest.mark.slow
-def test_collect_blocked_exits_3_and_names_the_browser_flag(monkeypatch, tmp_path: Path):
-    from prefect.testing.utilities import prefect_test_harness
-
+def test_collect_blocked_exits_3_and_names_the_browser_flag(prefect_harness, monkeypatch, tmp_path: Path):
     from tests.loopback import challenge_body
     from tests.site_server import LIST_PATH, SiteServer, column_site
 
@@ -97,10 +95,9 @@ def test_collect_blocked_exits_3_and_names_the_browser_flag(monkeypatch, tmp_pat
     site = SiteServer(column_site()).start()
     site.status_override[LIST_PATH] = (412, challenge_body())
     try:
-        with prefect_test_harness(server_startup_timeout=180):
-            result = runner.invoke(
-                app, ["collect", "--source", site.source, "--warehouse", str(tmp_path / "w.duckdb")]
-            )
+        result = runner.invoke(
+            app, ["collect", "--source", site.source, "--warehouse", str(tmp_path / "w.duckdb")]
+        )
     finally:
         site.stop()
     assert result.exit_code == 3, result.output
@@ -109,15 +106,12 @@ def test_collect_blocked_exits_3_and_names_the_browser_flag(monkeypatch, tmp_pat
 
 
 @pytest.mark.slow
-def test_collect_while_another_process_holds_the_warehouse_exits_4_naming_it(monkeypatch, tmp_path: Path):
-    from prefect.testing.utilities import prefect_test_harness
-
+def test_collect_while_another_process_holds_the_warehouse_exits_4_naming_it(prefect_harness, monkeypatch, tmp_path: Path):
     warehouse = tmp_path / "w.duckdb"
     monkeypatch.setenv("BRIEFINGS_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("BRIEFINGS_LOCK_WAIT_S", "1")
     with warehouse_held_by_another_process(warehouse) as pid:
-        with prefect_test_harness(server_startup_timeout=180):
-            result = runner.invoke(app, ["collect", "--warehouse", str(warehouse)])
+        result = runner.invoke(app, ["collect", "--warehouse", str(warehouse)])
     assert result.exit_code == 4, result.output
     assert f"PID {pid}" in result.output
 

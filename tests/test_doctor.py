@@ -124,9 +124,7 @@ def test_the_failure_message_names_every_failed_page_and_check():
 
 
 @pytest.mark.slow
-def test_a_collect_with_browser_auto_and_no_chromium_ends_blocked_and_says_why(monkeypatch, tmp_path):
-    from prefect.testing.utilities import prefect_test_harness
-
+def test_a_collect_with_browser_auto_and_no_chromium_ends_blocked_and_says_why(prefect_harness, monkeypatch, tmp_path):
     from flows.collect import collect
 
     monkeypatch.setenv("BRIEFINGS_DATA_DIR", str(tmp_path / "data"))
@@ -134,7 +132,7 @@ def test_a_collect_with_browser_auto_and_no_chromium_ends_blocked_and_says_why(m
     monkeypatch.setenv("BRIEFINGS_CHROMIUM_PATH", str(tmp_path / "no-chromium"))
     site = SiteServer(column_site(), guarded=True).start()
     try:
-        with prefect_test_harness(server_startup_timeout=180), pytest.raises(RunFailedError) as info:
+        with pytest.raises(RunFailedError) as info:
             collect(source=site.source, warehouse=str(tmp_path / "w.duckdb"), browser="auto")
     finally:
         site.stop()

@@ -20,7 +20,7 @@ from tests import portals
 from tests import variants as v
 from tests.site_server import SiteServer
 from warehouse.connect import open_reader
-from warehouse.load import table_checksums
+from tests.conftest import warehouse_checksums
 
 pytestmark = pytest.mark.slow
 
@@ -43,17 +43,7 @@ def _rows(path: Path, sql: str) -> list[tuple]:
         con.close()
 
 
-def _checksums(path: Path) -> dict[str, str]:
-    con = open_reader(path)
-    try:
-        return table_checksums(con)
-    finally:
-        con.close()
-
-
-def test_collect_from_a_portal_without_a_profile_loads_the_three_pages_exactly(monkeypatch, tmp_path, portal):
-    from prefect.testing.utilities import prefect_test_harness
-
+def test_collect_from_a_portal_without_a_profile_loads_the_three_pages_exactly(prefect_harness, monkeypatch, tmp_path, portal):
     monkeypatch.setenv("BRIEFINGS_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("BRIEFINGS_MIN_INTERVAL_S", "0")
     warehouse = tmp_path / "w.duckdb"
@@ -61,18 +51,17 @@ def test_collect_from_a_portal_without_a_profile_loads_the_three_pages_exactly(m
     args = ["collect", "--source", base + "index.html", "--series", "市长话经济", "--warehouse", str(warehouse),
             "--format", "json"]  # fmt: skip
     runner = CliRunner()
-    with prefect_test_harness(server_startup_timeout=180):
-        first = runner.invoke(app, args)
-        assert first.exit_code == 0, first.output
-        summary = json.loads(first.output[first.output.index("{"):])
-        assert (summary["loaded"], summary["failed"], summary["blocked"]) == (3, 0, 0)
-        assert summary["requests"] == 6  # three list pages, three series pages; the others never fetched
-        before = _checksums(warehouse)
-        again = runner.invoke(app, args)
-        assert again.exit_code == 0, again.output
-        rerun = json.loads(again.output[again.output.index("{"):])
-        assert (rerun["loaded"], rerun["skipped"]) == (0, 3)
-        assert _checksums(warehouse) == before
+    first = runner.invoke(app, args)
+    assert first.exit_code == 0, first.output
+    summary = json.loads(first.output[first.output.index("{"):])
+    assert (summary["loaded"], summary["failed"], summary["blocked"]) == (3, 0, 0)
+    assert summary["requests"] == 6  # three list pages, three series pages; the others never fetched
+    before = warehouse_checksums(warehouse)
+    again = runner.invoke(app, args)
+    assert again.exit_code == 0, again.output
+    rerun = json.loads(again.output[again.output.index("{"):])
+    assert (rerun["loaded"], rerun["skipped"]) == (0, 3)
+    assert warehouse_checksums(warehouse) == before
 
     assert [p for p in portal.log if p.path.endswith(tuple(d for _, d, _ in portals.OTHER_ENTRIES))] == []
     briefings = _rows(warehouse, "SELECT briefing_id, site, template, title, session_no, city, publish_date, list_date, "
