@@ -1,12 +1,15 @@
 """Where the fetch and parse tasks run: in the flow's own process, or on a Dask cluster.
 
-One worker (the default) keeps the flow as it always ran: one task per page, submitted to the flow's
-own thread pool, and no Dask is started. More workers, or a scheduler address, run them on Dask through
-``prefect_dask.DaskTaskRunner``: a ``LocalCluster`` of ``workers`` processes (one thread each: the
-parse is CPU-bound, and one fetch at a time per process is what politeness allows anyway), or the
-cluster at ``dask_address``; there the pages go in chunks, one task run per chunk
-(``tasks.pages``), since a task run's own cost on Dask exceeds a page's parse. The load and the
-checks stay in the flow's process: DuckDB has one writer.
+Either way the pages of a load batch go in chunks, one task run per chunk (``tasks.pages``), since a
+task run's own cost (its state changes, events and persisted result: about 10 ms in the flow's process,
+a few hundred on Dask) is close to or above a page's parse; a batch is cut into ``CHUNKS_PER_WORKER``
+chunks per worker, so a batch of 1 to 4 pages still runs one task per page. One worker (the default)
+submits the chunks to the flow's own thread pool, and no Dask is started. More workers, or a
+scheduler address, run them on Dask through ``prefect_dask.DaskTaskRunner``: a ``LocalCluster`` of
+``workers`` processes (one thread each: the parse is CPU-bound, and one fetch at a time per process
+is what politeness allows anyway), or the cluster at ``dask_address``. The UI's Retry of a failed
+run reruns the chunks that failed and skips the rest. The load and the checks stay in the flow's
+process: DuckDB has one writer.
 
 The workers report their task runs to the flow's Prefect API. In ephemeral mode that is a server
 the flow's process started on 127.0.0.1; its URL is put into the settings the tasks are shipped
@@ -90,7 +93,7 @@ def quiet_distributed() -> None:
 
 
 def chunk_pages(settings: Settings, batch_pages: int) -> int:
-    """Pages per chunk task on Dask for a batch of ``batch_pages``: ``CHUNKS_PER_WORKER`` chunks per
+    """Pages per chunk task for a batch of ``batch_pages``: ``CHUNKS_PER_WORKER`` chunks per
     worker (``settings.workers``; 1 for a cluster at ``dask_address`` of unknown size), at least 1."""
     return max(1, math.ceil(batch_pages / (max(1, settings.workers) * CHUNKS_PER_WORKER)))
 
@@ -99,31 +102,25 @@ class PageTasks:
     """The page tasks of one step of a batch (``fetch`` or ``parse``), run where the settings say.
 
     ``add`` one page at a time; ``outcomes`` gives each page's result or exception, in the order
-    added. On the flow's own runner (``runner`` None) every page is its own task run, submitted by
-    ``add`` at once. On Dask, pages are gathered into chunks of ``chunk`` and each chunk is one
-    ``tasks.pages`` task run, submitted when it is full (the last one by ``outcomes``).
+    added. Pages are gathered into chunks of ``chunk`` and each chunk is one ``tasks.pages`` task run,
+    submitted when it is full (the last one by ``outcomes``): to the flow's own thread pool
+    (``runner`` None) or to Dask.
 
     Args:
         runner: from :func:`task_runner`.
         step: ``fetch`` or ``parse`` (``tasks.pages.PAGE_TASKS``).
         common: arguments every page shares (``settings``, ``run_id``).
-        chunk: pages per chunk task on Dask (:func:`chunk_pages`); unused for one worker.
+        chunk: pages per chunk task (:func:`chunk_pages`).
     """
 
     def __init__(self, runner: Any, step: str, common: dict[str, Any], chunk: int) -> None:
-        from tasks.pages import PAGE_TASKS
-
         self.runner, self.step, self.common, self.chunk = runner, step, common, max(1, chunk)
-        self._task = PAGE_TASKS[step]
         self._submitted: list[tuple[list[Hashable], Any]] = []  # (keys, future) per task run
         self._keys: list[Any] = []
         self._calls: list[dict[str, Any]] = []
 
     def add(self, key: Any, **call: Any) -> None:
         """Queue the page ``key`` (returned with its outcome) with its own arguments ``call``."""
-        if self.runner is None:
-            self._submitted.append(([key], self._task.submit(**self.common, **call)))
-            return
         self._keys.append(key)
         self._calls.append(call)
         if len(self._calls) >= self.chunk:
@@ -136,8 +133,8 @@ class PageTasks:
 
         first = self._calls[0].get("url", "")
         label = f"{self.step} {len(self._calls)} pages from {first}"
-        future = self.runner.submit(pages, parameters={"step": self.step, "common": self.common,
-                                                      "calls": self._calls, "label": label})
+        parameters = {"step": self.step, "common": self.common, "calls": self._calls, "label": label}
+        future = pages.submit(**parameters) if self.runner is None else self.runner.submit(pages, parameters=parameters)
         self._submitted.append((self._keys, future))
         self._keys, self._calls = [], []
 
@@ -154,7 +151,6 @@ class PageTasks:
             error = task_exception(future)
             if error is None:
                 results = future.result()
-                results = results if self.runner is not None else [results]
             elif isinstance(error, PagesFailedError) and len(error.outcomes) == len(keys):
                 results = error.outcomes
             else:
