@@ -137,6 +137,34 @@ def test_unread_labels_are_stored_and_listed_as_a_warning(con):
     assert "unread_labels" not in _failures(run_checks(con, "run-2"))
 
 
+def test_transcript_checks_read_a_slice_of_briefings_at_a_time_and_report_as_one_query(con, parsed, monkeypatch):
+    """The span checks hold transcripts in memory, so they read ``TRANSCRIPT_SLICE`` briefings a query;
+    their rows from several slices come out counted and ordered as one query over all would give them."""
+    import warehouse.checks
+    from warehouse.checks import evaluate_checks
+
+    t, m = parsed.turns[6], parsed.mentions[0]
+    shifted_turn = dataclasses.replace(t, span=dataclasses.replace(t.span, start=t.span.start + 1))
+    shifted_mention = dataclasses.replace(m, span=dataclasses.replace(m.span, start=m.span.start + 1))
+    broken = dataclasses.replace(parsed, turns=(*parsed.turns[:6], shifted_turn, *parsed.turns[7:]),
+                                 mentions=(shifted_mention, *parsed.mentions[1:]))
+    for n in (3, 1, 2):
+        page, url, sha = synthetic_briefing(n, broken)
+        upsert_briefing(con, page, url=url, content_sha256=sha, run_id="run-1")
+    upsert_briefing(con, parsed, url=SESSION12_URL, content_sha256=SEED_SHA256, run_id="run-1")
+    ids = [r[0] for r in con.execute("SELECT briefing_id FROM briefings ORDER BY session_no DESC").fetchall()]
+    in_one_query = _failures(evaluate_checks(con, ids))
+    monkeypatch.setattr(warehouse.checks, "TRANSCRIPT_SLICE", 1)
+    assert _failures(evaluate_checks(con, ids)) == _failures(evaluate_checks(con)) == in_one_query
+    assert (t.span.start, t.span.end) == (3802, 4530)
+    assert in_one_query["turn_spans_match_transcript"] == ("error", (
+        "3 offending: hubei.gov.cn:t20240301_9000001 turn 7 [3803, 4530); hubei.gov.cn:t20240302_9000002 turn 7 "
+        "[3803, 4530); hubei.gov.cn:t20240303_9000003 turn 7 [3803, 4530)"))
+    assert in_one_query["indicator_spans_match_transcript"] == ("error", (
+        "3 offending: hubei.gov.cn:t20240301_9000001 mention 1; hubei.gov.cn:t20240302_9000002 mention 1; "
+        "hubei.gov.cn:t20240303_9000003 mention 1"))
+
+
 def test_a_runs_checks_read_the_briefings_it_wrote_and_the_whole_warehouse_check_reads_all(con, parsed):
     """A briefing broken by an earlier run fails the whole-warehouse check, not a later run's scoped one."""
     from warehouse.checks import evaluate_checks

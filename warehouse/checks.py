@@ -115,11 +115,16 @@ CHECKS: dict[str, tuple[str, str, str]] = {
     ),
     "indicator_spans_match_transcript": (
         "error", "indicators.value_text equals transcript[span_start:span_end] and lies in its turn",
-        """SELECT i.briefing_id || ' mention ' || i.mention_no FROM indicators i
-           JOIN briefings b USING (briefing_id)
-           LEFT JOIN turns t ON t.briefing_id = i.briefing_id AND t.turn_no = i.turn_no
-           WHERE substring(b.transcript, i.span_start + 1, i.span_end - i.span_start) IS DISTINCT FROM i.value_text
-              OR t.turn_no IS NULL OR i.span_start < t.span_start OR i.span_end > t.span_end
+        # the transcript is compared first and left behind: a join that carried it on to turns held a
+        # copy of it per mention (250 briefings' did not fit in 128 MB)
+        """WITH compared AS MATERIALIZED (
+               SELECT i.briefing_id, i.mention_no, i.turn_no, i.span_start, i.span_end,
+                      substring(b.transcript, i.span_start + 1, i.span_end - i.span_start)
+                          IS DISTINCT FROM i.value_text AS text_differs
+               FROM indicators i JOIN briefings b USING (briefing_id))
+           SELECT c.briefing_id || ' mention ' || c.mention_no FROM compared c
+           LEFT JOIN turns t ON t.briefing_id = c.briefing_id AND t.turn_no = c.turn_no
+           WHERE c.text_differs OR t.turn_no IS NULL OR c.span_start < t.span_start OR c.span_end > t.span_end
            ORDER BY 1""",
     ),
     "mention_no_unique": (
@@ -172,10 +177,45 @@ _PER_BRIEFING_TABLES = ("briefings", "turns", "guests", "appearances", "qa_pairs
                         "turns_history", "suspect_labels")
 # checks that compare a briefing with others: always over the whole tables
 _WHOLE_TABLE_CHECKS = frozenset({"briefing_published_once"})
+# checks whose join holds the transcript of every briefing they read in memory (a 2,000-briefing run's
+# did not fit in 128 MB): they read TRANSCRIPT_SLICE briefings at a time, so their memory is bounded
+# whatever the size of the run or of the warehouse
+_TRANSCRIPT_CHECKS = frozenset({"turn_spans_match_transcript", "indicator_spans_match_transcript"})
+TRANSCRIPT_SLICE = 250
+
+
+def _narrowed(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """A cursor of ``con`` on which the per-briefing tables are views of the briefings in its temporary
+    table ``run_briefings`` (empty; see :func:`_narrow_to`)."""
+    scoped = con.cursor()
+    db = scoped.execute("SELECT current_database()").fetchall()[0][0]
+    _narrow_to(scoped, [])
+    for table in _PER_BRIEFING_TABLES:
+        scoped.execute(f'CREATE TEMP VIEW {table} AS SELECT * FROM "{db}".main.{table} '
+                       "WHERE briefing_id IN (SELECT briefing_id FROM run_briefings)")
+    scoped.execute(f'CREATE TEMP VIEW speakers AS SELECT * FROM "{db}".main.speakers WHERE speaker_id IN '
+                   "(SELECT speaker_id FROM turns UNION SELECT speaker_id FROM guests "
+                   "UNION SELECT speaker_id FROM appearances)")
+    return scoped
+
+
+def _narrow_to(scoped: duckdb.DuckDBPyConnection, briefing_ids: Sequence[str]) -> None:
+    # a new table each time, not DELETE + INSERT: a table's row estimate only grows, and once it looked
+    # large the planner built its hash join on every turn of the warehouse rather than on the slice
+    scoped.execute("CREATE OR REPLACE TEMP TABLE run_briefings AS SELECT unnest(?::VARCHAR[]) AS briefing_id",
+                   [list(briefing_ids)])
+
+
+def _sorted_rows(rows: list[str | None]) -> list[str | None]:
+    """Rows of several slices in the order of one query's ``ORDER BY 1`` (code points, NULLs last)."""
+    return sorted(rows, key=lambda r: (r is None, r or ""))
 
 
 def evaluate_checks(con: duckdb.DuckDBPyConnection, briefing_ids: Sequence[str] | None = None) -> list[CheckResult]:
     """Run every check of ``CHECKS`` (read-only).
+
+    The transcript checks (``_TRANSCRIPT_CHECKS``) read ``TRANSCRIPT_SLICE`` briefings a query and
+    their rows are merged in the order one query would give.
 
     Args:
         con: a warehouse connection (read-only is enough).
@@ -186,32 +226,37 @@ def evaluate_checks(con: duckdb.DuckDBPyConnection, briefing_ids: Sequence[str] 
     Raises:
         duckdb.Error: a check's query failed.
     """
-    scoped = con
-    if briefing_ids is not None:
-        scoped = con.cursor()
-        db = scoped.execute("SELECT current_database()").fetchall()[0][0]
-        scoped.execute("CREATE TEMP TABLE run_briefings (briefing_id VARCHAR)")
-        if briefing_ids:
-            scoped.executemany("INSERT INTO run_briefings VALUES (?)", [(b,) for b in briefing_ids])
-        for table in _PER_BRIEFING_TABLES:
-            scoped.execute(f'CREATE TEMP VIEW {table} AS SELECT * FROM "{db}".main.{table} '
-                           "WHERE briefing_id IN (SELECT briefing_id FROM run_briefings)")
-        scoped.execute(f'CREATE TEMP VIEW speakers AS SELECT * FROM "{db}".main.speakers WHERE speaker_id IN '
-                       "(SELECT speaker_id FROM turns UNION SELECT speaker_id FROM guests "
-                       "UNION SELECT speaker_id FROM appearances)")
-    results: list[CheckResult] = []
+    if briefing_ids is None:
+        sliced_ids = [r[0] for r in con.execute("SELECT briefing_id FROM briefings ORDER BY 1").fetchall()]
+    else:
+        sliced_ids = list(dict.fromkeys(briefing_ids))
+    offending: dict[str, list[str | None]] = {}
+    scoped = _narrowed(con)
     try:
-        for name, (severity, description, sql) in CHECKS.items():
-            rows = [r[0] for r in (con if name in _WHOLE_TABLE_CHECKS else scoped).execute(sql).fetchall()]
-            if rows:
-                shown = "; ".join(str(r) for r in rows[:_SAMPLE])
-                more = f" (+{len(rows) - _SAMPLE} more)" if len(rows) > _SAMPLE else ""
-                results.append(CheckResult(name, severity, "fail", f"{len(rows)} offending: {shown}{more}"))
-            else:
-                results.append(CheckResult(name, severity, "pass", description))
+        if briefing_ids is not None:
+            _narrow_to(scoped, sliced_ids)
+        for name, (_, _, sql) in CHECKS.items():
+            if name in _TRANSCRIPT_CHECKS:
+                continue
+            reader = con if briefing_ids is None or name in _WHOLE_TABLE_CHECKS else scoped
+            offending[name] = [r[0] for r in reader.execute(sql).fetchall()]
+        for name in _TRANSCRIPT_CHECKS:
+            rows: list[str | None] = []
+            for start in range(0, len(sliced_ids), TRANSCRIPT_SLICE):
+                _narrow_to(scoped, sliced_ids[start:start + TRANSCRIPT_SLICE])
+                rows += [r[0] for r in scoped.execute(CHECKS[name][2]).fetchall()]
+            offending[name] = _sorted_rows(rows)
     finally:
-        if scoped is not con:
-            scoped.close()
+        scoped.close()
+    results: list[CheckResult] = []
+    for name, (severity, description, _) in CHECKS.items():
+        rows = offending[name]
+        if rows:
+            shown = "; ".join(str(r) for r in rows[:_SAMPLE])
+            more = f" (+{len(rows) - _SAMPLE} more)" if len(rows) > _SAMPLE else ""
+            results.append(CheckResult(name, severity, "fail", f"{len(rows)} offending: {shown}{more}"))
+        else:
+            results.append(CheckResult(name, severity, "pass", description))
     return results
 
 
