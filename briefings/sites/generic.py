@@ -150,8 +150,8 @@ def _scan(root: LexborNode) -> _Stats:
         own: list[tuple[str, bool]] = []
         has_block = False
         for child in node.iter(include_text=True):
-            if child.tag.startswith("-") and child.tag != "-text":
-                continue
+            if child.tag is None or (child.tag.startswith("-") and child.tag != "-text"):
+                continue  # a comment, or a processing instruction (an unrendered <?php ?>: no tag)
             c_total, c_links, c_own, c_block = visit(child, link)
             total += c_total
             links += c_links
