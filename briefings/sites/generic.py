@@ -265,7 +265,7 @@ def _inside(node: LexborNode, ancestor: LexborNode) -> bool:
     return False
 
 
-def _in_widget(node: LexborNode) -> bool:
+def _in_widget(node: LexborNode | None) -> bool:
     """Whether ``node`` or an ancestor is a header, nav, footer or logo, or has a widget's name."""
     while node is not None and node.tag not in ("body", "html"):
         names = f"{node.attributes.get('class') or ''} {node.attributes.get('id') or ''}".lower()
