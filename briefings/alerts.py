@@ -17,10 +17,11 @@ and Mattermost-style incoming webhooks read.
 
 from __future__ import annotations
 
+from collections.abc import Coroutine
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Iterator
+from typing import Any, Iterator, TypeVar
 from urllib.parse import urlsplit
 from uuid import UUID
 
@@ -136,45 +137,65 @@ def setup_alerts(webhook_url: str, stuck_after_s: float = STUCK_AFTER_S) -> Aler
         return _setup(webhook_url, stuck_after_s)
 
 
+_R = TypeVar("_R")
+
+
+def _ran_sync(result: _R | Coroutine[Any, Any, _R]) -> _R:
+    """The value of a Prefect ``async_dispatch`` method called outside an event loop (as the CLI calls it).
+
+    Such a method is typed ``R | Coroutine[..., R]``: inside a running loop it returns its async twin's
+    coroutine instead.
+    """
+    if isinstance(result, Coroutine):
+        result.close()
+        raise RuntimeError("alerts are set up from synchronous code, not inside an event loop")
+    return result
+
+
 def _setup(webhook_url: str, stuck_after_s: float) -> AlertSetup:
-    from prefect.automations import Automation
     from prefect.blocks.notifications import CustomWebhookNotificationBlock
     from prefect.client.orchestration import get_client
     from prefect.events.actions import SendNotification
-    from prefect.events.schemas.automations import EventTrigger, Posture
+    from prefect.events.schemas.automations import AutomationCore, EventTrigger, Posture
 
     block = CustomWebhookNotificationBlock(
         name=ALERTS_NAME,
         url=webhook_url,
         method="POST",
         json_data={"text": "{{subject}}\n{{body}}", "subject": "{{subject}}", "body": "{{body}}"},
+        headers=None,  # the fields' defaults, given: mypy reads a pydantic Field(None) as no default
+        cookies=None,
     )
-    block_id = block.save(ALERTS_NAME, overwrite=True)
+    block_id = _ran_sync(block.save(ALERTS_NAME, overwrite=True))
     replaced = _remove(keep_block=True)
-    ours = {"match": {"prefect.resource.id": "prefect.flow-run.*"},
-            "match_related": {"prefect.resource.role": "flow", "prefect.resource.name": list(ALERT_FLOWS)}}
+    # flow runs of our flows
+    match: dict[str, str | list[str]] = {"prefect.resource.id": "prefect.flow-run.*"}
+    match_related: dict[str, str | list[str]] = {"prefect.resource.role": "flow",
+                                                 "prefect.resource.name": list(ALERT_FLOWS)}
     trigger = EventTrigger(
-        **ours,
+        match=match,
+        match_related=match_related,
         expect=set(ALERT_EVENTS),
         for_each={"prefect.resource.id"},
         posture=Posture.Reactive,
         threshold=1,
         within=timedelta(0),
     )
-    automation = Automation(
+    automation = AutomationCore(
         name=ALERTS_NAME,
         description="One notification per briefings flow run that fails, crashes or times out "
                     "(made by `briefings alerts setup`).",
         trigger=trigger,
         actions=[SendNotification(block_document_id=block_id, subject=ALERT_SUBJECT, body=ALERT_BODY)],
-    ).create()
+    )
     stuck_after = _duration(stuck_after_s)
-    stuck = Automation(
+    stuck = AutomationCore(
         name=STUCK_NAME,
         description=f"One notification per briefings flow run still running {stuck_after} after it started "
                     "(made by `briefings alerts setup`).",
         trigger=EventTrigger(
-            **ours,
+            match=match,
+            match_related=match_related,
             after={"prefect.flow-run.Running"},
             expect=set(_ENDED_EVENTS),
             for_each={"prefect.resource.id"},
@@ -184,11 +205,14 @@ def _setup(webhook_url: str, stuck_after_s: float) -> AlertSetup:
         ),
         actions=[SendNotification(block_document_id=block_id, subject=STUCK_SUBJECT,
                                   body=STUCK_BODY.replace("{stuck_after}", stuck_after))],
-    ).create()
-    with get_client(sync_client=True) as client:  # confirm both are there
-        client.read_automation(automation.id)
-        client.read_automation(stuck.id)
-    return AlertSetup(block_document_id=block_id, automation_id=automation.id, stuck_automation_id=stuck.id,
+    )
+    with get_client(sync_client=True) as client:
+        automation_id = client.create_automation(automation)
+        stuck_id = client.create_automation(stuck)
+        for name, created in ((ALERTS_NAME, automation_id), (STUCK_NAME, stuck_id)):  # confirm both are there
+            if client.read_automation(created) is None:
+                raise BriefingsError(f"the Prefect server did not keep the automation {name} ({created})")
+    return AlertSetup(block_document_id=block_id, automation_id=automation_id, stuck_automation_id=stuck_id,
                       replaced=replaced)
 
 

@@ -12,7 +12,7 @@ import os
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Any, Optional, Sequence
+from typing import Any, Literal, Optional, Sequence
 
 import typer
 from typer.core import TyperArgument, TyperGroup, TyperOption
@@ -77,7 +77,7 @@ class _PlainOption(TyperOption):
         return super()._get_default_string(ctx=ctx, show_default_is_str=False, default_value=default_value)
 
 
-def _plain_help(command: Any) -> None:
+def _plain_help(command: Any) -> None:  # a Typer command (Typer's own copy of click: no public type)
     """Give ``command``'s parameters (and its --help) the plain display of :class:`_PlainOption`/``Argument``;
     a sub-group's commands too (``briefings alerts setup``)."""
     for sub in getattr(command, "commands", {}).values():
@@ -95,7 +95,7 @@ def _plain_help(command: Any) -> None:
             option.__class__ = _PlainOption
         return option
 
-    command.get_help_option = get_help_option  # type: ignore[method-assign]
+    command.get_help_option = get_help_option
 
 
 class BriefingsGroup(TyperGroup):
@@ -346,7 +346,7 @@ def parse(
     from briefings.sites import parse_page
 
     max_bytes = Settings.from_env().max_body_bytes  # a bad setting: exit 2 (BriefingsGroup)
-    kind = "text" if file.suffix.lower() == ".txt" else "html"
+    kind: Literal["html", "text"] = "text" if file.suffix.lower() == ".txt" else "html"
     try:
         data = read_capped(str(file), max_bytes)  # capped like a fetched body
         text, _encoding = decode_body(data, None)

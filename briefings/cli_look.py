@@ -10,7 +10,7 @@ import functools
 import json
 from enum import Enum
 from pathlib import Path
-from typing import Any, Callable, Optional, TypeVar
+from typing import Any, Callable, Optional, ParamSpec, TypeVar
 
 import typer
 
@@ -18,7 +18,8 @@ from briefings.errors import BriefingsError, ConfigError, ExitCode, WarehouseUnr
 
 __all__ = ["register", "open_warehouse", "require_collected", "require_openable", "error_exit", "exits_with_codes", "SearchFormat", "ExportFormatOption"]
 
-F = TypeVar("F", bound=Callable[..., Any])
+P = ParamSpec("P")
+R = TypeVar("R")
 
 DEFAULT_WAREHOUSE_SHOWN = "warehouse/briefings.duckdb"
 
@@ -63,18 +64,18 @@ def error_exit(exc: BaseException) -> typer.Exit:
     return typer.Exit(int(code))
 
 
-def exits_with_codes(command: F) -> F:
+def exits_with_codes(command: Callable[P, R]) -> Callable[P, R]:
     """Wrap a command so that its typed errors end it with their message and exit code, on any Typer app."""
     import duckdb
 
     @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return command(*args, **kwargs)
         except (BriefingsError, duckdb.Error) as exc:
             raise error_exit(exc) from exc
 
-    return wrapper  # type: ignore[return-value]
+    return wrapper
 
 
 def _no_warehouse(path: Path) -> ConfigError:

@@ -55,7 +55,7 @@ def _print_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: Outp
     """
     from briefings.cli_table import cell_text, jsonable, render_records, render_table
 
-    kinds = list(types) or [None] * len(columns)
+    kinds: list[str | None] = [*types] or [None] * len(columns)
     if fmt is OutputFormat.json:
         data = [{c: jsonable(v, t) for c, v, t in zip(columns, row, kinds)} for row in rows]
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False))

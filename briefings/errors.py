@@ -27,6 +27,10 @@ there is one. Only ``briefings.cli`` turns errors into messages and exit codes, 
 from __future__ import annotations
 
 from enum import IntEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # models imports nothing of ours; errors stays importable without it
+    from briefings.models import FetchRecord
 
 __all__ = [
     "BriefingsError",
@@ -74,6 +78,7 @@ class FetchError(BriefingsError):
     Attributes:
         status: HTTP status of the last response, or None when none arrived.
         retryable: whether trying again later may help (False for 4xx other than 429).
+        record: the FetchRecord of the failure; the Fetcher puts it on every error it raises (None before).
     """
 
     def __init__(
@@ -82,6 +87,7 @@ class FetchError(BriefingsError):
         super().__init__(message, url=url)
         self.status = status
         self.retryable = retryable
+        self.record: FetchRecord | None = None
 
 
 class BlockedError(FetchError):

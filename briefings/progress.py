@@ -18,8 +18,13 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Sized
 from contextlib import contextmanager
-from typing import Callable, Iterable, Iterator, Literal, Sequence, TextIO, TypeVar
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Literal, Sequence, TextIO, TypeVar
+
+if TYPE_CHECKING:  # rich is imported when a bar is drawn, not for log lines
+    from rich.progress import Progress, Task, TaskID
+    from rich.text import Text
 
 __all__ = ["Mode", "ProgressReporter", "progress", "progress_group", "track", "LOG_STEP_PERCENT"]
 
@@ -39,10 +44,11 @@ class ProgressReporter:
     """
 
     def __init__(self, label: str, total: int | None, unit: str, *, sink: Callable[[str], None] | None,
-                 bar: object | None = None, task_id: object | None = None,
+                 bar: Progress | None = None, task_id: TaskID | None = None,
                  clock: Callable[[], float] = time.monotonic, sticky_note: bool = False) -> None:
         self.label, self.total, self.unit, self.done = label, total, unit, 0
-        self._sticky_note, self._last_note = sticky_note, None
+        self._sticky_note = sticky_note
+        self._last_note: str | None = None
         self._sink, self._bar, self._task_id, self._clock = sink, bar, task_id, clock
         self._started = clock()
         self._next_step = LOG_STEP_PERCENT
@@ -51,9 +57,9 @@ class ProgressReporter:
         """Record ``n`` more units done; ``note`` (e.g. the table name) is shown beside the bar."""
         self.done += n
         self._last_note = note if note is not None else self._last_note
-        if self._bar is not None:
+        if self._bar is not None and self._task_id is not None:
             description = f"{self.label} {note}" if note else self.label
-            self._bar.update(self._task_id, advance=n, description=description)  # type: ignore[attr-defined]
+            self._bar.update(self._task_id, advance=n, description=description)
         elif self._sink is not None and self.total:
             percent = 100 * self.done // self.total
             if percent >= self._next_step and self.done < self.total:
@@ -63,8 +69,8 @@ class ProgressReporter:
     def set_total(self, total: int | None) -> None:
         """Change the units expected (fewer pages reach a step when an earlier step failed some)."""
         self.total = total
-        if self._bar is not None:
-            self._bar.update(self._task_id, total=total)  # type: ignore[attr-defined]
+        if self._bar is not None and self._task_id is not None:
+            self._bar.update(self._task_id, total=total)
 
     def line(self, note: str | None = None) -> str:
         """The status as one log line: ``label: done/total unit (pct%), rate unit/s, elapsed s``."""
@@ -139,7 +145,7 @@ def progress(total: int | None, label: str, *, unit: str = "items", mode: Mode =
         class _RateColumn(TextColumn):
             """Mean rate since the start: done / elapsed, in units per second."""
 
-            def render(self, task):  # type: ignore[no-untyped-def]
+            def render(self, task: Task) -> Text:
                 elapsed = task.finished_time if task.finished else task.elapsed
                 rate = task.completed / elapsed if elapsed else 0.0
                 return Text(f"{rate:,.1f} {unit}/s")
@@ -195,7 +201,7 @@ def progress_group(phases: Sequence[tuple[str, int | None, str]], *, mode: Mode 
         class _UnitRateColumn(ProgressColumn):
             """Mean rate since the start, in the step's own unit."""
 
-            def render(self, task):  # type: ignore[no-untyped-def]
+            def render(self, task: Task) -> Text:
                 elapsed = task.finished_time if task.finished else task.elapsed
                 rate = task.completed / elapsed if elapsed else 0.0
                 return Text(f"{rate:,.1f} {task.fields['unit']}/s")
@@ -230,8 +236,8 @@ def progress_group(phases: Sequence[tuple[str, int | None, str]], *, mode: Mode 
 def track(items: Iterable[T], label: str, *, total: int | None = None, unit: str = "items",
           mode: Mode = "auto", sink: Callable[[str], None] | None = None) -> Iterator[T]:
     """Yield ``items``, advancing a :func:`progress` by one per item (total from ``len`` if not given)."""
-    if total is None and hasattr(items, "__len__"):
-        total = len(items)  # type: ignore[arg-type]
+    if total is None and isinstance(items, Sized):
+        total = len(items)
     with progress(total, label, unit=unit, mode=mode, sink=sink) as bar:
         for item in items:
             yield item

@@ -361,8 +361,8 @@ def search_turns(
     scored += [(row, norm, sum(counts), bm25_score(counts, n, avg_length), raw) for row, norm, counts, n, raw in extra]
     scored.sort(key=lambda item: (-item[3], -(item[0][3].toordinal() if item[0][3] else -10**9), item[0][0], item[0][5]))
     hits = []
-    for rank, (row, norm, occurrences, score, raw) in enumerate(scored[:limit], start=1):
-        briefing_id, session, city_, event_date, title, turn_no, who, role, outlet, label = row
+    for rank, (fields, norm, occurrences, score, raw) in enumerate(scored[:limit], start=1):
+        briefing_id, session, city_, event_date, title, turn_no, who, role, outlet, label = fields
         hits.append(SearchHit(
             rank=rank, briefing_id=briefing_id, session_no=session, city=city_, event_date=event_date, title=title,
             turn_no=turn_no, speaker=who, role=role, outlet=outlet, label=label, occurrences=occurrences,

@@ -63,7 +63,7 @@ def own_ephemeral_server() -> int | None:
         return None
     import prefect.server.api.server as server_module
 
-    server_module.subprocess = _SubprocessWithDeathSignal()  # type: ignore[assignment]
+    server_module.subprocess = _SubprocessWithDeathSignal()  # type: ignore[assignment]  # a stand-in for the module
     server = server_module.SubprocessASGIServer()
     if not server.running:  # say why nothing happens for a few seconds (6 s on a 2-core machine)
         print(STARTING_LINE, file=sys.stderr, flush=True)

@@ -113,6 +113,17 @@ def test_an_article_in_several_sibling_sections_is_read_whole(real):
     assert _spoken(parse_page(page, None, kind="html")) == _spoken(real)
 
 
+def test_an_unrendered_php_tag_in_the_body_is_skipped_like_a_comment(real):
+    # a template saved before PHP ran: selectolax reads <?php ?> as a processing instruction, a node without a tag
+    page = portals.hanweb_portal().replace("</p>\n", "</p>\n<?php echo $visits; ?>\n", 3)
+    page = page.replace('16pt;">', '16pt;"><?php if ($zoom): ?>', 2)
+    assert page.count("<?php") == 5
+    parsed = parse_page(page, None, kind="html")
+    assert _spoken(parsed) == _spoken(real)
+    assert parsed.briefing.title == portals.TITLE
+    assert "php" not in parsed.transcript and "$visits" not in parsed.transcript
+
+
 def test_a_page_without_an_article_is_a_parse_error():
     with pytest.raises(ParseError) as info:
         generic.read_detail('<html><body><ul class="nav"><li><a href="/">首页</a></li></ul></body></html>', "http://x.cn/a.html")

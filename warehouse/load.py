@@ -505,7 +505,9 @@ def load_batch(con: duckdb.DuckDBPyConnection, pages: Sequence[BatchPage], *, ru
                 results = {p.pos: load_batch(con, [p.page], run_id=run_id, now=now)[0] for p in group}
         for pos, result in results.items():
             out[pos] = result
-    return out  # type: ignore[return-value]
+    filled = [result for result in out if result is not None]
+    assert len(filled) == len(out), "every page of the batch has its result"
+    return filled
 
 
 def upsert_briefing(con: duckdb.DuckDBPyConnection, parsed: ParsedBriefing, *, url: str, content_sha256: str,

@@ -65,20 +65,21 @@ class _Visit:
 
 def _in_own_thread(work: Callable[[], _T]) -> _T:
     """Run ``work`` in a fresh thread (no event loop there) and return or raise its outcome."""
-    box: dict[str, Any] = {}
+    values: list[_T] = []
+    errors: list[BaseException] = []
 
     def run() -> None:
         try:
-            box["value"] = work()
+            values.append(work())
         except BaseException as exc:  # handed back to the caller below
-            box["error"] = exc
+            errors.append(exc)
 
     thread = threading.Thread(target=run, name="briefings-browser", daemon=True)
     thread.start()
     thread.join()
-    if "error" in box:
-        raise box["error"]
-    return box["value"]
+    if errors:
+        raise errors[0]
+    return values[0]
 
 
 class BrowserSolver:

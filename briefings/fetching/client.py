@@ -27,7 +27,7 @@ import zlib
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
-from typing import Any, Iterable
+from typing import Any, Iterable, Protocol
 from urllib.parse import urlsplit
 
 import httpx
@@ -104,6 +104,15 @@ class _Exchange:
     text: str | None = None
     encoding: str | None = None
     fetched_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+
+
+class _Decompressor(Protocol):
+    """What ``zlib.decompressobj()`` returns (its class is not public)."""
+
+    @property
+    def eof(self) -> bool: ...
+
+    def decompress(self, data: bytes, /, max_length: int = 0) -> bytes: ...
 
 
 class _Failure(Exception):
@@ -233,7 +242,7 @@ class Fetcher:
         exc = state.outcome.exception() if state.outcome else None
         if isinstance(exc, _Failure) and exc.retry_after is not None:
             return min(exc.retry_after, cap)
-        base = self.settings.backoff_base_s * (2 ** (state.attempt_number - 1))
+        base = self.settings.backoff_base_s * (2.0 ** (state.attempt_number - 1))  # 2 ** int is typed Any
         return min(cap, base + random.uniform(0, self.settings.backoff_base_s))
 
     def _check_host(self, url: str, exchange: _Exchange, *, hop_from: str | None = None) -> str:
@@ -338,6 +347,7 @@ class Fetcher:
         codings = [c for c in codings if c != "identity"]
         body = raw
         for coding in reversed(codings):
+            decoders: list[_Decompressor]
             if coding in ("gzip", "x-gzip"):
                 decoders = [zlib.decompressobj(16 + zlib.MAX_WBITS)]
             elif coding == "deflate":  # zlib-wrapped per RFC, raw deflate in practice too
@@ -347,7 +357,7 @@ class Fetcher:
             body = self._inflate(body, coding, decoders, raw, exchange)
         return body
 
-    def _inflate(self, data: bytes, coding: str, decoders: list[Any], raw: bytes, exchange: _Exchange) -> bytes:
+    def _inflate(self, data: bytes, coding: str, decoders: list[_Decompressor], raw: bytes, exchange: _Exchange) -> bytes:
         cap = self.settings.max_body_bytes
         for decoder in decoders:
             try:
@@ -452,8 +462,8 @@ class Fetcher:
         """
         from briefings.fetching.browser import BrowserSolver
 
-        attempts = getattr(blocked, "record").attempts
-        earlier = _as_retried(getattr(blocked, "record"))
+        attempts = _record_of(blocked).attempts
+        earlier = _as_retried(_record_of(blocked))
         failed = _Exchange(url=url, final_url=url, status=blocked.status)
         try:
             with self._browser_lock:
@@ -467,15 +477,15 @@ class Fetcher:
                         result = self._fetch_http(url, etag, last_modified, attempts_before=attempts)
                         return replace(result, record=_after(earlier, result.record))
                     except BlockedError as again:
-                        attempts = getattr(again, "record").attempts
-                        earlier = earlier + _as_retried(getattr(again, "record"))
+                        attempts = _record_of(again).attempts
+                        earlier = earlier + _as_retried(_record_of(again))
             status, html = self._solver.fetch_html(url)
         except FetchError as exc:  # solve timed out or the browser failed: record it, as every failure
             outcome: Outcome = "blocked" if isinstance(exc, BlockedError) else "failed"
-            if not hasattr(exc, "record"):
+            if exc.record is None:
                 _attach(exc, self._record(failed, outcome=outcome, attempts=attempts, error=exc, retried=earlier))
             else:
-                _attach(exc, _after(earlier, getattr(exc, "record")))
+                _attach(exc, _after(earlier, exc.record))
             raise
         body = html.encode("utf-8")
         exchange = _Exchange(url=url, final_url=url, status=status,
@@ -519,7 +529,13 @@ def _with_total(tries: list[FetchRecord], total: int) -> tuple[FetchRecord, ...]
 
 def _attach(error: FetchError, record: FetchRecord) -> None:
     """Put the FetchRecord of a failure on the error as ``error.record``."""
-    error.record = record  # type: ignore[attr-defined]
+    error.record = record
+
+
+def _record_of(error: FetchError) -> FetchRecord:
+    """The FetchRecord on an error ``_fetch_http`` raised (it attaches one to every error)."""
+    assert error.record is not None, "an error from _fetch_http carries its record"
+    return error.record
 
 
 def _raw_chunks(response: httpx.Response) -> Iterable[bytes]:

@@ -66,9 +66,9 @@ def declared_charsets(body: bytes, content_type: str | None) -> list[str]:
         match = _CT_CHARSET.search(content_type)
         if match:
             found.append(normalise_charset(match.group(1)) or "")
-    match = _META_CHARSET.search(body[:_META_SCAN_BYTES])
-    if match:
-        found.append(normalise_charset(match.group(1).decode("ascii")) or "")
+    meta = _META_CHARSET.search(body[:_META_SCAN_BYTES])
+    if meta:
+        found.append(normalise_charset(meta.group(1).decode("ascii")) or "")
     return list(dict.fromkeys(name for name in found if name))
 
 

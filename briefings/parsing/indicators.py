@@ -351,10 +351,10 @@ def _scan_sentence(
     for match in _SCAN.finditer(plain):
         if any(a < match.start() < b for a, b in quoted):
             continue
-        row = _row_of(match, sentence, plain, prev_end, rows, event_date, frame, future)
-        if row:  # a number that is no mention (10亿元以上项目, 是上年的2倍) leaves the clause to the next value
+        found = _row_of(match, sentence, plain, prev_end, rows, event_date, frame, future)
+        if found:  # a number that is no mention (10亿元以上项目, 是上年的2倍) leaves the clause to the next value
             prev_end = match.end()
-        rows.extend(row)
+        rows.extend(found)
     topic = _sentence_region(plain) if rows else ""
     for row in rows:
         if not row.subject:  # 2023年，我市经济发展稳中有进，GDP同比增长6.2%: the sentence is about 我市
@@ -370,6 +370,12 @@ def _sentence_region(plain: str) -> str:
             region = _REGION.match(rest)
             return region.group(0) if region and region.group(0) not in _WIDE_REGIONS else ""
     return ""
+
+
+def _all_optional(match: re.Match[str] | None) -> str:
+    """The text matched by a pattern whose parts are all optional: it matches everywhere ('' at worst)."""
+    assert match is not None, "an all-optional pattern always matches"
+    return match.group(0)
 
 
 def _clause_start(plain: str, pos: int, floor: int) -> int:
@@ -397,7 +403,7 @@ def _value_of(match: re.Match[str]) -> tuple[int, int, Decimal | None, str, str,
         if g("note_mult"):  # 88.6(初步核算)亿元: the multiplier stands after the note
             num += g("note_mult")
         arabic = num.lstrip("-－−")[:1] in tuple("0123456789０１２３４５６７８９")
-        multiplier = re.search(r"[十百千]?[万亿]*$" if arabic else r"[万亿]*$", num).group(0)
+        multiplier = _all_optional(re.search(r"[十百千]?[万亿]*$" if arabic else r"[万亿]*$", num))
         if unit_text == "元":
             unit, unit_text = "CNY", multiplier + "元"
         elif unit_text == "美元":
@@ -544,7 +550,7 @@ def _row_of(
     # the 1-11月 of 比1-11月 and the 去年 of 比去年 are what the value is compared with, not its period
     periods = list(_PERIOD.finditer(_COMPARISON.sub(lambda m: "_" * len(m.group(0)), before)))
     own: tuple[date | None, date | None] | None = _period_of(periods[-1], event_date) if periods else None
-    if own is not None and periods[-1].group(0) == "全年" and frame[0] is not None \
+    if own is not None and periods[-1].group(0) == "全年" and frame[0] is not None and frame[1] is not None \
             and (frame[0].month, frame[0].day, frame[1].month, frame[1].day) == (1, 1, 12, 31):
         own = frame  # 2023年，…。全年新签约…: the whole of the year the turn speaks of
     period = own if own is not None else frame
@@ -713,7 +719,7 @@ def _spread_respectively(row: _Row, plain: str, head: int, suffix: str) -> list[
     The remaining items wait in ``pending_subjects``; each continuation value (、15亿元) takes the next
     one in ``_row_of``.
     """
-    n = 1 + len(_CONTINUATION_SEP.findall(_CONTINUATION.match(suffix).group(0)))
+    n = 1 + len(_CONTINUATION_SEP.findall(_all_optional(_CONTINUATION.match(suffix))))
     lists = [m for m in _LIST_WITH_DENG.finditer(plain[:head]) if m.group(1).count("、") + 1 >= n]
     subjects: list[str] = []
     if lists:

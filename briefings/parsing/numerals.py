@@ -148,7 +148,7 @@ def _parse_low(original: str, text: str, big: Decimal) -> Decimal:
     if not text:
         return Decimal(0)
     if text in _CN_DIGITS or re.fullmatch(r"\d", text):
-        return Decimal(_CN_DIGITS.get(text, None) if text in _CN_DIGITS else int(text)) * big / 10
+        return Decimal(_CN_DIGITS[text] if text in _CN_DIGITS else int(text)) * big / 10
     if "万" in text or "亿" in text:
         value = _parse_big(original, text)
         if value >= big:

@@ -153,7 +153,7 @@ def label_head(line: str) -> tuple[str, int, int] | None:
 def _is_narration(line: str) -> bool:
     """Whether the whole line is bracketed stage matter: ``（播放宣传片）``, ``【现场提问】``."""
     match = _BRACKETED.match(line)
-    return bool(match) and match.end() == len(line) and not _NUMBERING.match(line)
+    return match is not None and match.end() == len(line) and not _NUMBERING.match(line)
 
 
 def _find_label(line_no: int, line: str, names: Sequence[str], text: str) -> _Hit | None:

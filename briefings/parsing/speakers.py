@@ -381,8 +381,8 @@ def journalist_parts(label: str) -> tuple[str | None, str | None] | None:
         # 记者(四川日报), 记者（四川日报 张三）
         inner = re.split(r"[\s\u3000]+", clean_line(bracketed.group("inner")))
         name = inner[-1] if len(inner) > 1 and is_person_name(inner[-1]) else None
-        outlet = "".join(inner[:-1]) if name else "".join(inner)
-        return (outlet or None), name
+        inner_outlet = "".join(inner[:-1]) if name else "".join(inner)
+        return (inner_outlet or None), name
     match = _JOURNALIST_PARTS.match(label)
     if not match:
         return None
@@ -443,8 +443,8 @@ def read_label(head: str, names: Sequence[str] = (), *, alone: bool = False, tex
         return LabelRead("answer", name, inner if name else "")
     journalist = journalist_parts(head)
     if journalist is not None:
-        outlet, name = journalist
-        return LabelRead("journalist", name or "", "", outlet)
+        outlet, reporter = journalist
+        return LabelRead("journalist", reporter or "", "", outlet)
     name_first = _NAME_THEN_OFFICE.match(head)
     if name_first:
         name, office = name_first.group("name"), clean_line(name_first.group("office"))

@@ -101,7 +101,7 @@ def discover_series(
                 text = result.text or ""
             page = parse_list_page(text, url)
         except (FetchError, ParseError) as exc:
-            record = getattr(exc, "record", None)
+            record = exc.record if isinstance(exc, FetchError) else None
             if record is not None:
                 found.records.append(record)
             found.failures.append(failure_outcome(url, "discover", exc))

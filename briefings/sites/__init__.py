@@ -23,7 +23,7 @@ from typing import Literal
 
 import briefings.parsing as parsing
 from briefings.errors import ParseError
-from briefings.models import ListPage, ParsedBriefing
+from briefings.models import ListPage, Mention, ParsedBriefing
 from briefings.sites.profile import SiteProfile, host_of
 
 __all__ = [
@@ -177,9 +177,11 @@ def parse_page(text: str, url: str | None, *, kind: Literal["html", "text"]) -> 
     return _versioned(parsed, mentions=tuple(mentions))
 
 
-def _versioned(parsed: ParsedBriefing, **changes: object) -> ParsedBriefing:
-    """Return ``parsed`` with parser_version set (and ``changes`` applied).
+def _versioned(parsed: ParsedBriefing, mentions: tuple[Mention, ...] | None = None) -> ParsedBriefing:
+    """Return ``parsed`` with parser_version set (and its ``mentions``, when given).
 
     The version is read from ``briefings.parsing`` at each call (a test or a bench may set it there).
     """
-    return replace(parsed, parser_version=parsing.PARSER_VERSION, **changes)  # type: ignore[arg-type]
+    if mentions is None:
+        return replace(parsed, parser_version=parsing.PARSER_VERSION)
+    return replace(parsed, parser_version=parsing.PARSER_VERSION, mentions=mentions)

@@ -150,8 +150,8 @@ def _scan(root: LexborNode) -> _Stats:
         own: list[tuple[str, bool]] = []
         has_block = False
         for child in node.iter(include_text=True):
-            if child.tag.startswith("-") and child.tag != "-text":
-                continue
+            if child.tag is None or (child.tag.startswith("-") and child.tag != "-text"):
+                continue  # a comment, or a processing instruction (an unrendered <?php ?>: no tag)
             c_total, c_links, c_own, c_block = visit(child, link)
             total += c_total
             links += c_links
@@ -265,7 +265,7 @@ def _inside(node: LexborNode, ancestor: LexborNode) -> bool:
     return False
 
 
-def _in_widget(node: LexborNode) -> bool:
+def _in_widget(node: LexborNode | None) -> bool:
     """Whether ``node`` or an ancestor is a header, nav, footer or logo, or has a widget's name."""
     while node is not None and node.tag not in ("body", "html"):
         names = f"{node.attributes.get('class') or ''} {node.attributes.get('id') or ''}".lower()
