@@ -133,8 +133,11 @@ class PageTasks:
 
         first = self._calls[0].get("url", "")
         label = f"{self.step} {len(self._calls)} pages from {first}"
-        parameters = {"step": self.step, "common": self.common, "calls": self._calls, "label": label}
-        future = pages.submit(**parameters) if self.runner is None else self.runner.submit(pages, parameters=parameters)
+        if self.runner is None:
+            future = pages.submit(step=self.step, common=self.common, calls=self._calls, label=label)
+        else:
+            future = self.runner.submit(pages, parameters={"step": self.step, "common": self.common,
+                                                          "calls": self._calls, "label": label})
         self._submitted.append((self._keys, future))
         self._keys, self._calls = [], []
 
