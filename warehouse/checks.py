@@ -18,6 +18,7 @@ from datetime import datetime, timezone
 import duckdb
 
 from briefings.errors import LoadError
+from warehouse.connect import memory_hint
 
 __all__ = ["CheckResult", "CHECKS", "evaluate_checks", "run_checks"]
 
@@ -287,5 +288,5 @@ def run_checks(con: duckdb.DuckDBPyConnection, run_id: str,
             con.execute("ROLLBACK")
         except duckdb.Error:
             pass  # no transaction open
-        raise LoadError(f"data-quality checks of run {run_id} failed to run: {exc}") from exc
+        raise LoadError(f"data-quality checks of run {run_id} failed to run: {exc}{memory_hint(exc)}") from exc
     return results

@@ -22,7 +22,7 @@ from briefings.settings import Settings
 from warehouse.integrity import NO_EXTENSIONS, check_not_truncated, refuse_foreign_file
 from warehouse.migrate import Migrations
 
-__all__ = ["open_writer", "open_reader", "publish_read_copy", "read_copy_path"]
+__all__ = ["open_writer", "open_reader", "publish_read_copy", "read_copy_path", "memory_hint"]
 
 _HOLDER = re.compile(r"Conflicting lock is held in (.*?) \(PID (\d+)\)")
 # DuckDB's words for a file it may not create or write (exit 8, not "damaged")
@@ -78,6 +78,14 @@ def open_writer(path: Path | Settings, *, lock_wait_s: float = 60.0,
         con.close()
         raise
     return con
+
+
+def memory_hint(exc: BaseException) -> str:
+    """For DuckDB's out-of-memory error, what to do about it (appended to the error's message); else ``""``."""
+    if isinstance(exc, duckdb.OutOfMemoryException):
+        return (" (the warehouse writer's DuckDB memory is capped by BRIEFINGS_WRITER_MEMORY_LIMIT, "
+                f"default {Settings.writer_memory_limit}: raise it)")
+    return ""
 
 
 def open_reader(path: Path, *, lock_wait_s: float = 3.0) -> duckdb.DuckDBPyConnection:

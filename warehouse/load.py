@@ -48,6 +48,7 @@ from briefings.ids import briefing_id_for
 from briefings.models import FetchRecord, ParsedBriefing
 from briefings.settings import SQL_DIR
 from briefings.staging import CHILD_TABLES, STAGED_COLUMNS, staged_rows
+from warehouse.connect import memory_hint
 
 __all__ = [
     "LoadResult",
@@ -497,7 +498,7 @@ def load_batch(con: duckdb.DuckDBPyConnection, pages: Sequence[BatchPage], *, ru
             if len(group) == 1:
                 p = group[0]
                 error = exc if isinstance(exc, LoadError) and exc.briefing_id else LoadError(
-                    f"loading the briefing failed and was rolled back: {exc}", url=p.page.url, briefing_id=p.briefing_id)
+                    f"loading the briefing failed and was rolled back: {exc}{memory_hint(exc)}", url=p.page.url, briefing_id=p.briefing_id)
                 if error is not exc:
                     error.__cause__ = exc
                 results = {p.pos: error}
