@@ -208,3 +208,16 @@ def test_briefings_check_runs_every_check_over_the_whole_warehouse_and_writes_no
         assert con.execute("SELECT count(*) FROM dq_results").fetchall() == [(0,)]
     finally:
         con.close()
+
+
+def test_checks_out_of_memory_name_the_setting_that_caps_the_writer(con, parsed):
+    """A writer too small for the checks fails the run with a LoadError that says what to raise."""
+    from briefings.errors import LoadError
+
+    upsert_briefing(con, parsed, url=SESSION12_URL, content_sha256=SEED_SHA256, run_id="run-1")
+    con.execute("SET memory_limit = '8MB'")
+    with pytest.raises(LoadError) as raised:
+        run_checks(con, "run-1")
+    assert str(raised.value).startswith("data-quality checks of run run-1 failed to run: Out of Memory Error")
+    assert str(raised.value).endswith(" (the warehouse writer's DuckDB memory is capped by "
+                                      "BRIEFINGS_WRITER_MEMORY_LIMIT, default 512MB: raise it)")
