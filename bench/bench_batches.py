@@ -26,9 +26,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -36,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import plain_settings, write_result  # noqa: E402
+from bench.common import finish_run, plain_settings, run_child, write_result  # noqa: E402
 
 HERE = Path(__file__).resolve()
 ACTIONS = ("parse", "collect", "reparse_changed", "reparse_noop")
@@ -77,19 +75,10 @@ def _child(action: str, source: str, run_dir: Path, site_root: Path) -> int:
 
 
 def _measure(action: str, source: str, run_dir: Path, site_root: Path, log: Path) -> dict[str, object]:
-    cmd = [sys.executable, str(HERE), "--child", action, "--source", source, "--run-dir", str(run_dir),
-           "--site-root", str(site_root)]
-    load_before = os.getloadavg()[0]
-    start = time.perf_counter()
-    with open(log, "ab") as err:
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, cwd=HERE.parent.parent)
-        assert proc.stdout is not None
-        out = proc.stdout.read().decode("utf-8", "replace")
-        _, status, usage = os.wait4(proc.pid, 0)
-    line = next((ln for ln in out.splitlines() if ln.startswith("RESULT ")), None)
-    result = json.loads(line[len("RESULT "):]) if line else {"error": f"child exited {status}, see {log}"}
-    return {"action": action, "peak_rss_bytes": usage.ru_maxrss * 1024, "wall_s": time.perf_counter() - start,
-            "load_average_1min": [load_before, os.getloadavg()[0]], "exit_status": status, **result}
+    child = run_child([sys.executable, str(HERE), "--child", action, "--source", source, "--run-dir", str(run_dir),
+                       "--site-root", str(site_root)], log)
+    return {"action": action, "peak_rss_bytes": child.peak_rss_bytes, "wall_s": child.seconds,
+            "load_average_1min": child.load_average_1min, "exit_status": child.status, **child.result(log)}
 
 
 def run(sizes: list[int], seed: int = 0, work: Path | None = None, out: Path | None = None) -> dict[str, object]:
@@ -132,12 +121,7 @@ def run(sizes: list[int], seed: int = 0, work: Path | None = None, out: Path | N
     targets.update({k: v <= 1.5 for k, v in ratios.items() if k.startswith("peak_rss")})
     targets.update({f"reparse_noop_{s}_within_30_s": by[(s, "reparse_noop")]["seconds"] <= 30 for s in sizes})
     doc: dict[str, object] = {"sizes": sizes, "measurements": rows, "ratios": ratios, "targets_met": targets}
-    try:
-        doc["children_log_tail"] = log.read_text(errors="replace")[-3000:]
-    except OSError:
-        pass
-    shutil.rmtree(work, ignore_errors=True)
-    return doc
+    return finish_run(doc, log, work)
 
 
 def main(argv: list[str] | None = None) -> int:

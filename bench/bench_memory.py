@@ -21,17 +21,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import quiet_prefect_env, stop_prefect_servers, write_result  # noqa: E402
+from bench.common import finish_run, quiet_prefect_env, run_child, stop_prefect_servers, write_result  # noqa: E402
 
 HERE = Path(__file__).resolve()
 
@@ -58,23 +55,15 @@ def _child(action: str, mode: str, source: str, run_dir: Path) -> int:
 
 def _measure(action: str, mode: str, source: str, run_dir: Path, log: Path) -> dict[str, object]:
     """Start a child for one action, wait for it, return its result plus peak RSS in bytes."""
-    cmd = [sys.executable, str(HERE), "--child", action, "--mode", mode, "--source", source, "--run-dir", str(run_dir)]
-    start = time.perf_counter()
-    with open(log, "ab") as err:
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, cwd=HERE.parent.parent)
-        assert proc.stdout is not None
-        out = proc.stdout.read().decode("utf-8", "replace")
-        _, status, usage = os.wait4(proc.pid, 0)
-        proc.returncode = os.waitstatus_to_exitcode(status)
-    line = next((ln for ln in out.splitlines() if ln.startswith("RESULT ")), None)
-    result = json.loads(line[len("RESULT ") :]) if line else {"error": f"child exited {proc.returncode}, see {log}"}
+    child = run_child([sys.executable, str(HERE), "--child", action, "--mode", mode, "--source", source,
+                       "--run-dir", str(run_dir)], log)
     return {
         "action": action,
         "mode": mode,
-        "peak_rss_bytes": usage.ru_maxrss * 1024,
-        "wall_s": time.perf_counter() - start,
-        "exit_code": proc.returncode,
-        "result": result,
+        "peak_rss_bytes": child.peak_rss_bytes,
+        "wall_s": child.seconds,
+        "exit_code": child.exit_code,
+        "result": child.result(log),
     }
 
 
@@ -113,12 +102,7 @@ def run(sizes: list[int], modes: list[str], seed: int = 0, work: Path | None = N
                     ratios[f"{action}_{mode}_{large}_over_{small}"] = peak[large] / peak[small]  # type: ignore[operator]
     doc: dict[str, object] = {"sizes": sizes, "modes": modes, "measurements": rows, "ratios": ratios}
     doc["targets_met"] = {k: v <= 1.2 for k, v in ratios.items()}
-    try:
-        doc["children_log_tail"] = log.read_text(errors="replace")[-2000:]
-    except OSError:
-        pass
-    shutil.rmtree(work, ignore_errors=True)
-    return doc
+    return finish_run(doc, log, work, tail=2000)
 
 
 def main(argv: list[str] | None = None) -> int:

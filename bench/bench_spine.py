@@ -26,16 +26,14 @@ import argparse
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.bench_batches import _measure  # noqa: E402
-from bench.common import write_result  # noqa: E402
+from bench.common import finish_run, run_child, write_result  # noqa: E402
 
 BRIEFINGS = str(Path(sys.executable).with_name("briefings"))
 
@@ -48,21 +46,15 @@ def _collect_cli(source: str, run_dir: Path, log: Path) -> dict[str, object]:
         "PREFECT_HOME": str(run_dir / "prefect"), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
     cmd = [BRIEFINGS, "collect", "--source", source, "--warehouse", str(run_dir / "warehouse.duckdb"),
            "--format", "json"]
-    load_before = os.getloadavg()[0]
-    start = time.perf_counter()
-    with open(log, "ab") as err:
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, env=env)
-        assert proc.stdout is not None
-        out = proc.stdout.read().decode("utf-8", "replace")
-        _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - start
+    child = run_child(cmd, log, env=env, cwd=None)
     try:
-        summary = json.loads(out)
+        summary = json.loads(child.out)
         pages = {k: summary[k] for k in ("loaded", "unchanged", "skipped", "failed", "blocked")}
     except (ValueError, KeyError):
-        pages = {"error": out[-500:]}
-    return {"action": "collect_cli", "seconds": seconds, "wall_s": seconds, "peak_rss_bytes": usage.ru_maxrss * 1024,
-            "load_average_1min": [load_before, os.getloadavg()[0]], "exit_status": status, "pages": pages}
+        pages = {"error": child.out[-500:]}
+    return {"action": "collect_cli", "seconds": child.seconds, "wall_s": child.seconds,
+            "peak_rss_bytes": child.peak_rss_bytes, "load_average_1min": child.load_average_1min,
+            "exit_status": child.status, "pages": pages}
 
 
 def run(sizes: list[int], out: Path | None = None) -> dict[str, object]:
@@ -102,12 +94,7 @@ def run(sizes: list[int], out: Path | None = None) -> dict[str, object]:
     ratios[f"reparse_noop_{large}_seconds"] = float(by[(large, "reparse_noop")]["seconds"])  # type: ignore[arg-type]
     doc: dict[str, object] = {"sizes": sizes, "measurements": rows, "ratios": ratios,
                               "parse_per_page_s": parse_per_page}
-    try:
-        doc["children_log_tail"] = log.read_text(errors="replace")[-3000:]
-    except OSError:
-        pass
-    shutil.rmtree(work, ignore_errors=True)
-    return doc
+    return finish_run(doc, log, work)
 
 
 def main(argv: list[str] | None = None) -> int:

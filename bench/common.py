@@ -9,10 +9,13 @@ from __future__ import annotations
 import json
 import os
 import platform
+import shutil
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
@@ -35,6 +38,9 @@ __all__ = [
     "plain_settings",
     "flow_env",
     "stop_prefect_servers",
+    "Child",
+    "run_child",
+    "finish_run",
 ]
 
 
@@ -170,3 +176,52 @@ def stop_prefect_servers() -> None:
             server.stop()
         except Exception:  # best effort at the end of a benchmark
             pass
+
+
+@dataclass(frozen=True)
+class Child:
+    """A measured child process, finished: what it printed and what it cost."""
+
+    out: str  # its standard output (its standard error went to the run's log)
+    status: int  # its wait status (``os.wait4``)
+    peak_rss_bytes: int  # its peak resident set size, or a waited-for grandchild's if larger
+    seconds: float  # wall time around it, start-up included
+    load_average_1min: list[float]  # before and after it: the machine is shared
+
+    @property
+    def exit_code(self) -> int:
+        return os.waitstatus_to_exitcode(self.status)
+
+    def result(self, log: Path) -> dict[str, Any]:
+        """The JSON the child printed after ``RESULT ``; else an ``error`` naming its exit and ``log``."""
+        line = next((ln for ln in self.out.splitlines() if ln.startswith("RESULT ")), None)
+        return json.loads(line[len("RESULT "):]) if line else {"error": f"child exited {self.exit_code}, see {log}"}
+
+
+def run_child(cmd: list[str], log: Path, env: dict[str, str] | None = None, cwd: Path | None = ROOT) -> Child:
+    """Run ``cmd`` to its end as a fresh process, its standard error appended to ``log``.
+
+    The peak RSS is ``ru_maxrss`` of ``os.wait4`` (KiB on Linux), so the child's own memory is
+    measured, not this process's (which serves the site it reads).
+    """
+    load_before = os.getloadavg()[0]
+    start = time.perf_counter()
+    with open(log, "ab") as err:
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, env=env, cwd=cwd)
+        assert proc.stdout is not None
+        out = proc.stdout.read().decode("utf-8", "replace")
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+    return Child(out=out, status=status, peak_rss_bytes=usage.ru_maxrss * 1024, seconds=time.perf_counter() - start,
+                 load_average_1min=[load_before, os.getloadavg()[0]])
+
+
+def finish_run(doc: dict[str, object], log: Path, work: Path, tail: int = 3000) -> dict[str, object]:
+    """``doc`` with the last ``tail`` characters of the children's ``log`` (when readable), once the
+    benchmark's ``work`` folder (sites, warehouses, the log) is removed."""
+    try:
+        doc["children_log_tail"] = log.read_text(errors="replace")[-tail:]
+    except OSError:
+        pass
+    shutil.rmtree(work, ignore_errors=True)
+    return doc

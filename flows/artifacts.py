@@ -1,15 +1,19 @@
-"""Run artifacts shown on a flow run's page in the Prefect UI."""
+"""How a flow run reports its outcome: the artifacts shown on its page in the Prefect UI, its failed
+pages in its log, and the ``RunFailedError`` that fails it (:func:`report_run`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
+from prefect import get_run_logger
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
-from briefings.pipeline import RunSummary
+from briefings.errors import RunFailedError
+from briefings.pipeline import BLOCKED_ADVICE, RunSummary
+from briefings.settings import Settings
 
-__all__ = ["failure_details", "publish_run_artifacts", "publish_report_artifact", "summary_markdown"]
+__all__ = ["failure_details", "publish_run_artifacts", "publish_report_artifact", "report_run", "summary_markdown"]
 
 _MAX_LISTED = 20  # failed pages named in a failure message (the briefings-pages artifact has all)
 
@@ -112,3 +116,28 @@ def publish_report_artifact(warehouse_path: Path) -> None:
         markdown=markdown,
         description="Per briefing: guests, turns per speaker, growth rates achieved and targeted (briefings report).",
     )
+
+
+def report_run(settings: Settings, summary: RunSummary, notes: Sequence[str] = (),
+               extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Publish the run's artifacts and log its failed pages; the summary as the flow returns it.
+
+    Args:
+        settings: the run's settings.
+        summary: the checked run's summary.
+        notes: lines for the artifacts and the failure message (the browser mode).
+        extra: keys added to the returned summary and to ``RunFailedError.summary`` (``browser_mode``).
+    Raises:
+        RunFailedError: a page failed or was blocked, or an error-severity check failed.
+    """
+    publish_run_artifacts(summary, notes=notes)
+    publish_report_artifact(settings.warehouse_path)
+    logger = get_run_logger()
+    for page in summary.failed:
+        logger.error("%s %s at %s: %s: %s", page.status, page.url, page.stage, page.error_type, page.error)
+    if summary.blocked and not settings.browser:
+        logger.error(BLOCKED_ADVICE)
+    result = summary.as_dict() | (extra or {})
+    if not summary.ok:
+        raise RunFailedError(failure_details(summary, notes=notes), summary=result)
+    return result

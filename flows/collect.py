@@ -20,7 +20,8 @@ from briefings.doctor import resolve_browser
 from briefings.pipeline import entry_list_date, new_run_id, run_batches, run_context, to_fetch
 from briefings.progress import progress_group
 from briefings.settings import Settings
-from flows.common import RESULTS_DIR, recorded_run, report_run
+from flows.artifacts import report_run
+from flows.common import RESULTS_DIR, recorded_run
 from flows.steps import task_steps
 from tasks.checks import check
 from tasks.discover import discover, read_incremental_state

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import signal
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -19,7 +19,7 @@ from briefings.pipeline import RunContext, RunSummary, begin_run, end_run
 from briefings.settings import Settings, env_name
 
 __all__ = ["RESULTS_DIR", "default_results_storage", "result_storage", "result_storage_slug", "task_exception",
-           "with_result_storage", "RunStep", "recorded_run", "cancel_signal", "report_run"]
+           "with_result_storage", "RunStep", "recorded_run", "cancel_signal"]
 
 
 def result_storage_slug(settings: Settings) -> str:
@@ -99,36 +99,6 @@ def task_exception(future: Any) -> BaseException | None:
         return None
     result = state.result(raise_on_failure=False)
     return result if isinstance(result, BaseException) else RuntimeError(str(state.message))
-
-
-def report_run(settings: Settings, summary: RunSummary, notes: Sequence[str] = (),
-               extra: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Publish the run's artifacts and log its failed pages; the summary as the flow returns it.
-
-    Args:
-        settings: the run's settings.
-        summary: the checked run's summary.
-        notes: lines for the artifacts and the failure message (the browser mode).
-        extra: keys added to the returned summary and to ``RunFailedError.summary`` (``browser_mode``).
-    Raises:
-        RunFailedError: a page failed or was blocked, or an error-severity check failed.
-    """
-    from prefect import get_run_logger
-
-    from briefings.pipeline import BLOCKED_ADVICE
-    from flows.artifacts import failure_details, publish_report_artifact, publish_run_artifacts
-
-    publish_run_artifacts(summary, notes=notes)
-    publish_report_artifact(settings.warehouse_path)
-    logger = get_run_logger()
-    for page in summary.failed:
-        logger.error("%s %s at %s: %s: %s", page.status, page.url, page.stage, page.error_type, page.error)
-    if summary.blocked and not settings.browser:
-        logger.error(BLOCKED_ADVICE)
-    result = summary.as_dict() | (extra or {})
-    if not summary.ok:
-        raise RunFailedError(failure_details(summary, notes=notes), summary=result)
-    return result
 
 
 if __name__ == "__main__":  # save the remote result storage block for deployments (see README)

@@ -26,7 +26,8 @@ from briefings.pipeline import (
 )
 from briefings.progress import progress_group
 from briefings.settings import Settings
-from flows.common import RESULTS_DIR, recorded_run, report_run
+from flows.artifacts import report_run
+from flows.common import RESULTS_DIR, recorded_run
 from flows.steps import task_steps
 from tasks.checks import check
 from tasks.politeness import host_limiter

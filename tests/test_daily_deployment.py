@@ -33,7 +33,7 @@ from briefings.settings import PROJECT_ROOT
 from tests.loopback import CLEARANCE_COOKIE, CLEARANCE_TOKEN
 from tests.site_server import LIST2_PATH, LIST_PATH, SESSION12_PATH, SYNTHETIC_PATH, SiteServer, column_site
 from tests.test_browser import browser_test
-from tests.test_prefect_server import BRIEFINGS, PREFECT, _free_port, _run, _wait
+from tests.test_prefect_server import BRIEFINGS, PREFECT, _run, _wait, server_env, wait_healthy
 from warehouse.connect import open_reader
 
 pytestmark = pytest.mark.slow
@@ -93,27 +93,14 @@ class Stack:
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
     root = tmp_path_factory.mktemp("daily")
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "BRIEFINGS_"))} | {
-        "PREFECT_HOME": str(root / "prefect-home"),
-        "PREFECT_API_URL": f"http://127.0.0.1:{port}/api",
-        "PREFECT_SERVER_API_HOST": "127.0.0.1",
-        "PREFECT_SERVER_API_PORT": str(port),
-        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-        "PREFECT_UI_ENABLED": "false",
-        "PREFECT_WORKER_QUERY_SECONDS": "1",
-        "PREFECT_WORKER_PREFETCH_SECONDS": "5",
+    env = server_env(
+        root,
         # a run waiting for the deployment's concurrency slot asks again after 2 s (default 30 s)
-        "PREFECT_SERVER_DEPLOYMENTS_CONCURRENCY_SLOT_WAIT_SECONDS": "2",
+        PREFECT_SERVER_DEPLOYMENTS_CONCURRENCY_SLOT_WAIT_SECONDS="2",
         # the machine is shared: let the server's SQLite wait longer before answering 503
-        "PREFECT_SERVER_DATABASE_TIMEOUT": "60",
-        "PREFECT_SERVER_DATABASE_CONNECTION_TIMEOUT": "30",
-        "BRIEFINGS_DATA_DIR": str(root / "data"),
-        "BRIEFINGS_MIN_INTERVAL_S": "0",
-        "BRIEFINGS_MAX_ATTEMPTS": "1",
-        "PWD": str(PROJECT_ROOT),
-    }
-    Path(env["PREFECT_HOME"]).mkdir(parents=True)
+        PREFECT_SERVER_DATABASE_TIMEOUT="60",
+        PREFECT_SERVER_DATABASE_CONNECTION_TIMEOUT="30",
+    )
     procs: list[subprocess.Popen] = []
     logs = []
 
@@ -123,16 +110,9 @@ def stack(tmp_path_factory):
                                       start_new_session=True))
 
     api = env["PREFECT_API_URL"]
-
-    def healthy() -> bool:
-        try:
-            return httpx.get(f"{api}/health", timeout=2).status_code == 200
-        except httpx.HTTPError:
-            return False
-
     try:
-        start("server", [PREFECT, "server", "start", "--host", "127.0.0.1", "--port", str(port)])
-        _wait(healthy, 180, "the Prefect server")
+        start("server", [PREFECT, "server", "start", "--host", "127.0.0.1", "--port", env["PREFECT_SERVER_API_PORT"]])
+        wait_healthy(api)
         _run([PREFECT, "work-pool", "create", "briefings", "--type", "process"], env)
         _run([PREFECT, "--no-prompt", "deploy", "--name", "collect-daily"], env)
         deployment = _api("GET", f"{api}/deployments/name/collect/collect-daily").json()

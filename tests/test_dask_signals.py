@@ -11,13 +11,12 @@ neither run prints Dask's own ``distributed.*`` log lines or a traceback.
 from __future__ import annotations
 
 import json
-import os
 import signal
 import time
 
 import pytest
 
-from tests.test_lifetime import LONG_PATH, Collect, HoldingSite, _alive, _runs, slow_column
+from tests.test_lifetime import LONG_PATH, Collect, HoldingSite, _runs, slow_column
 from tests.site_server import SESSION12_PATH
 
 pytestmark = pytest.mark.slow
@@ -42,19 +41,10 @@ def test_sigterm_while_a_chunk_runs_on_dask_cancels_the_run_and_a_dask_run_print
     site.hold(SESSION12_PATH, LONG_PATH)
     run = Collect(site, warehouse, data_dir, env=DASK)
     try:
-        deadline = time.monotonic() + 600
-        while not any(e.is_set() for e in site.arrived.values()):  # a worker's chunk is fetching
-            assert run.proc.poll() is None and time.monotonic() < deadline, "\n".join(run.lines[-40:])
-            time.sleep(0.05)
+        run.wait_for_held_request(site, timeout_s=600)  # a worker's chunk is fetching
         started = run.descendants()
         assert len(started) >= 3, started  # the Prefect server and two Dask worker processes
-        os.kill(run.proc.pid, signal.SIGTERM)
-        code = run.proc.wait(timeout=120)
-        site.release()
-        deadline = time.monotonic() + 5
-        while any(_alive(pid) for pid in started) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert [pid for pid in started if _alive(pid)] == []
+        code, _ = run.signal_and_reap(signal.SIGTERM, site, started)
     finally:
         run.cleanup()
     time.sleep(0.5)  # the reader threads have the last lines
@@ -65,11 +55,7 @@ def test_sigterm_while_a_chunk_runs_on_dask_cancels_the_run_and_a_dask_run_print
     latest = _runs(warehouse)[0]
     assert (latest["status"], latest["stopped_in"]) == ("cancelled", "fetch")
 
-    again = Collect(site, warehouse, data_dir, env=DASK)
-    try:
-        assert again.proc.wait(timeout=900) == 0, "\n".join(again.lines[-40:])
-    finally:
-        again.cleanup()
+    again = Collect(site, warehouse, data_dir, env=DASK).succeeds(timeout_s=900)
     time.sleep(0.5)
     _quiet(again.lines)
     summary = json.loads(again.stdout)

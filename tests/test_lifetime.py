@@ -253,6 +253,44 @@ class Collect:
             found |= frontier
         return found
 
+    def wait_for_held_request(self, site: HoldingSite, timeout_s: float = 300) -> None:
+        """Wait until collect asked ``site`` for one of its held pages (it is in that step, held there)."""
+        deadline = time.monotonic() + timeout_s
+        while not any(e.is_set() for e in site.arrived.values()):
+            assert self.proc.poll() is None and time.monotonic() < deadline, "\n".join(self.lines[-40:])
+            time.sleep(0.05)
+
+    def signal_and_reap(self, signum: int, site: HoldingSite, started: set[int], *,
+                        group: bool = False) -> tuple[int, float]:
+        """Send ``signum`` to collect (to its whole process group with ``group``, as a terminal's Ctrl-C),
+        wait for it to exit, then release ``site``'s held requests.
+
+        Returns:
+            Collect's exit code and the seconds from the signal to its exit, once every process of
+            ``started`` (its descendants before the signal) is gone, within 5 s.
+        """
+        signalled = time.monotonic()
+        if group:
+            os.killpg(self.proc.pid, signum)
+        else:
+            os.kill(self.proc.pid, signum)
+        code = self.proc.wait(timeout=120)
+        took_s = time.monotonic() - signalled
+        site.release()
+        deadline = time.monotonic() + 5
+        while any(_alive(pid) for pid in started) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert [pid for pid in started if _alive(pid)] == [], f"still alive 5 s after {signal.Signals(signum).name}"
+        return code, took_s
+
+    def succeeds(self, timeout_s: float = 600) -> "Collect":
+        """Wait for collect to exit, clean up after it, and assert it exited 0; this run, for its output."""
+        try:
+            assert self.proc.wait(timeout=timeout_s) == 0, "\n".join(self.lines[-40:])
+        finally:
+            self.cleanup()
+        return self
+
     def cleanup(self) -> None:
         try:
             os.killpg(self.proc.pid, signal.SIGKILL)
@@ -293,26 +331,12 @@ def _kill_in(step: str, signum: int, site: HoldingSite, warehouse: Path, data_di
     run = Collect(site, warehouse, data_dir)
     try:
         if step in ("discover", "fetch"):
-            deadline = time.monotonic() + 300
-            while not any(e.is_set() for e in site.arrived.values()):
-                assert run.proc.poll() is None and time.monotonic() < deadline, "\n".join(run.lines[-40:])
-                time.sleep(0.05)
+            run.wait_for_held_request(site)
         else:  # "<step>: starting, N pages" is printed once the flow is in that step
             run.wait_for_line(rf"^{step}: starting")
         started = run.descendants()
         assert started, "briefings started no Prefect server"
-        signalled = time.monotonic()
-        if group:
-            os.killpg(run.proc.pid, signum)
-        else:
-            os.kill(run.proc.pid, signum)
-        code = run.proc.wait(timeout=120)
-        took_s = time.monotonic() - signalled
-        site.release()
-        deadline = time.monotonic() + 5
-        while any(_alive(pid) for pid in started) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert [pid for pid in started if _alive(pid)] == [], f"still alive 5 s after {step}"
+        code, took_s = run.signal_and_reap(signum, site, started, group=group)
     finally:
         run.cleanup()
     stderr = "\n".join(run.lines)
@@ -342,11 +366,7 @@ def site():
 def clean_run(site, tmp_path_factory) -> Path:
     """The warehouse of one uninterrupted collect into a fresh folder."""
     root = tmp_path_factory.mktemp("clean")
-    run = Collect(site, root / "w.duckdb", root / "data")
-    try:
-        assert run.proc.wait(timeout=600) == 0, "\n".join(run.lines[-40:])
-    finally:
-        run.cleanup()
+    run = Collect(site, root / "w.duckdb", root / "data").succeeds()
     summary = json.loads(run.stdout)
     assert (summary["loaded"], summary["failed"]) == (3, 0)
     return root / "w.duckdb"
@@ -386,11 +406,7 @@ def test_a_kill_in_any_step_leaves_no_process_and_a_rerun_gives_the_clean_tables
     warehouse, data_dir = tmp_path / "w.duckdb", tmp_path / "data"
     for step in STEPS:
         _kill_in(step, signum, site, warehouse, data_dir)
-    run = Collect(site, warehouse, data_dir)
-    try:
-        assert run.proc.wait(timeout=600) == 0, "\n".join(run.lines[-40:])
-    finally:
-        run.cleanup()
+    Collect(site, warehouse, data_dir).succeeds()
     assert _checksums(warehouse) == clean_checksums
     statuses = [r["status"] for r in _runs(warehouse)]
     assert statuses == ["succeeded"] + ["cancelled" if signum == signal.SIGTERM else "crashed"] * len(STEPS)
@@ -409,11 +425,7 @@ def test_ctrl_c_or_sigterm_to_the_process_group_ends_collect_at_once_and_a_rerun
     # Ctrl-C while fetching: ~1 s. In load the cancelled run's row is written after the batch's
     # rollback, with a CHECKPOINT: 3.7 s, 5.7 s at a load average of 10 (before the fix: 66-82 s).
     assert took[signal.SIGINT] < 5 and took[signal.SIGTERM] < 15, took
-    run = Collect(site, warehouse, data_dir)
-    try:
-        assert run.proc.wait(timeout=600) == 0, "\n".join(run.lines[-40:])
-    finally:
-        run.cleanup()
+    Collect(site, warehouse, data_dir).succeeds()
     assert _checksums(warehouse) == clean_checksums
     runs = _runs(warehouse)
     assert [(r["status"], r["stopped_in"]) for r in runs] == [
@@ -434,20 +446,8 @@ def test_ctrl_c_in_make_collect_ends_it_at_once_and_records_the_run_cancelled(si
     site.hold(SESSION12_PATH, LONG_PATH)
     run = Collect(site, warehouse, tmp_path / "data", env=env, command=make)
     try:
-        deadline = time.monotonic() + 300
-        while not any(e.is_set() for e in site.arrived.values()):
-            assert run.proc.poll() is None and time.monotonic() < deadline, "\n".join(run.lines[-40:])
-            time.sleep(0.05)
-        started = run.descendants()
-        signalled = time.monotonic()
-        os.killpg(run.proc.pid, signal.SIGINT)
-        code = run.proc.wait(timeout=120)
-        took_s = time.monotonic() - signalled
-        site.release()
-        deadline = time.monotonic() + 5
-        while any(_alive(pid) for pid in started) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert [pid for pid in started if _alive(pid)] == []
+        run.wait_for_held_request(site)
+        code, took_s = run.signal_and_reap(signal.SIGINT, site, run.descendants(), group=True)
     finally:
         run.cleanup()
     time.sleep(0.5)

@@ -47,13 +47,15 @@ def _wait(predicate, timeout_s: float, what: str, interval_s: float = 0.5):
     raise AssertionError(f"timed out after {timeout_s} s waiting for {what}")
 
 
-@pytest.fixture()
-def prefect_env(tmp_path: Path) -> dict[str, str]:
+def server_env(root: Path, **more: str) -> dict[str, str]:
+    """The environment of a Prefect server on a free loopback port, and of the workers and commands
+    that use it, below ``root``: none of this process's ``PREFECT_`` or ``BRIEFINGS_`` variables,
+    politeness off, one attempt per request; ``more`` on top."""
     port = _free_port()
     env = {
         k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "BRIEFINGS_"))
     } | {
-        "PREFECT_HOME": str(tmp_path / "prefect-home"),
+        "PREFECT_HOME": str(root / "prefect-home"),
         "PREFECT_API_URL": f"http://127.0.0.1:{port}/api",
         "PREFECT_SERVER_API_HOST": "127.0.0.1",
         "PREFECT_SERVER_API_PORT": str(port),
@@ -61,13 +63,30 @@ def prefect_env(tmp_path: Path) -> dict[str, str]:
         "PREFECT_UI_ENABLED": "false",
         "PREFECT_WORKER_QUERY_SECONDS": "1",
         "PREFECT_WORKER_PREFETCH_SECONDS": "5",
-        "BRIEFINGS_DATA_DIR": str(tmp_path / "data"),
+        "BRIEFINGS_DATA_DIR": str(root / "data"),
         "BRIEFINGS_MIN_INTERVAL_S": "0",
         "BRIEFINGS_MAX_ATTEMPTS": "1",
         "PWD": str(PROJECT_ROOT),
-    }
+    } | more
     Path(env["PREFECT_HOME"]).mkdir(parents=True)
     return env
+
+
+def wait_healthy(api: str) -> None:
+    """Wait (up to 180 s) until the Prefect server at ``api`` answers its health check."""
+
+    def healthy() -> bool:
+        try:
+            return httpx.get(f"{api}/health", timeout=2).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    _wait(healthy, 180, "the Prefect server")
+
+
+@pytest.fixture()
+def prefect_env(tmp_path: Path) -> dict[str, str]:
+    return server_env(tmp_path)
 
 
 @pytest.fixture()
@@ -78,15 +97,8 @@ def prefect_server(prefect_env: dict[str, str], tmp_path: Path):
         env=prefect_env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )
     api = prefect_env["PREFECT_API_URL"]
-
-    def healthy() -> bool:
-        try:
-            return httpx.get(f"{api}/health", timeout=2).status_code == 200
-        except httpx.HTTPError:
-            return False
-
     try:
-        _wait(healthy, 180, "the Prefect server")
+        wait_healthy(api)
         yield api
     finally:
         os.killpg(proc.pid, signal.SIGTERM)

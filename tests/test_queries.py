@@ -7,29 +7,14 @@ from datetime import date
 import pytest
 
 from briefings.errors import QueryError
-from tests.warehouse_fixtures import (
-    OUTLETS,
-    SEED_SHA256,
-    SESSION12_URL,
-    TURN_SPEAKERS,
-    session12,
-    synthetic_briefing,
-)
-from warehouse.connect import open_reader, open_writer
-from warehouse.load import upsert_briefing
+from tests.warehouse_fixtures import OUTLETS, TURN_SPEAKERS, two_briefings_warehouse
+from warehouse.connect import open_reader
 from warehouse.queries import list_queries, run_named_query, run_sql
 
 
 @pytest.fixture(scope="module")
 def reader(tmp_path_factory):
-    path = tmp_path_factory.mktemp("wh") / "briefings.duckdb"
-    parsed = session12()
-    con = open_writer(path)
-    upsert_briefing(con, parsed, url=SESSION12_URL, content_sha256=SEED_SHA256, run_id="run-1")
-    other, url, sha = synthetic_briefing(1, parsed)  # session 101, 襄阳
-    upsert_briefing(con, other, url=url, content_sha256=sha, run_id="run-1")
-    con.close()
-    con = open_reader(path)
+    con = open_reader(two_briefings_warehouse(tmp_path_factory.mktemp("wh") / "briefings.duckdb"))
     yield con
     con.close()
 

@@ -7,9 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from tests.warehouse_fixtures import SEED_SHA256, SESSION12_URL, session12, synthetic_briefing
-from warehouse.connect import open_reader, open_writer
-from warehouse.load import upsert_briefing
+from tests.warehouse_fixtures import two_briefings_warehouse
+from warehouse.connect import open_reader
 from warehouse.queries import get_query, run_named_query
 
 BID = "hubei.gov.cn:t20240326_5134107"
@@ -19,14 +18,7 @@ JAN_FEB_2024 = (date(2024, 1, 1), date(2024, 2, 29))
 
 @pytest.fixture(scope="module")
 def reader(tmp_path_factory):
-    path = tmp_path_factory.mktemp("wh") / "briefings.duckdb"
-    parsed = session12()
-    con = open_writer(path)
-    upsert_briefing(con, parsed, url=SESSION12_URL, content_sha256=SEED_SHA256, run_id="run-1")
-    other, url, sha = synthetic_briefing(1, parsed)  # session 101, 襄阳: same numbers, another city
-    upsert_briefing(con, other, url=url, content_sha256=sha, run_id="run-1")
-    con.close()
-    con = open_reader(path)
+    con = open_reader(two_briefings_warehouse(tmp_path_factory.mktemp("wh") / "briefings.duckdb"))
     yield con
     con.close()
 

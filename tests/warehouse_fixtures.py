@@ -2,12 +2,14 @@
 
 ``session12()`` parses the seed text with the project's parser; the constants restate "Session 12 in
 facts" (shared corpus README) for the assertions. ``synthetic_briefing(n)`` derives further pages from the real one
-(other session, city and URL; the title says it is synthetic) for multi-briefing loads.
+(other session, city and URL; the title says it is synthetic) for multi-briefing loads;
+``two_briefings_warehouse(path)`` loads session 12 and the first of them, for the query tests.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 from briefings.ids import sha256_hex
 from briefings.models import ParsedBriefing, Span
@@ -98,3 +100,20 @@ def with_duplicated_turn_no(parsed: ParsedBriefing) -> ParsedBriefing:
     turns = list(parsed.turns)
     turns[3] = dataclasses.replace(turns[3], turn_no=3)
     return dataclasses.replace(parsed, turns=tuple(turns))
+
+
+def two_briefings_warehouse(path: Path) -> Path:
+    """A warehouse at ``path`` holding session 12 and ``synthetic_briefing(1)`` (session 101, 襄阳: the
+    same numbers, another city), both loaded by run ``run-1``; ``path``."""
+    from warehouse.connect import open_writer
+    from warehouse.load import upsert_briefing
+
+    parsed = session12()
+    con = open_writer(path)
+    try:
+        upsert_briefing(con, parsed, url=SESSION12_URL, content_sha256=SEED_SHA256, run_id="run-1")
+        other, url, sha = synthetic_briefing(1, parsed)
+        upsert_briefing(con, other, url=url, content_sha256=sha, run_id="run-1")
+    finally:
+        con.close()
+    return path

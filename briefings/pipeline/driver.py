@@ -3,7 +3,7 @@
 :func:`run_batches` takes a run's pages ``settings.load_batch_size`` at a time: fetch (collect
 only) -> parse -> write the batch's manifest -> load, the load of one batch running while the
 next is fetched and parsed. *Where* the page steps run is the caller's :class:`Steps`: the Prefect
-flows pass their tasks (``flows.common.TaskSteps``: the flow's thread pool or Dask), the plain
+flows pass their tasks (``flows.steps.TaskSteps``: the flow's thread pool or Dask), the plain
 runs :class:`InlineSteps` (one after the other, in this thread). So the flows and the benchmarks'
 baseline (:func:`collect_plain`, :func:`reparse_plain`) run the same loop.
 """

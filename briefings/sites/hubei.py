@@ -76,9 +76,10 @@ def parse_html(html: str, url: str | None) -> ParsedBriefing:
     return read_detail_page(html, url, DETAIL_LAYOUT, site="hubei")
 
 
-def read_detail(html: str, url: str | None) -> ParsedBriefing:
-    """A detail page of the portal, either template (see :func:`parse_html`)."""
-    return read_detail_page(html, url, DETAIL_LAYOUT, site=NAME, title_facts=briefing_facts_from_title)
+def read_detail(html: str, url: str | None, site: str = NAME) -> ParsedBriefing:
+    """A detail page of the portal, either template (see :func:`parse_html`), recorded as ``site``'s
+    (a portal that republishes the province's pages as they are, ``tianmen``, passes its own name)."""
+    return read_detail_page(html, url, DETAIL_LAYOUT, site=site, title_facts=briefing_facts_from_title)
 
 
 def read_list(html: str, url: str) -> ListPage:
