@@ -97,7 +97,9 @@ class Settings:
         browser_timeout_s: how long the browser may take to pass a challenge, seconds.
         user_agent: the User-Agent header of every request.
         writer_memory_limit: DuckDB buffer pool of a writing connection (``memory_limit``), a size
-            with its unit (``512MB``); beyond it DuckDB evicts and spills to disk.
+            with its unit (``128MB``); beyond it DuckDB evicts and spills to disk. DuckDB keeps what a
+            run wrote cached up to this size, so it is most of how a long run's memory grows: at 10,000
+            pages a collect peaked at 516 MiB with 128MB, 834 MiB with 512MB (BENCHMARKS.md).
     """
 
     source: str = COLUMN_URL
@@ -124,7 +126,7 @@ class Settings:
     chromium_path: str = "/usr/bin/chromium"
     browser_timeout_s: float = 30.0
     user_agent: str = field(default=f"{PRODUCT}/{VERSION} (+{HOMEPAGE})")
-    writer_memory_limit: str = "512MB"
+    writer_memory_limit: str = "128MB"
 
     @property
     def data_root(self) -> Path:

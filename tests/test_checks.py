@@ -220,4 +220,4 @@ def test_checks_out_of_memory_name_the_setting_that_caps_the_writer(con, parsed)
         run_checks(con, "run-1")
     assert str(raised.value).startswith("data-quality checks of run run-1 failed to run: Out of Memory Error")
     assert str(raised.value).endswith(" (the warehouse writer's DuckDB memory is capped by "
-                                      "BRIEFINGS_WRITER_MEMORY_LIMIT, default 512MB: raise it)")
+                                      "BRIEFINGS_WRITER_MEMORY_LIMIT, default 128MB: raise it)")

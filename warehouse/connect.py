@@ -46,7 +46,7 @@ def open_writer(path: Path | Settings, *, lock_wait_s: float = 60.0,
         path: the run's ``Settings`` (its ``warehouse_path``, ``lock_wait_s`` and
             ``writer_memory_limit``; the arguments below are then ignored), or a DuckDB file.
         lock_wait_s: how long to wait for another process's lock, seconds.
-        memory_limit: upper bound of the writer's DuckDB buffer pool (``512MB``); None -> the
+        memory_limit: upper bound of the writer's DuckDB buffer pool (``128MB``); None -> the
             default of ``Settings.writer_memory_limit``. Never read from the environment here: a
             run passes its own settings. The 10,000-page benchmark grew to 2.5 GB without one.
     Returns:
