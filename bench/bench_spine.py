@@ -60,8 +60,12 @@ def _collect_cli(source: str, run_dir: Path, log: Path) -> dict[str, object]:
             "exit_status": child.status, "pages": pages}
 
 
-def run(sizes: list[int], out: Path | None = None) -> dict[str, object]:
-    """Measure every action at every size; returns the result document (seconds, bytes, ratios)."""
+ACTIONS = ("parse", "collect_cli", "collect", "reparse_changed", "reparse_noop")
+
+
+def run(sizes: list[int], out: Path | None = None, actions: tuple[str, ...] = ACTIONS) -> dict[str, object]:
+    """Measure ``actions`` (the reparses need ``collect``) at every size; returns the result document
+    (seconds, bytes, and the ratios the measured actions allow)."""
     from bench.server import serve_site
     from bench.synth import write_site
 
@@ -72,7 +76,7 @@ def run(sizes: list[int], out: Path | None = None) -> dict[str, object]:
         site_root = work / f"site-{size}"
         write_site(site_root, size, seed=0)
         with serve_site(site_root) as site:
-            for action in ("parse", "collect_cli", "collect", "reparse_changed", "reparse_noop"):
+            for action in actions:
                 if action == "collect_cli":
                     row = _collect_cli(site.first_list_url, work / f"cli-{size}", log)
                 else:
@@ -89,12 +93,13 @@ def run(sizes: list[int], out: Path | None = None) -> dict[str, object]:
     small, large = min(sizes), max(sizes)
     parse_per_page = float(by[(large, "parse")]["seconds"]) / large  # type: ignore[arg-type]
     ratios: dict[str, float] = {}
-    for action in ("collect_cli", "collect", "reparse_changed"):
+    for action in (a for a in ("collect_cli", "collect", "reparse_changed") if a in actions):
         per_page = (float(by[(large, action)]["seconds"]) - float(by[(small, action)]["seconds"])) / (large - small)  # type: ignore[arg-type]
         ratios[f"{action}_per_page_over_parse_per_page_{small}_to_{large}"] = per_page / parse_per_page
         ratios[f"peak_rss_{action}_{large}_over_{small}"] = (
             float(by[(large, action)]["peak_rss_bytes"]) / float(by[(small, action)]["peak_rss_bytes"]))  # type: ignore[arg-type]
-    ratios[f"reparse_noop_{large}_seconds"] = float(by[(large, "reparse_noop")]["seconds"])  # type: ignore[arg-type]
+    if "reparse_noop" in actions:
+        ratios[f"reparse_noop_{large}_seconds"] = float(by[(large, "reparse_noop")]["seconds"])  # type: ignore[arg-type]
     doc: dict[str, object] = {"sizes": sizes, "measurements": rows, "ratios": ratios,
                               "parse_per_page_s": parse_per_page}
     return finish_run(doc, log, work)
@@ -105,8 +110,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="60,600", help="comma-separated page counts (two or more)")
     parser.add_argument("--out", type=Path, default=None, help="result file (default bench/results/spine.json)")
+    parser.add_argument("--actions", default=",".join(ACTIONS),
+                        help="comma-separated, in order; parse is needed for the ratios (default: all)")
     args = parser.parse_args(argv)
-    doc = run([int(s) for s in args.sizes.split(",") if s], out=args.out)
+    actions = tuple(a for a in args.actions.split(",") if a)
+    unknown = set(actions) - set(ACTIONS)
+    if unknown or "parse" not in actions:
+        parser.error(f"--actions: unknown {sorted(unknown)} or no parse; choose among {', '.join(ACTIONS)}")
+    doc = run([int(s) for s in args.sizes.split(",") if s], out=args.out, actions=actions)
     path = write_result("spine", doc, args.out)
     print(f"spine: {json.dumps(doc['ratios'])} -> {path}")
     return 0

@@ -103,12 +103,14 @@ class BriefingReport:
     indicators: list[IndicatorRow] = field(default_factory=list)
 
 
-def collect_report(con: duckdb.DuckDBPyConnection, *, city: str | None = None) -> list[BriefingReport]:
+def collect_report(con: duckdb.DuckDBPyConnection, *, city: str | None = None,
+                   limit: int | None = None) -> list[BriefingReport]:
     """Read what the report shows, per briefing, newest event first.
 
     Args:
         con: a warehouse connection (read-only is enough).
         city: keep briefings about this city (``天门`` or ``天门市``); None for all.
+        limit: read the first ``limit`` briefings of that order only; None for all.
     Returns:
         One BriefingReport per briefing (order: event_date desc, unknown last, then session_no, briefing_id).
     Raises:
@@ -116,10 +118,13 @@ def collect_report(con: duckdb.DuckDBPyConnection, *, city: str | None = None) -
     """
     city_filter = "" if city is None else "WHERE (b.city = $city OR b.city || '市' = $city OR b.city = $city || '市')"
     params: dict[str, Any] = {} if city is None else {"city": city.strip()}
+    if limit is not None:
+        params["limit"] = max(0, limit)
     try:
         rows = con.execute(
             "SELECT briefing_id, title, session_no, city, event_date, publish_date, url FROM briefings b "
-            f"{city_filter} ORDER BY event_date DESC NULLS LAST, session_no, briefing_id", params).fetchall()
+            f"{city_filter} ORDER BY event_date DESC NULLS LAST, session_no, briefing_id"
+            + ("" if limit is None else " LIMIT $limit"), params).fetchall()
         reports = {r[0]: BriefingReport(*r) for r in rows}
         ids = list(reports)
         if not ids:
@@ -543,9 +548,14 @@ def write_report(con: duckdb.DuckDBPyConnection, out: Path, *, city: str | None 
     return out
 
 
-def report_markdown(con: duckdb.DuckDBPyConnection, *, city: str | None = None) -> str:
+def report_markdown(con: duckdb.DuckDBPyConnection, *, city: str | None = None, limit: int | None = None) -> str:
     """The report's facts as Markdown (for ``prefect.artifacts.create_markdown_artifact``).
 
+    Args:
+        con: a warehouse connection (read-only is enough).
+        city: as :func:`collect_report`.
+        limit: show the newest ``limit`` briefings only, and end with a line that counts the others
+            and names ``briefings report``; None for all.
     Returns:
         Per briefing: a heading, the guests in order, a table of turns per speaker, and a table of
         growth rates (metric, period, achieved, target). No charts.
@@ -553,7 +563,8 @@ def report_markdown(con: duckdb.DuckDBPyConnection, *, city: str | None = None) 
         BriefingsError: the warehouse could not be read.
     """
     lines: list[str] = []
-    for b in collect_report(con, city=city):
+    shown = collect_report(con, city=city, limit=limit)
+    for b in shown:
         lines += [f"## {b.title}", "",
                   f"session {b.session_no} · {b.city} · held {b.event_date} · {len(b.indicators)} indicator mentions",
                   "", "guests: " + "、".join(name for _, name, _ in b.guests), "",
@@ -567,4 +578,15 @@ def report_markdown(con: duckdb.DuckDBPyConnection, *, city: str | None = None) 
                       f"{said_value(r) if r.status == 'achieved' else ''} | {said_value(r) if r.status == 'target' else ''} |"
                       for r in growth]
             lines.append("")
+    if limit is not None and len(shown) == limit:
+        others = _briefing_count(con, city) - len(shown)
+        if others > 0:
+            lines += [f"… and {others:,} older briefings: `briefings report` shows every one.", ""]
     return "\n".join(lines) if lines else "No briefings in the warehouse."
+
+
+def _briefing_count(con: duckdb.DuckDBPyConnection, city: str | None) -> int:
+    if city is None:
+        return int(con.execute("SELECT count(*) FROM briefings").fetchall()[0][0])
+    return int(con.execute("SELECT count(*) FROM briefings WHERE city = $city OR city || '市' = $city "
+                           "OR city = $city || '市'", {"city": city.strip()}).fetchall()[0][0])

@@ -94,8 +94,14 @@ def failure_details(summary: RunSummary, notes: Sequence[str] = ()) -> str:
     return "\n".join(lines)
 
 
+# briefings in the report artifact: it was every briefing of the warehouse, and at 10,000 the run's
+# process grew by 2.4 GB building it (BENCHMARKS.md, issue 24)
+REPORT_ARTIFACT_BRIEFINGS = 50
+
+
 def publish_report_artifact(warehouse_path: Path) -> None:
-    """Create the ``briefings-report`` markdown artifact: the same summary as ``briefings report``.
+    """Create the ``briefings-report`` markdown artifact: the same summary as ``briefings report``, for the
+    newest ``REPORT_ARTIFACT_BRIEFINGS`` briefings of the warehouse (a last line counts the others).
 
     Reads the published read-only copy (refreshed by the run's check step), so it never waits for
     or blocks a writer.
@@ -108,7 +114,7 @@ def publish_report_artifact(warehouse_path: Path) -> None:
 
     con = open_reader(read_copy_path(warehouse_path))
     try:
-        markdown = report_markdown(con)
+        markdown = report_markdown(con, limit=REPORT_ARTIFACT_BRIEFINGS)
     finally:
         con.close()
     create_markdown_artifact(

@@ -322,3 +322,22 @@ def test_one_chart_per_city_and_the_city_filter(tmp_path: Path) -> None:
         assert re.findall(r'<section class="city" data-city="([^"]+)">', only) == ["襄阳"]
         assert set(re.findall(r'<figure class="chart" data-city="([^"]+)"', only)) == {"襄阳"}
         assert "[synthetic 1]" in only and SESSION12_ID not in only
+
+
+def test_the_report_artifact_shows_the_newest_briefings_and_counts_the_others(tmp_path: Path) -> None:
+    """The flow's artifact reads ``limit`` briefings, not the whole warehouse, and says what it left out."""
+    from tests.look_fixtures import build_two_city_warehouse
+
+    path = build_two_city_warehouse(tmp_path / "two.duckdb")
+    with duckdb.connect(str(path), read_only=True) as con:
+        every = report_markdown(con)
+        assert [line for line in every.splitlines() if line.startswith("## ")] == [
+            "## “奋战开门红 市长话经济”第十二场 天门：培育壮大新质生产力 加快推进新型工业化",
+            "## [synthetic 1] “奋战开门红 市长话经济”第101场 襄阳"]
+        newest = report_markdown(con, limit=1)
+        assert newest.startswith("## “奋战开门红 市长话经济”第十二场 天门")
+        assert "[synthetic 1]" not in newest
+        assert newest.endswith("… and 1 older briefings: `briefings report` shows every one.\n")
+        assert report_markdown(con, limit=2) == every
+        assert report_markdown(con, city="襄阳", limit=1) == report_markdown(con, city="襄阳")
+        assert [b.session_no for b in collect_report(con, limit=1)] == [12]
