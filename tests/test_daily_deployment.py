@@ -33,7 +33,7 @@ from briefings.settings import PROJECT_ROOT
 from tests.loopback import CLEARANCE_COOKIE, CLEARANCE_TOKEN
 from tests.site_server import LIST2_PATH, LIST_PATH, SESSION12_PATH, SYNTHETIC_PATH, SiteServer, column_site
 from tests.test_browser import browser_test
-from tests.test_prefect_server import BRIEFINGS, PREFECT, _run, _wait, server_env, wait_healthy
+from tests.test_prefect_server import BRIEFINGS, PREFECT, _run, _wait, server_env, stop_group, wait_healthy
 from warehouse.connect import open_reader
 
 pytestmark = pytest.mark.slow
@@ -120,8 +120,7 @@ def stack(tmp_path_factory):
         yield Stack(api, env, root, deployment)
     finally:
         for proc in reversed(procs):
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(timeout=30)
+            stop_group(proc)
         for log in logs:
             log.close()
 

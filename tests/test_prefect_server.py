@@ -84,6 +84,18 @@ def wait_healthy(api: str) -> None:
     _wait(healthy, 180, "the Prefect server")
 
 
+def stop_group(proc: subprocess.Popen, timeout_s: float = 30) -> None:
+    """Stop a server or worker started in its own session: SIGTERM to its process group, then SIGKILL
+    if it has not exited after ``timeout_s`` (seen on Python 3.13 with ``prefect worker``, once a
+    long suite had run), so a slow graceful shutdown does not leave it running after the test."""
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=timeout_s)
+
+
 @pytest.fixture()
 def prefect_env(tmp_path: Path) -> dict[str, str]:
     return server_env(tmp_path)
@@ -101,8 +113,7 @@ def prefect_server(prefect_env: dict[str, str], tmp_path: Path):
         wait_healthy(api)
         yield api
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=30)
+        stop_group(proc)
         log.close()
 
 
@@ -220,8 +231,7 @@ def test_ui_retry_of_a_failed_run_skips_completed_pages(prefect_env, prefect_ser
             ("t20240327_5999013.shtml", "fetch", "failed", "FetchError"), ("t20240326_5134107.shtml", "load", "loaded", None)]
     finally:
         if worker is not None:
-            os.killpg(worker.pid, signal.SIGTERM)
-            worker.wait(timeout=30)
+            stop_group(worker)
         site.stop()
 
 
@@ -279,8 +289,7 @@ def test_ui_retry_on_a_dask_cluster_reruns_only_the_failed_chunk(prefect_env, pr
         _run([BRIEFINGS, "collect", "--source", site.source, "--warehouse", str(reference)], env)
     finally:
         for proc in reversed(procs):
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(timeout=30)
+            stop_group(proc)
         site.stop()
     checksums = {}
     for path in (warehouse, reference):
