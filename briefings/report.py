@@ -116,8 +116,7 @@ def collect_report(con: duckdb.DuckDBPyConnection, *, city: str | None = None,
     Raises:
         BriefingsError: the SQL failed (e.g. not a warehouse).
     """
-    city_filter = "" if city is None else "WHERE (b.city = $city OR b.city || '市' = $city OR b.city = $city || '市')"
-    params: dict[str, Any] = {} if city is None else {"city": city.strip()}
+    city_filter, params = _city_filter(city)
     if limit is not None:
         params["limit"] = max(0, limit)
     try:
@@ -585,8 +584,13 @@ def report_markdown(con: duckdb.DuckDBPyConnection, *, city: str | None = None, 
     return "\n".join(lines) if lines else "No briefings in the warehouse."
 
 
-def _briefing_count(con: duckdb.DuckDBPyConnection, city: str | None) -> int:
+def _city_filter(city: str | None) -> tuple[str, dict[str, Any]]:
+    """The WHERE clause (on ``briefings b``) and parameters that keep the briefings about ``city``."""
     if city is None:
-        return int(con.execute("SELECT count(*) FROM briefings").fetchall()[0][0])
-    return int(con.execute("SELECT count(*) FROM briefings WHERE city = $city OR city || '市' = $city "
-                           "OR city = $city || '市'", {"city": city.strip()}).fetchall()[0][0])
+        return "", {}
+    return "WHERE (b.city = $city OR b.city || '市' = $city OR b.city = $city || '市')", {"city": city.strip()}
+
+
+def _briefing_count(con: duckdb.DuckDBPyConnection, city: str | None) -> int:
+    city_filter, params = _city_filter(city)
+    return int(con.execute(f"SELECT count(*) FROM briefings b {city_filter}", params).fetchall()[0][0])
