@@ -35,6 +35,7 @@ collect: setup
 	$(BIN)/briefings query turns --param session=12
 
 test: setup lint
+	@mkdir -p "$(PREFECT_HOME)"  # Prefect creates its home without parents at import, and warns on a fresh clone
 	$(BIN)/python -m pytest
 
 lint: setup

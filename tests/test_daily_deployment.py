@@ -20,20 +20,27 @@ import os
 import signal
 import subprocess
 import threading
-import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-import httpx
 import pytest
 
 from briefings.settings import PROJECT_ROOT
 from tests.loopback import CLEARANCE_COOKIE, CLEARANCE_TOKEN
 from tests.site_server import LIST2_PATH, LIST_PATH, SESSION12_PATH, SYNTHETIC_PATH, SiteServer, column_site
 from tests.test_browser import browser_test
-from tests.test_prefect_server import BRIEFINGS, PREFECT, _run, _wait, server_env, stop_group, wait_healthy
+from tests.test_prefect_server import (
+    BRIEFINGS,
+    PREFECT,
+    _run,
+    _wait,
+    prefect_api,
+    server_env,
+    stop_group,
+    wait_healthy,
+)
 from warehouse.connect import open_reader
 
 pytestmark = pytest.mark.slow
@@ -41,19 +48,8 @@ pytestmark = pytest.mark.slow
 FINAL = ("COMPLETED", "FAILED", "CRASHED", "CANCELLED")
 
 
-def _api(method: str, url: str, **kwargs) -> httpx.Response:
-    """One call to the server, repeated while it answers 503 (its SQLite is busy on a loaded machine),
-    as Prefect's own client does."""
-    for _ in range(30):
-        response = httpx.request(method, url, timeout=30, **kwargs)
-        if response.status_code != 503:
-            return response
-        time.sleep(1)
-    return response
-
-
 def _state(api: str, flow_run_id: str) -> str | None:
-    return (_api("GET", f"{api}/flow_runs/{flow_run_id}").json().get("state") or {}).get("type")
+    return (prefect_api("GET", f"{api}/flow_runs/{flow_run_id}").json().get("state") or {}).get("type")
 
 
 @dataclass
@@ -70,7 +66,7 @@ class Stack:
         body: dict = {"parameters": parameters}
         if state is not None:
             body["state"] = state
-        response = _api("POST", f"{self.api}/deployments/{self.deployment['id']}/create_flow_run", json=body)
+        response = prefect_api("POST", f"{self.api}/deployments/{self.deployment['id']}/create_flow_run", json=body)
         assert response.status_code == 201, response.text
         return response.json()["id"]
 
@@ -79,10 +75,10 @@ class Stack:
                      timeout_s, f"flow run {flow_run_id} to finish")
 
     def flow_run(self, flow_run_id: str) -> dict:
-        return _api("GET", f"{self.api}/flow_runs/{flow_run_id}").json()
+        return prefect_api("GET", f"{self.api}/flow_runs/{flow_run_id}").json()
 
     def artifacts(self, flow_run_id: str) -> dict[str, str]:
-        found = _api("POST", f"{self.api}/artifacts/filter",
+        found = prefect_api("POST", f"{self.api}/artifacts/filter",
                            json={"artifacts": {"flow_run_id": {"any_": [flow_run_id]}}}).json()
         return {a["key"]: a["data"] if isinstance(a["data"], str) else json.dumps(a["data"]) for a in found}
 
@@ -115,7 +111,7 @@ def stack(tmp_path_factory):
         wait_healthy(api)
         _run([PREFECT, "work-pool", "create", "briefings", "--type", "process"], env)
         _run([PREFECT, "--no-prompt", "deploy", "--name", "collect-daily"], env)
-        deployment = _api("GET", f"{api}/deployments/name/collect/collect-daily").json()
+        deployment = prefect_api("GET", f"{api}/deployments/name/collect/collect-daily").json()
         start("worker", [PREFECT, "worker", "start", "--pool", "briefings", "--type", "process"])
         yield Stack(api, env, root, deployment)
     finally:
@@ -151,8 +147,8 @@ def test_the_readmes_deploy_command_deploys_the_two_deployments_it_names_and_no_
     line = next(line for line in section.splitlines() if line.startswith("prefect --no-prompt deploy"))
     command = shlex.split(line, comments=True)
     _run([PREFECT, *command[1:]], stack.env)
-    found = _api("POST", f"{stack.api}/deployments/filter", json={}).json()
-    flows = {f["id"]: f["name"] for f in _api("POST", f"{stack.api}/flows/filter", json={}).json()}
+    found = prefect_api("POST", f"{stack.api}/deployments/filter", json={}).json()
+    flows = {f["id"]: f["name"] for f in prefect_api("POST", f"{stack.api}/flows/filter", json={}).json()}
     assert sorted(f"{flows[d['flow_id']]}/{d['name']}" for d in found) == ["collect/collect-daily", "reparse/reparse"]
     assert all(d["parameters"].get("dask_address") is None for d in found)
 
@@ -212,7 +208,7 @@ class _Webhook:
 
 def _actions_of(stack: Stack, automation_id: str) -> list[str]:
     """Events of the automation's actions (``prefect.automation.action.triggered`` / ``.executed`` / ``.failed``)."""
-    found = _api("POST", f"{stack.api}/events/filter", json={
+    found = prefect_api("POST", f"{stack.api}/events/filter", json={
         "filter": {"event": {"prefix": ["prefect.automation.action."]},
                    "resource": {"id": [f"prefect.automation.{automation_id}"]}},
         "limit": 50}).json()
@@ -228,7 +224,7 @@ def test_a_failed_day_sends_exactly_one_alert_naming_the_run_and_its_failed_page
         _run([BRIEFINGS, "alerts", "setup", "--webhook", hook.url], stack.env)
         again = _run([BRIEFINGS, "alerts", "setup", "--webhook", hook.url], stack.env)  # replaces, never adds
         assert "(replaced 2)" in again
-        automations = {a["name"]: a["id"] for a in _api("POST", f"{stack.api}/automations/filter", json={}).json()}
+        automations = {a["name"]: a["id"] for a in prefect_api("POST", f"{stack.api}/automations/filter", json={}).json()}
         assert sorted(automations) == ["briefings-alerts", "briefings-alerts-stuck"]
         automation_id = automations["briefings-alerts"]
 
@@ -257,7 +253,7 @@ def test_a_failed_day_sends_exactly_one_alert_naming_the_run_and_its_failed_page
 
     removed = _run([BRIEFINGS, "alerts", "remove"], stack.env)
     assert removed.strip() == "removed 2 automation(s) briefings-alerts"
-    assert _api("POST", f"{stack.api}/automations/filter", json={}).json() == []
+    assert prefect_api("POST", f"{stack.api}/automations/filter", json={}).json() == []
 
 
 def test_a_crashed_run_sends_one_alert(stack, tmp_path):
@@ -265,7 +261,7 @@ def test_a_crashed_run_sends_one_alert(stack, tmp_path):
     site = SiteServer(column_site(), delay_s={SESSION12_PATH: 15, SYNTHETIC_PATH: 15}).start()  # time to kill it
     try:
         _run([BRIEFINGS, "alerts", "setup", "--webhook", hook.url], stack.env)
-        automations = {a["name"]: a["id"] for a in _api("POST", f"{stack.api}/automations/filter", json={}).json()}
+        automations = {a["name"]: a["id"] for a in prefect_api("POST", f"{stack.api}/automations/filter", json={}).json()}
         flow_run_id = stack.run_deployment({"source": site.source, "warehouse": str(tmp_path / "w.duckdb")})
         _wait(lambda: site.hits(LIST_PATH), 300, "the run to read the first list page")
         pid = _wait(lambda: stack.flow_run(flow_run_id).get("infrastructure_pid"), 60, "the run's process id")
@@ -293,7 +289,7 @@ def test_a_run_still_running_after_the_limit_sends_one_alert_and_none_when_it_co
     try:
         made = _run([BRIEFINGS, "alerts", "setup", "--webhook", hook.url, "--stuck-after-s", "10"], stack.env)
         assert "on runs still running 10 s after they started" in made
-        automations = {a["name"]: a["id"] for a in _api("POST", f"{stack.api}/automations/filter", json={}).json()}
+        automations = {a["name"]: a["id"] for a in prefect_api("POST", f"{stack.api}/automations/filter", json={}).json()}
         flow_run_id = stack.run_deployment({"source": site.source, "warehouse": str(tmp_path / "w.duckdb")})
         assert stack.wait_final(flow_run_id) == "COMPLETED", stack.worker_log()
         _wait(lambda: "prefect.automation.action.executed" in _actions_of(stack, automations["briefings-alerts-stuck"]),
@@ -315,7 +311,7 @@ def _interval(stack: Stack, flow_run_id: str, task_name: str | None = None) -> t
     if task_name is None:
         run = stack.flow_run(flow_run_id)
     else:
-        (run,) = [t for t in _api("POST", f"{stack.api}/task_runs/filter", json={
+        (run,) = [t for t in prefect_api("POST", f"{stack.api}/task_runs/filter", json={
             "flow_runs": {"id": {"any_": [flow_run_id]}}}).json() if t["name"].startswith(task_name)]
     return datetime.fromisoformat(run["start_time"]), datetime.fromisoformat(run["end_time"])
 
@@ -333,7 +329,7 @@ def test_two_scheduled_runs_due_at_once_never_write_at_the_same_time(stack, tmp_
         site.stop()
 
     first, second = sorted(runs, key=lambda r: _interval(stack, r)[0])
-    history = _api("GET", f"{stack.api}/flow_run_states/", params={"flow_run_id": second}).json()
+    history = prefect_api("GET", f"{stack.api}/flow_run_states/", params={"flow_run_id": second}).json()
     assert "AwaitingConcurrencySlot" in [s["name"] for s in history]
     assert _interval(stack, second)[0] >= _interval(stack, first)[1]  # the whole run, load and checks included
     assert _interval(stack, second, "load")[0] >= _interval(stack, first, "load")[1]

@@ -117,6 +117,20 @@ def prefect_server(prefect_env: dict[str, str], tmp_path: Path):
         log.close()
 
 
+def prefect_api(method: str, url: str, **kwargs) -> httpx.Response:
+    """One call to a Prefect server's REST API through Prefect's own HTTP client, as the UI and the CLI
+    make it: a 503 (the server's SQLite is busy on a loaded machine), 502, 429 or 408 is retried with
+    backoff (``PREFECT_CLIENT_MAX_RETRIES`` times).
+
+    Raises:
+        prefect.exceptions.PrefectHTTPStatusError: any other answer but 2xx, with the server's body.
+    """
+    from prefect.client.base import PrefectHttpxSyncClient
+
+    with PrefectHttpxSyncClient(timeout=30) as client:
+        return client.request(method, url, **kwargs)
+
+
 def _run(cmd: list[str], env: dict[str, str]) -> str:
     out = subprocess.run(cmd, env=env, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, f"{cmd} failed:\n{out.stdout}\n{out.stderr}"
@@ -124,18 +138,18 @@ def _run(cmd: list[str], env: dict[str, str]) -> str:
 
 
 def _state(api: str, flow_run_id: str) -> str | None:
-    run = httpx.get(f"{api}/flow_runs/{flow_run_id}", timeout=10).json()
+    run = prefect_api("GET", f"{api}/flow_runs/{flow_run_id}").json()
     return (run.get("state") or {}).get("type")
 
 
 def _run_deployment(api: str, deployment: dict, source: str, warehouse: Path) -> str:
     """Create a flow run of ``deployment`` against the loopback column; its id."""
-    run = httpx.post(
-        f"{api}/deployments/{deployment['id']}/create_flow_run",
+    response = prefect_api(
+        "POST", f"{api}/deployments/{deployment['id']}/create_flow_run",
         json={"parameters": {"source": source, "warehouse": str(warehouse), "live": True}},
-        timeout=10,
-    ).json()
-    return run["id"]
+    )
+    assert response.status_code == 201, response.text
+    return response.json()["id"]
 
 
 def _finished(api: str, flow_run_id: str, what: str) -> str:
@@ -146,15 +160,14 @@ def _finished(api: str, flow_run_id: str, what: str) -> str:
 
 def _retry_like_the_ui(api: str, flow_run_id: str) -> str:
     """Retry a finished flow run exactly as the UI's Retry button does; the retried run's final state type."""
-    response = httpx.post(
-        f"{api}/flow_runs/{flow_run_id}/set_state",
+    response = prefect_api(
+        "POST", f"{api}/flow_runs/{flow_run_id}/set_state",
         json={"state": {"type": "SCHEDULED", "name": "AwaitingRetry", "message": "Retry from the UI"}, "force": True},
-        timeout=10,
     )
     assert response.status_code in (200, 201), response.text
     return _wait(
         lambda: (_state(api, flow_run_id) in ("FAILED", "COMPLETED", "CRASHED")
-                 and httpx.get(f"{api}/flow_runs/{flow_run_id}", timeout=10).json()["run_count"] >= 2
+                 and prefect_api("GET", f"{api}/flow_runs/{flow_run_id}").json()["run_count"] >= 2
                  and _state(api, flow_run_id)),
         300, "the retried flow run to finish",
     )
@@ -168,7 +181,7 @@ def test_ui_retry_of_a_failed_run_skips_completed_pages(prefect_env, prefect_ser
     try:
         _run([PREFECT, "work-pool", "create", "briefings", "--type", "process"], prefect_env)
         _run([PREFECT, "--no-prompt", "deploy", "--name", "collect-daily"], prefect_env)
-        deployment = httpx.get(f"{api}/deployments/name/collect/collect-daily", timeout=10).json()
+        deployment = prefect_api("GET", f"{api}/deployments/name/collect/collect-daily").json()
         assert deployment["global_concurrency_limit"]["limit"] == 1
         assert deployment["parameters"]["live"] is True
         schedules = deployment["schedules"]
@@ -199,10 +212,9 @@ def test_ui_retry_of_a_failed_run_skips_completed_pages(prefect_env, prefect_ser
         finally:
             con.close()
 
-        artifacts = httpx.post(
-            f"{api}/artifacts/filter",
+        artifacts = prefect_api(
+            "POST", f"{api}/artifacts/filter",
             json={"artifacts": {"flow_run_id": {"any_": [flow_run_id]}}, "sort": "CREATED_DESC"},
-            timeout=10,
         ).json()
         pages = [a for a in artifacts if a["key"] == "briefings-pages"]
         summaries = [a for a in artifacts if a["key"] == "briefings-summary"]
@@ -262,7 +274,7 @@ def test_ui_retry_on_a_dask_cluster_reruns_only_the_failed_chunk(prefect_env, pr
         _run([PREFECT, "work-pool", "create", "briefings", "--type", "process"], prefect_env)
         _run([PREFECT, "--no-prompt", "deploy", "--name", "collect-dask"],
              prefect_env | {"BRIEFINGS_DASK_ADDRESS": address})
-        deployment = httpx.get(f"{api}/deployments/name/collect/collect-dask", timeout=10).json()
+        deployment = prefect_api("GET", f"{api}/deployments/name/collect/collect-dask").json()
         assert deployment["parameters"]["dask_address"] == address
         flow_run_id = _run_deployment(api, deployment, site.source, warehouse)
         start([PREFECT, "worker", "start", "--pool", "briefings", "--type", "process"], "worker.log")
@@ -271,8 +283,8 @@ def test_ui_retry_on_a_dask_cluster_reruns_only_the_failed_chunk(prefect_env, pr
         fetched_once = {LIST_PATH: 1, LIST2_PATH: 1, SESSION12_PATH: 1}
         assert {p: site.hits(p) for p in fetched_once} == fetched_once
         assert (site.hits(SYNTHETIC_PATH), site.hits(SYNTHETIC_PATH, 200)) == (1, 0)
-        chunks = httpx.post(f"{api}/task_runs/filter", json={"flow_runs": {"id": {"any_": [flow_run_id]}}},
-                            timeout=10).json()
+        chunks = prefect_api("POST", f"{api}/task_runs/filter",
+                             json={"flow_runs": {"id": {"any_": [flow_run_id]}}}).json()
         assert sorted(t["name"] for t in chunks if t["name"].startswith("fetch ")) == [
             f"fetch 1 pages from {site.source.rsplit('/hbfb', 1)[0]}/hbfb/xwfbh/202403/t20240326_5134107.shtml",
             f"fetch 1 pages from {site.source.rsplit('/hbfb', 1)[0]}/hbfb/xwfbh/202403/t20240327_5999013.shtml",
