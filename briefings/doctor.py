@@ -191,8 +191,10 @@ def _check_warehouse(settings: Settings) -> Check:
 
 
 def _check_prefect() -> list[Check]:
-    """The Prefect API (PREFECT_API_URL), then the work pool and the alert automation on it."""
+    """The Prefect API (PREFECT_API_URL), then the work pool and the alert automation on it. Calls go
+    through Prefect's own HTTP client, which retries a busy server's 503 as the UI and CLI do."""
     import httpx
+    from prefect.client.base import PrefectHttpxSyncClient
     from prefect.settings import Settings as PrefectSettings
 
     api = PrefectSettings().api.url  # read now: environment, then the active Prefect profile
@@ -203,29 +205,35 @@ def _check_prefect() -> list[Check]:
                       "prefect server start --host 127.0.0.1 --port 4300, then "
                       "export PREFECT_API_URL=http://127.0.0.1:4300/api (README: Operating it with Prefect)")]
     api = api.rstrip("/")
-    try:
-        health = httpx.get(f"{api}/health", timeout=5)
-        version = httpx.get(f"{api}/admin/version", timeout=5).json() if health.status_code == 200 else None
-    except httpx.HTTPError as exc:
-        return [Check("prefect-api", "fail", f"{api} does not answer: {type(exc).__name__}: {exc}",
-                      "start the server (prefect server start --host 127.0.0.1 --port <port>) or fix PREFECT_API_URL")]
-    if health.status_code != 200:
-        return [Check("prefect-api", "fail", f"{api}/health answered HTTP {health.status_code}",
-                      "check the server's log; PREFECT_API_URL must end in /api")]
+    with PrefectHttpxSyncClient(timeout=5, raise_on_all_errors=False) as http:
+        try:
+            health = http.get(f"{api}/health")
+            if health.status_code != 200:
+                return [Check("prefect-api", "fail", f"{api}/health answered HTTP {health.status_code}",
+                              "check the server's log; PREFECT_API_URL must end in /api")]
+            version = http.get(f"{api}/admin/version").json()
+            pool = http.get(f"{api}/work_pools/{WORK_POOL}")
+            found = http.post(f"{api}/automations/filter", json={"automations": {"name": {"any_": [ALERTS_NAME]}}})
+        except httpx.HTTPError as exc:
+            return [Check("prefect-api", "fail", f"{api} does not answer: {type(exc).__name__}: {exc}",
+                          "start the server (prefect server start --host 127.0.0.1 --port <port>) or fix PREFECT_API_URL")]
     checks = [Check("prefect-api", "ok", f"{api}: Prefect server {version}")]
-    pool = httpx.get(f"{api}/work_pools/{WORK_POOL}", timeout=5)
     if pool.status_code == 200:
         checks.append(Check("work-pool", "ok", f"work pool {WORK_POOL!r} ({pool.json().get('type')})"))
-    else:
+    elif pool.status_code == 404:
         checks.append(Check("work-pool", "warn", f"no work pool {WORK_POOL!r} on {api}",
                             f"prefect work-pool create {WORK_POOL} --type process"))
-    found = httpx.post(f"{api}/automations/filter", json={"automations": {"name": {"any_": [ALERTS_NAME]}}},
-                       timeout=5)
+    else:
+        checks.append(Check("work-pool", "fail", f"{api}/work_pools/{WORK_POOL} answered HTTP {pool.status_code}",
+                            "check the server's log"))
     if found.status_code == 200 and found.json():
         checks.append(Check("alerts", "ok", f"automation {ALERTS_NAME!r} notifies on failed, crashed and timed-out runs"))
-    else:
+    elif found.status_code == 200:
         checks.append(Check("alerts", "warn", "no alert is configured: a failed day is only seen in the UI",
                             "briefings alerts setup --webhook URL"))
+    else:
+        checks.append(Check("alerts", "fail", f"{api}/automations/filter answered HTTP {found.status_code}",
+                            "check the server's log"))
     return checks
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import http.server
 import json
+import os
 import shutil
+import threading
 from pathlib import Path
 
 import duckdb
@@ -11,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from briefings.cli import app
-from briefings.doctor import resolve_browser
+from briefings.doctor import WORK_POOL, resolve_browser
 from briefings.errors import RunFailedError
 from briefings.pipeline import PageOutcome, RunSummary
 from briefings.settings import SEED_TEXT_PATH, Settings
@@ -157,3 +160,71 @@ def test_alerts_setup_says_what_it_needs(monkeypatch):
         result = runner.invoke(app, ["alerts", "setup", "--webhook", "http://127.0.0.1:9/hook"])
     assert result.exit_code == 2
     assert result.output.startswith("alerts live on a Prefect server: set PREFECT_API_URL")
+
+
+class _BusyPrefectApi(http.server.BaseHTTPRequestHandler):
+    """A Prefect API on loopback whose SQLite is busy: each path in ``busy`` answers 503 that many
+    times, then as a server with the work pool and no automation would."""
+
+    busy: dict[str, int] = {}
+    answers = {"/api/health": "true", "/api/admin/version": '"3.9.0"',
+               f"/api/work_pools/{WORK_POOL}": '{"name": "briefings", "type": "process"}',
+               "/api/automations/filter": "[]"}
+
+    def _answer(self) -> None:
+        if self.busy.get(self.path, 0) > 0:
+            self.busy[self.path] -= 1
+            status, body = 503, '{"exception_message": "Service Unavailable"}'
+        else:
+            status, body = 200, self.answers[self.path]
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body.encode())
+
+    do_GET = do_POST = _answer
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture()
+def busy_api(doctor_env, monkeypatch):
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _BusyPrefectApi)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setenv("PREFECT_API_URL", f"http://127.0.0.1:{server.server_address[1]}/api")
+    try:
+        yield _BusyPrefectApi.busy
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_doctor_waits_out_a_busy_prefect_server(busy_api):
+    """A 503 (the server's SQLite busy) is retried as Prefect's client does: the work pool is found,
+    not reported missing."""
+    from prefect.settings import PREFECT_CLIENT_MAX_RETRIES, temporary_settings
+
+    busy_api.clear()
+    busy_api[f"/api/work_pools/{WORK_POOL}"] = 1
+    with temporary_settings({PREFECT_CLIENT_MAX_RETRIES: 1}):
+        _, checks = _doctor("--no-launch")
+    found = {c["name"]: (c["status"], c["detail"]) for c in checks if c["name"] in ("prefect-api", "work-pool", "alerts")}
+    api = os.environ["PREFECT_API_URL"]
+    assert found == {"prefect-api": ("ok", f"{api}: Prefect server 3.9.0"),
+                     "work-pool": ("ok", "work pool 'briefings' (process)"),
+                     "alerts": ("warn", "no alert is configured: a failed day is only seen in the UI")}
+
+
+def test_doctor_says_a_server_still_busy_is_failing_not_that_the_pool_is_missing(busy_api):
+    from prefect.settings import PREFECT_CLIENT_MAX_RETRIES, temporary_settings
+
+    busy_api.clear()
+    busy_api[f"/api/work_pools/{WORK_POOL}"] = 1
+    with temporary_settings({PREFECT_CLIENT_MAX_RETRIES: 0}):
+        code, checks = _doctor("--no-launch")
+    (pool,) = [c for c in checks if c["name"] == "work-pool"]
+    api = os.environ["PREFECT_API_URL"]
+    assert code == 1
+    assert (pool["status"], pool["detail"]) == ("fail", f"{api}/work_pools/{WORK_POOL} answered HTTP 503")
