@@ -19,7 +19,10 @@ against the parse's per-page cost at the large size. Targets (issue 24): collect
 at the large size <= 1.5x at the small one; a no-op reparse of 10,000 briefings <= 10 s. The 1-minute
 load average is kept beside every measurement: the machine is shared.
 
-Usage: ``.venv/bin/python bench/bench_spine.py [--sizes 60,600] [--out FILE]``
+On a shared 2-core machine one round's ratio at 60/600 pages moved between 1.7x and 3.1x (the
+ephemeral server's start-up alone varies by seconds); ``--repeats 3`` or more gives medians.
+
+Usage: ``.venv/bin/python bench/bench_spine.py [--sizes 60,600] [--repeats 3] [--actions ...] [--out FILE]``
 """
 
 from __future__ import annotations
@@ -28,8 +31,10 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import sys
 import tempfile
+from contextlib import ExitStack
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -63,46 +68,75 @@ def _collect_cli(source: str, run_dir: Path, log: Path) -> dict[str, object]:
 ACTIONS = ("parse", "collect_cli", "collect", "reparse_changed", "reparse_noop")
 
 
-def run(sizes: list[int], out: Path | None = None, actions: tuple[str, ...] = ACTIONS) -> dict[str, object]:
-    """Measure ``actions`` (the reparses need ``collect``) at every size; returns the result document
-    (seconds, bytes, and the ratios the measured actions allow)."""
+def run(sizes: list[int], out: Path | None = None, actions: tuple[str, ...] = ACTIONS, repeats: int = 1
+        ) -> dict[str, object]:
+    """Measure ``actions`` (the reparses need ``collect``) at every size, ``repeats`` rounds; returns the
+    result document (seconds, bytes, and the ratios the measured actions allow).
+
+    Every size's site is served for the whole run and each round measures every size in turn, each
+    action on a fresh run folder, so that a slow spell of the shared machine falls on all of them
+    alike. A ratio is computed from each (size, action)'s median over the rounds (seconds and peak
+    RSS); ``ratios_per_round`` keeps each round's own ratios, the spread.
+    """
     from bench.server import serve_site
     from bench.synth import write_site
 
     work = Path(tempfile.mkdtemp(prefix="bench-spine-"))
     log = work / "children.log"
     rows: list[dict[str, object]] = []
-    for size in sizes:
-        site_root = work / f"site-{size}"
-        write_site(site_root, size, seed=0)
-        with serve_site(site_root) as site:
-            for action in actions:
-                if action == "collect_cli":
-                    row = _collect_cli(site.first_list_url, work / f"cli-{size}", log)
-                else:
-                    row = _measure(action, site.first_list_url, work / f"run-{size}", site_root, log)
-                row["size"] = size
-                rows.append(row)
-                if out is not None:
-                    write_result("spine", {"sizes": sizes, "partial": True, "measurements": rows}, out)
-                print(f"  {size} pages {action}: {row.get('seconds', float('nan')):.2f} s, peak RSS "
-                      f"{row['peak_rss_bytes'] / 2**20:.0f} MiB, load {row['load_average_1min']}, "
-                      f"pages {row.get('pages')}", flush=True)
-        shutil.rmtree(site_root, ignore_errors=True)
-    by = {(r["size"], r["action"]): r for r in rows}
+    with ExitStack() as stack:
+        sites: dict[int, tuple[str, Path]] = {}
+        for size in sizes:
+            site_root = work / f"site-{size}"
+            write_site(site_root, size, seed=0)
+            sites[size] = (stack.enter_context(serve_site(site_root)).first_list_url, site_root)
+        for round_no in range(1, repeats + 1):
+            for size in sizes:
+                source, site_root = sites[size]
+                for action in actions:
+                    if action == "collect_cli":
+                        row = _collect_cli(source, work / f"cli-{size}-{round_no}", log)
+                    else:
+                        row = _measure(action, source, work / f"run-{size}-{round_no}", site_root, log)
+                    row["size"], row["round"] = size, round_no
+                    rows.append(row)
+                    if out is not None:
+                        write_result("spine", {"sizes": sizes, "partial": True, "measurements": rows}, out)
+                    print(f"  round {round_no}, {size} pages {action}: {row.get('seconds', float('nan')):.2f} s, "
+                          f"peak RSS {row['peak_rss_bytes'] / 2**20:.0f} MiB, load {row['load_average_1min']}, "
+                          f"pages {row.get('pages')}", flush=True)
+                for folder in (f"cli-{size}-{round_no}", f"run-{size}-{round_no}"):
+                    shutil.rmtree(work / folder, ignore_errors=True)
+    ratios = _ratios(rows, sizes, actions)
+    doc: dict[str, object] = {
+        "sizes": sizes, "repeats": repeats, "measurements": rows, "ratios": ratios,
+        "parse_per_page_s": _median(rows, max(sizes), "parse", "seconds") / max(sizes),
+        "ratios_per_round": [_ratios([r for r in rows if r["round"] == n], sizes, actions)
+                             for n in range(1, repeats + 1)] if repeats > 1 else [],
+    }
+    return finish_run(doc, log, work)
+
+
+def _median(rows: list[dict[str, object]], size: int, action: str, key: str) -> float:
+    """The median of ``key`` (``seconds``, ``peak_rss_bytes``) over the rounds of ``(size, action)``."""
+    return statistics.median(float(r[key]) for r in rows if r["size"] == size and r["action"] == action)  # type: ignore[arg-type]
+
+
+def _ratios(rows: list[dict[str, object]], sizes: list[int], actions: tuple[str, ...]) -> dict[str, float]:
+    """The targets' ratios, from the medians of ``rows``: per-page cost (the difference of the two
+    sizes over the pages between) against the parse per page at the large size; peak RSS of the large
+    size over the small; the no-op reparse's seconds."""
     small, large = min(sizes), max(sizes)
-    parse_per_page = float(by[(large, "parse")]["seconds"]) / large  # type: ignore[arg-type]
+    parse_per_page = _median(rows, large, "parse", "seconds") / large
     ratios: dict[str, float] = {}
     for action in (a for a in ("collect_cli", "collect", "reparse_changed") if a in actions):
-        per_page = (float(by[(large, action)]["seconds"]) - float(by[(small, action)]["seconds"])) / (large - small)  # type: ignore[arg-type]
+        per_page = (_median(rows, large, action, "seconds") - _median(rows, small, action, "seconds")) / (large - small)
         ratios[f"{action}_per_page_over_parse_per_page_{small}_to_{large}"] = per_page / parse_per_page
         ratios[f"peak_rss_{action}_{large}_over_{small}"] = (
-            float(by[(large, action)]["peak_rss_bytes"]) / float(by[(small, action)]["peak_rss_bytes"]))  # type: ignore[arg-type]
+            _median(rows, large, action, "peak_rss_bytes") / _median(rows, small, action, "peak_rss_bytes"))
     if "reparse_noop" in actions:
-        ratios[f"reparse_noop_{large}_seconds"] = float(by[(large, "reparse_noop")]["seconds"])  # type: ignore[arg-type]
-    doc: dict[str, object] = {"sizes": sizes, "measurements": rows, "ratios": ratios,
-                              "parse_per_page_s": parse_per_page}
-    return finish_run(doc, log, work)
+        ratios[f"reparse_noop_{large}_seconds"] = _median(rows, large, "reparse_noop", "seconds")
+    return ratios
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -110,6 +144,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="60,600", help="comma-separated page counts (two or more)")
     parser.add_argument("--out", type=Path, default=None, help="result file (default bench/results/spine.json)")
+    parser.add_argument("--repeats", type=int, default=1,
+                        help="rounds over every size and action; ratios from the medians (default 1)")
     parser.add_argument("--actions", default=",".join(ACTIONS),
                         help="comma-separated, in order; parse is needed for the ratios (default: all)")
     args = parser.parse_args(argv)
@@ -117,7 +153,9 @@ def main(argv: list[str] | None = None) -> int:
     unknown = set(actions) - set(ACTIONS)
     if unknown or "parse" not in actions:
         parser.error(f"--actions: unknown {sorted(unknown)} or no parse; choose among {', '.join(ACTIONS)}")
-    doc = run([int(s) for s in args.sizes.split(",") if s], out=args.out, actions=actions)
+    if args.repeats < 1:
+        parser.error("--repeats: at least 1")
+    doc = run([int(s) for s in args.sizes.split(",") if s], out=args.out, actions=actions, repeats=args.repeats)
     path = write_result("spine", doc, args.out)
     print(f"spine: {json.dumps(doc['ratios'])} -> {path}")
     return 0
