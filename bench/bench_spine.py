@@ -155,7 +155,13 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--actions: unknown {sorted(unknown)} or no parse; choose among {', '.join(ACTIONS)}")
     if args.repeats < 1:
         parser.error("--repeats: at least 1")
-    doc = run([int(s) for s in args.sizes.split(",") if s], out=args.out, actions=actions, repeats=args.repeats)
+    first_reparse = next((i for i, a in enumerate(actions) if a.startswith("reparse")), None)
+    if first_reparse is not None and "collect" not in actions[:first_reparse]:
+        parser.error("--actions: a reparse needs collect before it (it reparses what that collect archived)")
+    sizes = sorted({int(s) for s in args.sizes.split(",") if s})
+    if len(sizes) < 2:
+        parser.error("--sizes: two or more different page counts (the per-page cost is their difference)")
+    doc = run(sizes, out=args.out, actions=actions, repeats=args.repeats)
     path = write_result("spine", doc, args.out)
     print(f"spine: {json.dumps(doc['ratios'])} -> {path}")
     return 0
