@@ -25,7 +25,7 @@ from typing import Any, Iterator, TypeVar
 from urllib.parse import urlsplit
 from uuid import UUID
 
-from briefings.doctor import ALERTS_NAME
+from briefings.doctor import ALERTS_NAME, ALERTS_STUCK_NAME
 from briefings.errors import BriefingsError, ConfigError
 
 __all__ = [
@@ -40,7 +40,7 @@ __all__ = [
     "remove_alerts",
 ]
 
-STUCK_NAME = ALERTS_NAME + "-stuck"
+STUCK_NAME = ALERTS_STUCK_NAME
 STUCK_AFTER_S = 6 * 3600.0  # a daily collect takes minutes; still running after this is a hung run, seconds
 # every state a run can end in (names, as in the events)
 _ENDED_EVENTS = ("prefect.flow-run.Completed", "prefect.flow-run.Failed", "prefect.flow-run.Crashed",

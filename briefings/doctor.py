@@ -18,6 +18,7 @@ from briefings.settings import Settings
 
 __all__ = [
     "ALERTS_NAME",
+    "ALERTS_STUCK_NAME",
     "WORK_POOL",
     "BrowserStatus",
     "Check",
@@ -28,6 +29,7 @@ __all__ = [
 
 WORK_POOL = "briefings"  # the work pool prefect.yaml deploys to
 ALERTS_NAME = "briefings-alerts"  # the automation and notification block `briefings alerts setup` makes
+ALERTS_STUCK_NAME = ALERTS_NAME + "-stuck"  # its second automation: a run still running too long
 _MIN_FREE_MB = 500  # below this a folder check warns, MB
 _DUCKDB_MAGIC = b"DUCK"  # bytes 8..12 of every DuckDB database file
 _PLAYWRIGHT_FIX = "install the [browser] extra: .venv/bin/pip install -c constraints.txt -e '.[browser]' (make setup does)"
@@ -202,8 +204,8 @@ def _check_prefect() -> list[Check]:
         return [Check("prefect-api", "warn",
                       "PREFECT_API_URL is not set: `briefings collect` runs Prefect in ephemeral mode, "
                       "but deployments, workers and alerts need a server",
-                      "prefect server start --host 127.0.0.1 --port 4300, then "
-                      "export PREFECT_API_URL=http://127.0.0.1:4300/api (README: Operating it with Prefect)")]
+                      "export PREFECT_API_URL=http://127.0.0.1:4300/api PREFECT_SERVER_API_PORT=4300, then "
+                      "prefect server start --host 127.0.0.1 --port 4300 (README: Operating it with Prefect)")]
     api = api.rstrip("/")
     with PrefectHttpxSyncClient(timeout=5, raise_on_all_errors=False) as http:
         try:
@@ -213,12 +215,16 @@ def _check_prefect() -> list[Check]:
                               "check the server's log; PREFECT_API_URL must end in /api")]
             version = http.get(f"{api}/admin/version").json()
             pool = http.get(f"{api}/work_pools/{WORK_POOL}")
-            found = http.post(f"{api}/automations/filter", json={"automations": {"name": {"any_": [ALERTS_NAME]}}})
+            found = http.post(f"{api}/automations/filter",
+                              json={"automations": {"name": {"any_": [ALERTS_NAME, ALERTS_STUCK_NAME]}}})
         except httpx.HTTPError as exc:
             return [Check("prefect-api", "fail", f"{api} does not answer: {type(exc).__name__}: {exc}",
                           "start the server (prefect server start --host 127.0.0.1 --port <port>) or fix PREFECT_API_URL")]
     checks = [Check("prefect-api", "ok", f"{api}: Prefect server {version}")]
-    if pool.status_code == 200:
+    if pool.status_code == 200 and pool.json().get("is_paused"):
+        checks.append(Check("work-pool", "warn", f"work pool {WORK_POOL!r} is paused: no scheduled run starts",
+                            f"prefect work-pool resume {WORK_POOL}"))
+    elif pool.status_code == 200:
         checks.append(Check("work-pool", "ok", f"work pool {WORK_POOL!r} ({pool.json().get('type')})"))
     elif pool.status_code == 404:
         checks.append(Check("work-pool", "warn", f"no work pool {WORK_POOL!r} on {api}",
@@ -226,15 +232,27 @@ def _check_prefect() -> list[Check]:
     else:
         checks.append(Check("work-pool", "fail", f"{api}/work_pools/{WORK_POOL} answered HTTP {pool.status_code}",
                             "check the server's log"))
-    if found.status_code == 200 and found.json():
-        checks.append(Check("alerts", "ok", f"automation {ALERTS_NAME!r} notifies on failed, crashed and timed-out runs"))
-    elif found.status_code == 200:
-        checks.append(Check("alerts", "warn", "no alert is configured: a failed day is only seen in the UI",
-                            "briefings alerts setup --webhook URL"))
+    if found.status_code == 200:
+        checks.append(_alerts_check({a["name"]: a for a in found.json()}))
     else:
         checks.append(Check("alerts", "fail", f"{api}/automations/filter answered HTTP {found.status_code}",
                             "check the server's log"))
     return checks
+
+
+def _alerts_check(automations: dict[str, dict]) -> Check:
+    """The alerts check from the server's automations named ``ALERTS_NAME`` and ``ALERTS_STUCK_NAME``
+    (name -> the API's automation object): ok only when both exist and are enabled."""
+    if not automations:
+        return Check("alerts", "warn", "no alert is configured: a failed day is only seen in the UI",
+                     "briefings alerts setup --webhook URL")
+    wrong = [f"{name!r} is missing" for name in (ALERTS_NAME, ALERTS_STUCK_NAME) if name not in automations]
+    wrong += [f"{name!r} is disabled" for name, a in automations.items() if not a.get("enabled", True)]
+    if wrong:
+        return Check("alerts", "warn", f"alerts are incomplete: automation {', '.join(wrong)}",
+                     "briefings alerts setup --webhook URL (makes both automations again, enabled)")
+    return Check("alerts", "ok", f"automation {ALERTS_NAME!r} notifies on failed, crashed and timed-out runs, "
+                                 f"{ALERTS_STUCK_NAME!r} on a run still running too long")
 
 
 def run_checks(settings: Settings, *, launch_browser: bool = True) -> list[Check]:

@@ -228,3 +228,37 @@ def test_doctor_says_a_server_still_busy_is_failing_not_that_the_pool_is_missing
     api = os.environ["PREFECT_API_URL"]
     assert code == 1
     assert (pool["status"], pool["detail"]) == ("fail", f"{api}/work_pools/{WORK_POOL} answered HTTP 503")
+
+
+def _answering(monkeypatch, busy_api, **answers: object) -> None:
+    """The stand-in server answers ``answers`` (path -> JSON value) on top of its defaults, never busy."""
+    busy_api.clear()
+    monkeypatch.setattr(_BusyPrefectApi, "answers",
+                        _BusyPrefectApi.answers | {path: json.dumps(value) for path, value in answers.items()})
+
+
+def test_doctor_warns_of_a_paused_pool_and_of_alerts_that_would_not_fire(busy_api, monkeypatch):
+    """A paused pool starts no scheduled run, and a disabled or missing automation sends nothing: neither is ok."""
+    _answering(monkeypatch, busy_api, **{
+        f"/api/work_pools/{WORK_POOL}": {"name": "briefings", "type": "process", "is_paused": True},
+        "/api/automations/filter": [{"name": "briefings-alerts", "enabled": False}],
+    })
+    code, checks = _doctor("--no-launch")
+    found = {c["name"]: (c["status"], c["detail"], c["fix"]) for c in checks}
+    assert found["work-pool"] == ("warn", "work pool 'briefings' is paused: no scheduled run starts",
+                                  "prefect work-pool resume briefings")
+    assert found["alerts"] == (
+        "warn", "alerts are incomplete: automation 'briefings-alerts-stuck' is missing, 'briefings-alerts' is disabled",
+        "briefings alerts setup --webhook URL (makes both automations again, enabled)")
+
+
+def test_doctor_says_alerts_are_ok_when_both_automations_are_enabled(busy_api, monkeypatch):
+    _answering(monkeypatch, busy_api, **{
+        "/api/automations/filter": [{"name": "briefings-alerts", "enabled": True},
+                                    {"name": "briefings-alerts-stuck", "enabled": True}],
+    })
+    code, checks = _doctor("--no-launch")
+    found = {c["name"]: (c["status"], c["detail"]) for c in checks}
+    assert found["work-pool"] == ("ok", "work pool 'briefings' (process)")
+    assert found["alerts"] == ("ok", "automation 'briefings-alerts' notifies on failed, crashed and timed-out runs, "
+                                     "'briefings-alerts-stuck' on a run still running too long")
