@@ -492,13 +492,16 @@ def main() -> None:
     ours) still ends with one line, exit 1, not a traceback.
     """
     from briefings.cli_runs import as_cancellation, drop_exit_time_reports, exit_cancelled
-    from briefings.lifetime import install_signal_handlers
+    from briefings.lifetime import install_signal_handlers, lost_signal
 
     # SIGTERM/SIGINT/SIGHUP -> RunCancelled: the run is recorded, exit 128 + signal
     install_signal_handlers(on_run_cancelled=lambda signum: exit_cancelled(RunCancelled(signum)))
     try:
         app()
     except SystemExit:
+        lost = lost_signal()  # a signal arrived where Python drops the exception: the command went on
+        if lost is not None:
+            exit_cancelled(RunCancelled(lost))
         drop_exit_time_reports()
         raise
     except OSError as exc:

@@ -27,13 +27,13 @@ import os
 import signal
 import sys
 import threading
-from typing import Callable
+from typing import Any, Callable
 
 from briefings.errors import RunCancelled
 from briefings.interrupts import interrupt_queries
 
 __all__ = ["RunCancelled", "CANCEL_SIGNALS", "die_with_parent", "signal_exit_code", "install_signal_handlers",
-           "last_signal", "query_interruption", "run_cancelled"]
+           "last_signal", "lost_signal", "forget_signals", "query_interruption", "run_cancelled"]
 
 _PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 # The signals that cancel a run; SIGKILL cannot be caught (the run is then shown as crashed).
@@ -75,11 +75,38 @@ def die_with_parent(death_signal: int = signal.SIGTERM) -> Callable[[], None] | 
 # Signals the handlers saw, in order: DuckDB turns the exception a handler raises during a query into
 # its own "Query interrupted" error, and :func:`last_signal` still tells which signal it was.
 _received: list[int] = []
+# Signals whose RunCancelled Python dropped: raised while a weakref callback or ``__del__`` ran (an
+# import's module-lock callback, say), it only reaches ``sys.unraisablehook`` and the command goes on.
+_lost: list[int] = []
 
 
 def last_signal() -> int | None:
     """The last signal :func:`install_signal_handlers`' handler received in this process, or None."""
     return _received[-1] if _received else None
+
+
+def lost_signal() -> int | None:
+    """The last signal whose ``RunCancelled`` Python dropped (it arrived while a weakref callback or
+    ``__del__`` ran), or None: the command did not stop, and must still end as cancelled."""
+    return _lost[-1] if _lost else None
+
+
+def forget_signals() -> None:
+    """Forget the signals received: a new command starts in this process (the tests' runner)."""
+    _received.clear()
+    _lost.clear()
+
+
+def _drop_lost_cancellation(unraisable: Any) -> None:
+    """``sys.unraisablehook``: a dropped ``RunCancelled`` is kept in :func:`lost_signal` and not printed
+    (a traceback the user cannot act on); anything else goes to the hook installed before."""
+    if isinstance(unraisable.exc_value, RunCancelled):
+        _lost.append(unraisable.exc_value.signum)
+        return
+    _previous_unraisablehook(unraisable)
+
+
+_previous_unraisablehook = sys.unraisablehook
 
 
 def query_interruption(exc: BaseException) -> RunCancelled | None:
@@ -121,7 +148,7 @@ def install_signal_handlers(on_run_cancelled: Callable[[int], None] | None = Non
         on_run_cancelled: called by :func:`run_cancelled` with the signal number once a cancelled
             run is recorded; it should end the process (the ``briefings`` command exits 128 + signal).
     """
-    global _on_run_cancelled
+    global _on_run_cancelled, _previous_unraisablehook
     if threading.current_thread() is not threading.main_thread():
         return
     _on_run_cancelled = on_run_cancelled
@@ -133,6 +160,8 @@ def install_signal_handlers(on_run_cancelled: Callable[[int], None] | None = Non
 
     for signum in CANCEL_SIGNALS:
         signal.signal(signum, handler)
+    if sys.unraisablehook is not _drop_lost_cancellation:
+        _previous_unraisablehook, sys.unraisablehook = sys.unraisablehook, _drop_lost_cancellation
 
 
 def run_cancelled(signum: int) -> None:

@@ -53,8 +53,10 @@ def _no_query_interruption_across_tests() -> Iterator[None]:
     the next test's commands start afresh, as a new ``briefings`` process would."""
     yield
     from briefings.interrupts import reset
+    from briefings.lifetime import forget_signals
 
     reset()
+    forget_signals()
 
 
 @pytest.fixture(scope="session")

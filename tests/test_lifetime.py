@@ -456,3 +456,33 @@ def test_ctrl_c_in_make_collect_ends_it_at_once_and_records_the_run_cancelled(si
     assert "cancelled by SIGINT: the briefings loaded before it are kept; `briefings runs` shows the run" in run.lines
     latest = _runs(warehouse)[0]
     assert (latest["status"], latest["stopped_in"]) == ("cancelled", "fetch")
+
+
+def test_a_signal_python_drops_still_ends_the_command_as_cancelled():
+    """A SIGINT that lands while a weakref callback runs (seen in CI: an import's module-lock callback,
+    while ``briefings runs`` waited for a writer's lock) raises ``RunCancelled`` where Python only
+    reports it as "Exception ignored" and goes on. The command then ended with its own error (exit 4)
+    and a traceback; it must exit 130 and say it was cancelled, like any other Ctrl-C."""
+    script = textwrap.dedent("""
+        import signal, sys, weakref
+        import briefings.cli as cli
+        from briefings.errors import RunCancelled
+
+        class Module:
+            pass
+
+        def command():
+            def callback(_ref):
+                raise RunCancelled(signal.SIGINT)  # what the handler raises, inside the callback
+            module = Module()
+            ref = weakref.ref(module, callback)
+            del module  # the callback runs here; Python drops what it raises
+            print("the command went on", file=sys.stderr)
+            sys.exit(4)  # the lock error it then met
+
+        cli.app = command
+        cli.main()
+    """)
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 130, out.stderr
+    assert out.stderr.splitlines() == ["the command went on", "cancelled by SIGINT"]
