@@ -35,6 +35,7 @@ from tests.test_prefect_server import (
     BRIEFINGS,
     PREFECT,
     _run,
+    _state,
     _wait,
     prefect_api,
     server_env,
@@ -46,10 +47,6 @@ from warehouse.connect import open_reader
 pytestmark = pytest.mark.slow
 
 FINAL = ("COMPLETED", "FAILED", "CRASHED", "CANCELLED")
-
-
-def _state(api: str, flow_run_id: str) -> str | None:
-    return (prefect_api("GET", f"{api}/flow_runs/{flow_run_id}").json().get("state") or {}).get("type")
 
 
 @dataclass
