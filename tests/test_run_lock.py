@@ -26,6 +26,11 @@ pytestmark = pytest.mark.slow
 PATIENT = {"BRIEFINGS_TIMEOUT_S": "900", "BRIEFINGS_DEADLINE_S": "900"}
 
 
+def _details(log: list[str]) -> list[str]:
+    """The detail pages (not the list pages) in a loopback site's request log, in order."""
+    return [path for path in log if "/2024" in path]
+
+
 @pytest.fixture
 def site():
     server = HoldingSite(slow_column(), hold_s=900).start()
@@ -40,7 +45,9 @@ def test_a_second_collect_on_one_warehouse_exits_4_naming_the_first_or_waits_for
     runs = [first]
     try:
         deadline = time.monotonic() + 300
-        while not all(e.is_set() for e in site.arrived.values()):  # the first run is fetching both pages
+        # the first run has asked for all three detail pages (its third, not held, comes a politeness
+        # interval after the others) and is held on two of them
+        while not (all(e.is_set() for e in site.arrived.values()) and len(_details(site.log)) == 3):
             assert first.proc.poll() is None and time.monotonic() < deadline, "\n".join(first.lines[-40:])
             time.sleep(0.05)
         requested = list(site.log)
@@ -69,7 +76,7 @@ def test_a_second_collect_on_one_warehouse_exits_4_naming_the_first_or_waits_for
     assert (done["loaded"], after["loaded"], after["skipped"]) == (3, 0, 3)
     # a run with nothing to do says why it is silent at first (item 14)
     assert waits.lines[0] == STARTING_LINE == "prefect: starting the local API server (a few seconds)"
-    detail = [path for path in site.log if "/2024" in path]
+    detail = _details(site.log)
     assert sorted(detail) == sorted(set(detail)) and len(detail) == 3  # each page fetched once, by the first run
     assert [(r["run_id"], r["status"]) for r in _runs(warehouse)] == [
         (after["run_id"], "succeeded"), (done["run_id"], "succeeded")]
