@@ -85,3 +85,46 @@ def test_versions_query_lists_history(two_versions):
     cols, rows = run_named_query(con, "briefing_versions", {"session": "12"})
     got = [(r[cols.index("version_no")], r[cols.index("is_current")]) for r in rows]
     assert got == [(1, False), (2, True)]
+
+
+HISTORY_TABLES = ("briefings", "turns", "indicators", "appearances", "guests", "qa_pairs")
+
+
+def _history_columns(con, table: str) -> list[str]:
+    history = {r[0] for r in con.execute(
+        "SELECT column_name FROM duckdb_columns() WHERE table_name = ?", [f"{table}_history"]).fetchall()}
+    return [r[0] for r in con.execute(
+        "SELECT column_name FROM duckdb_columns() WHERE table_name = ? ORDER BY column_index", [table]).fetchall()
+        if r[0] in history]
+
+
+def test_the_current_versions_history_rows_are_the_current_rows(two_versions):
+    """The loader writes history from the staged rows; they must be what the merges left current."""
+    con, *_ = two_versions
+    for table in HISTORY_TABLES:
+        cols = ", ".join(_history_columns(con, table))
+        current = sorted(con.execute(f"SELECT {cols} FROM {table}").fetchall(), key=repr)
+        stored = sorted(con.execute(
+            f"SELECT {cols} FROM {table}_history WHERE version_no = 2").fetchall(), key=repr)
+        assert stored == current and len(current) > 0, table
+    assert [len(con.execute(f"SELECT 1 FROM {t}").fetchall()) for t in HISTORY_TABLES] == [1, 16, 104, 13, 6, 6]
+
+
+def test_a_column_the_loader_does_not_write_reaches_the_history_from_the_table(fresh_warehouse):
+    """A migration that adds one column to a table and its history (a reviewer's flag, say) keeps it in
+    the next version's history for the rows that did not change: read back from the table, not staging."""
+    con = open_writer(fresh_warehouse)
+    try:
+        parsed = session12()
+        upsert_briefing(con, parsed, url=SESSION12_URL, content_sha256=SEED_SHA256, run_id="run-1")
+        con.execute("ALTER TABLE turns ADD COLUMN reviewed BOOLEAN")
+        con.execute("ALTER TABLE turns_history ADD COLUMN reviewed BOOLEAN")
+        con.execute("UPDATE turns SET reviewed = true WHERE turn_no = 2")  # before the edit: its span stays
+        second = upsert_briefing(con, with_edited_turn(parsed, 4, EDITED), url=SESSION12_URL,
+                                 content_sha256=EDITED_SHA, run_id="run-2")
+        assert (second.action, second.version_no) == ("updated", 2)
+        rows = con.execute("SELECT turn_no, reviewed, text = ? FROM turns_history WHERE version_no = 2 "
+                           "AND (reviewed OR turn_no = 4) ORDER BY turn_no", [EDITED]).fetchall()
+        assert rows == [(2, True, False), (4, None, True)]
+    finally:
+        con.close()

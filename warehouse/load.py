@@ -189,9 +189,14 @@ def _template_env(catalog: dict[str, list[tuple[str, str, bool]]]) -> jinja2.Env
         prefix = f"{alias}." if alias else ""
         return ", ".join(prefix + c for c in shared)
 
+    def staged_covers(history: str, table: str, *merged: str) -> bool:
+        covered = set(STAGED_COLUMNS.get(table, ())) | set(merged)
+        return table in STAGED_COLUMNS and all(c in covered for c in shared_columns(history, table).split(", "))
+
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(SQL_DIR)), undefined=jinja2.StrictUndefined,
                              keep_trailing_newline=True, autoescape=False)
-    env.globals.update(columns=columns, assignments=assignments, same_row=same_row, shared_columns=shared_columns)
+    env.globals.update(columns=columns, assignments=assignments, same_row=same_row, shared_columns=shared_columns,
+                       staged_covers=staged_covers)
     return env
 
 

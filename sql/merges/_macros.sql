@@ -8,6 +8,10 @@ Globals the loader provides:
   shared_columns(history, table, alias=None)
                                 the columns `history` shares with `table` (read from the catalog, so
                                 a column a migration adds to both is copied without naming it here)
+  staged_covers(history, table, *merged)
+                                true when every column `history` shares with `table` is one the loader
+                                writes or one of `merged` (set by the merge itself): the history can
+                                then be copied from `stg_<table>` rather than read back from `table`
 Flags: updated (some briefing of the batch is already in the warehouse), reparsed (some briefing keeps
 its version and gets a new parser_version). Parameters bound at run time: $run_id, $now.
 -#}
@@ -44,11 +48,22 @@ DELETE FROM {{ table }}_history AS h
 USING load_batch AS b
 WHERE h.briefing_id = b.briefing_id AND h.version_no = b.version_no AND NOT b.new_version;
 {% endif -%}
--- the current rows, stored under the briefing's version_no
+{% if staged_covers(table ~ '_history', table) -%}
+-- the current rows, stored under the briefing's version_no. After merge_child they equal the batch's
+-- staged rows in every column the history keeps (the loader checks their counts), so they are read
+-- from staging: a scan of the whole current table grew with the warehouse, in time and in DuckDB's cache
+INSERT INTO {{ table }}_history (version_no, {{ shared_columns(table ~ '_history', table) }})
+SELECT b.version_no, {{ shared_columns(table ~ '_history', table, 's') }}
+FROM stg_{{ table }} AS s
+JOIN load_batch AS b ON b.briefing_id = s.briefing_id;
+{%- else -%}
+-- the current rows, stored under the briefing's version_no (the history keeps a column the loader
+-- does not write, so they are read from the table)
 INSERT INTO {{ table }}_history (version_no, {{ shared_columns(table ~ '_history', table) }})
 SELECT b.version_no, {{ shared_columns(table ~ '_history', table, 't') }}
 FROM {{ table }} AS t
 JOIN load_batch AS b ON b.briefing_id = t.briefing_id;
+{%- endif %}
 {%- endmacro %}
 
 {#- The order in which briefings count as earlier, for "first briefing" columns: the event date, else the

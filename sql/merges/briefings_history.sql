@@ -6,7 +6,16 @@ DELETE FROM briefings_history AS h
 USING load_batch AS b
 WHERE h.briefing_id = b.briefing_id AND h.version_no = b.version_no AND NOT b.new_version;
 {% endif -%}
+{% if staged_covers('briefings_history', 'briefings', 'version_no', 'run_id') -%}
+-- the batch's briefings as merge_briefings left them: the staged values, the batch's version_no and
+-- this run's run_id (read from staging: a scan of briefings grew with the warehouse)
+INSERT INTO briefings_history ({{ columns('briefings') }}, version_no, run_id)
+SELECT {{ columns('briefings', 's') }}, b.version_no, $run_id
+FROM stg_briefings AS s
+JOIN load_batch AS b ON b.briefing_id = s.briefing_id;
+{%- else -%}
 INSERT INTO briefings_history ({{ shared_columns('briefings_history', 'briefings') }})
 SELECT {{ shared_columns('briefings_history', 'briefings', 't') }}
 FROM briefings AS t
 SEMI JOIN load_batch AS b ON b.briefing_id = t.briefing_id;
+{%- endif %}
