@@ -176,6 +176,8 @@ def test_the_writer_takes_the_runs_settings_not_the_process_environment(monkeypa
     con = open_writer(settings)
     try:
         limit = con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+        threshold = con.execute("SELECT current_setting('checkpoint_threshold')").fetchall()[0][0]
     finally:
         con.close()
     assert limit == "244.1 MiB"  # 256 MB, as DuckDB shows it
+    assert threshold == "61.0 MiB"  # WRITER_CHECKPOINT_THRESHOLD, 64 MB (DuckDB's default is 16 MB)
