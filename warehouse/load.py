@@ -183,20 +183,23 @@ def _template_env(catalog: dict[str, list[tuple[str, str, bool]]]) -> jinja2.Env
     def same_row(table: str, left: str, right: str) -> str:
         return " AND ".join(f"{left}.{c} IS NOT DISTINCT FROM {right}.{c}" for c in STAGED_COLUMNS[table])
 
-    def shared_columns(history: str, table: str, alias: str | None = None) -> str:
+    def kept_columns(history: str, table: str) -> list[str]:
         current = {c[0] for c in catalog.get(table, [])}
-        shared = [c[0] for c in catalog.get(history, []) if c[0] in current and not (c[0] == "version_no" and table != "briefings")]
+        return [c[0] for c in catalog.get(history, [])
+                if c[0] in current and not (c[0] == "version_no" and table != "briefings")]
+
+    def shared_columns(history: str, table: str, alias: str | None = None) -> str:
         prefix = f"{alias}." if alias else ""
-        return ", ".join(prefix + c for c in shared)
+        return ", ".join(prefix + c for c in kept_columns(history, table))
 
     def staged_covers(history: str, table: str, *merged: str) -> bool:
         covered = set(STAGED_COLUMNS.get(table, ())) | set(merged)
-        return table in STAGED_COLUMNS and all(c in covered for c in shared_columns(history, table).split(", "))
+        return table in STAGED_COLUMNS and all(c in covered for c in kept_columns(history, table))
 
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(SQL_DIR)), undefined=jinja2.StrictUndefined,
                              keep_trailing_newline=True, autoescape=False)
     env.globals.update(columns=columns, assignments=assignments, same_row=same_row, shared_columns=shared_columns,
-                       staged_covers=staged_covers)
+                       kept_columns=kept_columns, staged_covers=staged_covers)
     return env
 
 

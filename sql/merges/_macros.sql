@@ -8,6 +8,7 @@ Globals the loader provides:
   shared_columns(history, table, alias=None)
                                 the columns `history` shares with `table` (read from the catalog, so
                                 a column a migration adds to both is copied without naming it here)
+  kept_columns(history, table)  the same columns, as a list
   staged_covers(history, table, *merged)
                                 true when every column `history` shares with `table` is one the loader
                                 writes or one of `merged` (set by the merge itself): the history can

@@ -9,7 +9,7 @@ WHERE h.briefing_id = b.briefing_id AND h.version_no = b.version_no AND NOT b.ne
 {% if staged_covers('briefings_history', 'briefings', 'version_no', 'run_id') -%}
 -- the batch's briefings as merge_briefings left them: the staged values, the batch's version_no and
 -- this run's run_id (read from staging: a scan of briefings grew with the warehouse)
-{%- set kept = shared_columns('briefings_history', 'briefings').split(', ') %}
+{%- set kept = kept_columns('briefings_history', 'briefings') %}
 INSERT INTO briefings_history ({{ kept | join(', ') }})
 SELECT {% for c in kept %}{{ {'version_no': 'b.version_no', 'run_id': '$run_id'}.get(c, 's.' ~ c) }}{{ ', ' if not loop.last }}{% endfor %}
 FROM stg_briefings AS s
