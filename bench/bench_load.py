@@ -13,8 +13,11 @@ Per repeat, in one process:
 4. With ``--with-upsert``, also ``upsert``: ``upsert_briefing`` per page (a batch of one each), as
    issue 9 measured it.
 
-Both rates count the same rows (the sum over those tables). Target (issue 15): the load at least
-half the rows/s of COPY.
+Both rates count the same rows (the sum over those tables). Both warehouses are opened by
+``open_writer``, so both run with the writer's checkpoint threshold; neither timing includes a
+checkpoint (at the old 16MB threshold one of COPY's commits ran one, which flattered the ratio).
+Targets: the load at least half the rows/s of COPY (issue 15), at least 0.7 of it at 200 pages
+(issue 24, ``LOAD_TARGET_MIN``).
 
 Usage: ``.venv/bin/python bench/bench_load.py [--pages 200] [--batch-size 200] [--repeats 5] [--out FILE]``
 """
@@ -32,6 +35,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import median, timed, write_result  # noqa: E402
+
+LOAD_TARGET_MIN = 0.7  # load rate / COPY rate at 200 pages (issue 24; issue 15 asked for 0.5)
 
 
 def run(pages: int, repeats: int, seed: int = 0, batch_size: int = 200, with_upsert: bool = False
@@ -105,10 +110,12 @@ def run(pages: int, repeats: int, seed: int = 0, batch_size: int = 200, with_ups
         "median_s": {k: median(v) for k, v in times.items()},
         "median_rows_per_s": {k: rows / median(v) for k, v in times.items()},
         "median_ms_per_briefing": {k: 1000 * median(v) / pages for k, v in times.items() if k != "copy"},
-        "ratio_batch_rate_over_copy_rate": {"per_repeat": ratios, "median": median(ratios), "target_min": 0.5},
+        "ratio_batch_rate_over_copy_rate": {"per_repeat": ratios, "median": median(ratios), "target_min": LOAD_TARGET_MIN},
         "load_average_1min_at_end": os.getloadavg()[0],
     }
-    result["targets_met"] = {"batch_at_least_half_copy": median(ratios) >= 0.5}
+    # issue 15 asked for half of COPY's rate; issue 24 raised it to 0.7 at 200 pages
+    result["targets_met"] = {"batch_at_least_half_copy": median(ratios) >= 0.5,
+                             "batch_at_least_0_7_copy": median(ratios) >= LOAD_TARGET_MIN}
     return result
 
 
@@ -128,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"load: {args.pages} briefings, {result['rows_total']} rows x {args.repeats}: batch {rate['batch']:.0f} rows/s, "
         f"COPY {rate['copy']:.0f} rows/s, ratio {result['ratio_batch_rate_over_copy_rate']['median']:.4f} "
-        f"(target >= 0.5) -> {path}"
+        f"(target >= {LOAD_TARGET_MIN}) -> {path}"
     )
     return 0
 

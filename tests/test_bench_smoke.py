@@ -146,6 +146,10 @@ def test_bench_load_smoke(tmp_path):
     doc = json.loads(out.read_text(encoding="utf-8"))
     assert doc["rows_per_table"]["briefings"] == 2 and doc["rows_per_table"]["turns"] == 32
     assert doc["rows_total"] == sum(doc["rows_per_table"].values())
+    ratio = doc["ratio_batch_rate_over_copy_rate"]
+    assert ratio["target_min"] == 0.7  # issue 24's target; issue 15's half is kept beside it
+    assert doc["targets_met"] == {"batch_at_least_half_copy": ratio["median"] >= 0.5,
+                                  "batch_at_least_0_7_copy": ratio["median"] >= 0.7}
 
 
 def test_bench_incremental_smoke_plain(tmp_path):
