@@ -275,6 +275,10 @@ def export(
 def report(
     out: Path = typer.Option(..., "--out", dir_okay=False, help="The HTML file to write."),
     city: Optional[str] = typer.Option(None, "--city", help="Only briefings about this city (天门 or 天门市)."),
+    limit: Optional[int] = typer.Option(
+        None, "--limit", min=1, metavar="N",
+        help="Only the newest N briefings (charts included); the page says how many it left out. "
+             "Default: every briefing, all held in memory while the page is built."),
     warehouse: Optional[Path] = typer.Option(
         None, "--warehouse", help="DuckDB file of the warehouse.", show_default="warehouse/briefings.duckdb",
         envvar="BRIEFINGS_WAREHOUSE_PATH", metavar="FILE"),
@@ -284,17 +288,19 @@ def report(
     Per briefing the guests and turns per speaker, the indicators (achieved vs targets), and charts of
     growth rates and targets by city and period.
     """
-    from briefings.report import collect_report, write_report
+    from briefings.report import briefing_count, write_report
 
     con, _source = _open(warehouse)
     try:
-        count = len(collect_report(con, city=city))
+        total = briefing_count(con, city)
+        count = total if limit is None else min(limit, total)
         cities = [c for (c,) in con.execute("SELECT DISTINCT city FROM briefings WHERE city IS NOT NULL ORDER BY city")
                   .fetchall()] if not count else []
-        write_report(con, out, city=city)
+        write_report(con, out, city=city, limit=limit)
     finally:
         con.close()
-    typer.echo(f"wrote {out} ({_plural(count, 'briefing')}, {out.stat().st_size} bytes)")
+    shown = _plural(count, "briefing") if count == total else f"the newest {count:,} of {total:,} briefings"
+    typer.echo(f"wrote {out} ({shown}, {out.stat().st_size} bytes)")
     if not count:
         about = f" about {city}" if city else ""
         typer.secho(f"no briefings{about} in the warehouse (its cities: {'、'.join(cities) or 'none'}); "

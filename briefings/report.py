@@ -485,13 +485,16 @@ def _briefing_html(b: BriefingReport) -> str:
     return "\n".join(parts)
 
 
-def render_report_html(con: duckdb.DuckDBPyConnection, *, city: str | None = None,
+def render_report_html(con: duckdb.DuckDBPyConnection, *, city: str | None = None, limit: int | None = None,
                        now: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> str:
     """The whole report as one HTML document (no external resources).
 
     Args:
         con: a warehouse connection (read-only is enough).
         city: only briefings about this city; None for all.
+        limit: only the newest ``limit`` briefings (the order of :func:`collect_report`), charts
+            included, and the page says how many it left out; None for all. What the report reads
+            is held in memory at once, so a large warehouse wants a limit or a city.
         now: UTC clock for the "generated at" line.
     Returns:
         ``<!DOCTYPE html>…``: plotly.js inlined in the head, the charts section (per city, one chart
@@ -501,7 +504,8 @@ def render_report_html(con: duckdb.DuckDBPyConnection, *, city: str | None = Non
     """
     from plotly.offline import get_plotlyjs
 
-    briefings = collect_report(con, city=city)
+    briefings = collect_report(con, city=city, limit=limit)
+    total = _briefing_count(con, city) if limit is not None and len(briefings) == limit else len(briefings)
     by_city: dict[str, list[IndicatorRow]] = defaultdict(list)
     for b in briefings:
         by_city[b.city or "unknown city"].extend(b.indicators)
@@ -512,7 +516,7 @@ def render_report_html(con: duckdb.DuckDBPyConnection, *, city: str | None = Non
         f"<title>Briefings report{_e(scope)}</title><style>{_CSS}</style>",
         f'<script type="text/javascript" id="plotly-js">{get_plotlyjs()}</script></head><body>',
         f"<h1>Briefings report{_e(scope)}</h1>",
-        f'<p class="muted">{len(briefings)} briefing{"" if len(briefings) == 1 else "s"} · generated {now().astimezone(timezone.utc):%Y-%m-%d %H:%M} UTC '
+        f'<p class="muted">{_shown(len(briefings), total)} · generated {now().astimezone(timezone.utc):%Y-%m-%d %H:%M} UTC '
         "· numbers as said in the briefings (table <code>indicators</code>)</p>",
         "<h2>Indicators by city and metric family</h2>",
     ]
@@ -529,14 +533,23 @@ def render_report_html(con: duckdb.DuckDBPyConnection, *, city: str | None = Non
     return "\n".join(parts)
 
 
-def write_report(con: duckdb.DuckDBPyConnection, out: Path, *, city: str | None = None) -> Path:
-    """Write :func:`render_report_html` to ``out`` (UTF-8; folders created); returns ``out``.
+def _shown(shown: int, total: int) -> str:
+    """``1 briefing``, ``2 briefings``, or ``the newest 50 of 10,000 briefings``."""
+    if shown < total:
+        return f"the newest {shown:,} of {total:,} briefings"
+    return f"{shown:,} briefing{'' if shown == 1 else 's'}"
+
+
+def write_report(con: duckdb.DuckDBPyConnection, out: Path, *, city: str | None = None,
+                 limit: int | None = None) -> Path:
+    """Write :func:`render_report_html` (``city``, ``limit`` as there) to ``out`` (UTF-8; folders created);
+    returns ``out``.
 
     Raises:
         BriefingsError: the warehouse could not be read.
         OutputError: the file or its folder cannot be written.
     """
-    text = render_report_html(con, city=city)
+    text = render_report_html(con, city=city, limit=limit)
     out = Path(out)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -589,6 +602,15 @@ def _city_filter(city: str | None) -> tuple[str, dict[str, Any]]:
     if city is None:
         return "", {}
     return "WHERE (b.city = $city OR b.city || '市' = $city OR b.city = $city || '市')", {"city": city.strip()}
+
+
+def briefing_count(con: duckdb.DuckDBPyConnection, city: str | None = None) -> int:
+    """How many briefings the report covers without a limit (all, or those about ``city``).
+
+    Raises:
+        duckdb.Error: the SQL failed (e.g. not a warehouse).
+    """
+    return _briefing_count(con, city)
 
 
 def _briefing_count(con: duckdb.DuckDBPyConnection, city: str | None) -> int:

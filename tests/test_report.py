@@ -341,3 +341,29 @@ def test_the_report_artifact_shows_the_newest_briefings_and_counts_the_others(tm
         assert report_markdown(con, limit=2) == every
         assert report_markdown(con, city="襄阳", limit=1) == report_markdown(con, city="襄阳")
         assert [b.session_no for b in collect_report(con, limit=1)] == [12]
+
+
+def test_report_limit_keeps_the_newest_briefings_and_says_how_many_it_left_out(tmp_path: Path) -> None:
+    """``briefings report --limit N`` reads N briefings, not the whole warehouse: its charts cover those
+    N only, and both the page and the command say how many briefings were left out."""
+    from tests.look_fixtures import build_two_city_warehouse
+
+    path = build_two_city_warehouse(tmp_path / "two.duckdb")
+    with duckdb.connect(str(path), read_only=True) as con:
+        newest = render_report_html(con, limit=1, now=lambda: FIXED_NOW)
+        assert newest.count('<section class="briefing"') == 1
+        assert SESSION12_ID in newest and "[synthetic 1]" not in newest
+        assert re.findall(r'<section class="city" data-city="([^"]+)">', newest) == ["天门"]
+        assert '<p class="muted">the newest 1 of 2 briefings · generated 2024-03-26 08:00 UTC' in newest
+        assert render_report_html(con, limit=2, now=lambda: FIXED_NOW) == render_report_html(con, now=lambda: FIXED_NOW)
+        assert '<p class="muted">2 briefings · generated' in render_report_html(con, limit=2, now=lambda: FIXED_NOW)
+    app = typer.Typer()
+    register(app)
+    out = tmp_path / "report.html"
+    result = CliRunner().invoke(app, ["report", "--limit", "1", "--out", str(out), "--warehouse", str(path)])
+    assert result.exit_code == 0, result.output
+    assert f"wrote {out} (the newest 1 of 2 briefings, {out.stat().st_size} bytes)" in result.stdout
+    result = CliRunner().invoke(app, ["report", "--limit", "5", "--city", "襄阳", "--out", str(out),
+                                      "--warehouse", str(path)])
+    assert f"wrote {out} (1 briefing, {out.stat().st_size} bytes)" in result.stdout
+    assert "[synthetic 1]" in out.read_text(encoding="utf-8")
