@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 from enum import Enum
+from pathlib import Path
+from typing import Optional
 
 import typer
 
@@ -30,6 +32,9 @@ _COLOURS = {"ok": typer.colors.GREEN, "warn": typer.colors.YELLOW, "fail": typer
 def doctor(
     no_launch: bool = typer.Option(False, "--no-launch", help="Do not start headless Chromium once."),
     fmt: DoctorFormat = typer.Option(DoctorFormat.text, "--format", help="text or json."),
+    warehouse: Optional[Path] = typer.Option(
+        None, "--warehouse", help="The warehouse to check (a deployment's warehouse parameter).",
+        show_default="BRIEFINGS_WAREHOUSE_PATH, else warehouse/briefings.duckdb", metavar="FILE"),
 ) -> None:
     """Check, before deploying, that Chromium, Playwright, the warehouse path, the data folder and the
     Prefect API are usable; each problem comes with its fix. Exits 1 when a check fails (warnings do not).
@@ -38,7 +43,8 @@ def doctor(
     from briefings.settings import Settings
 
     try:
-        settings = Settings.from_env(validate=False)  # the checks below report bad paths with their fix
+        # the checks below report bad paths with their fix
+        settings = Settings.from_env(validate=False, warehouse_path=warehouse)
     except ConfigError as exc:
         typer.secho(str(exc), err=True, fg=typer.colors.RED)
         raise typer.Exit(EXIT_CONFIG) from exc

@@ -88,6 +88,21 @@ def test_doctor_recognises_a_duckdb_warehouse(doctor_env, monkeypatch):
     assert warehouse["status"] == "ok" and warehouse["detail"].startswith(f"{path}: a DuckDB file of ")
 
 
+def test_doctor_checks_the_warehouse_given_by_flag_over_the_environment(doctor_env, monkeypatch):
+    """``--warehouse FILE`` checks that file (a deployment's warehouse parameter), not the variable's."""
+    given = doctor_env / "deployed.duckdb"
+    duckdb.connect(str(given)).close()
+    not_a_warehouse = doctor_env / "seed.duckdb"
+    shutil.copy(SEED_TEXT_PATH, not_a_warehouse)
+    monkeypatch.setenv("BRIEFINGS_WAREHOUSE_PATH", str(not_a_warehouse))
+    _, checks = _doctor("--no-launch", "--warehouse", str(given))
+    (warehouse,) = [c for c in checks if c["name"] == "warehouse"]
+    assert warehouse["status"] == "ok" and warehouse["detail"].startswith(f"{given}: a DuckDB file of ")
+    _, checks = _doctor("--no-launch")
+    (warehouse,) = [c for c in checks if c["name"] == "warehouse"]
+    assert (warehouse["status"], warehouse["detail"]) == ("fail", f"{not_a_warehouse} is not a DuckDB database")
+
+
 def test_browser_auto_without_chromium_is_off_and_says_why(tmp_path):
     settings = Settings.from_env(chromium_path=str(tmp_path / "chromium"))
     assert resolve_browser(False, settings) == (False, "browser mode: off")
