@@ -7,8 +7,8 @@ except ``…`` (lines left out), and lines whose values change from run to run (
 Only examples that need the live portal (``--live``) are not run: there is no network here; nor are those of
 the block that first starts a Prefect server (``prefect server start``; tests/test_prefect_server.py runs a
 real server), nor ``--dask-address`` (a Dask scheduler elsewhere; tests/test_workers.py runs Dask). The
-``--source http://127.0.0.1:8000/…`` example is served by a loopback copy of the column on that port and
-loads into a warehouse of its own, so that the examples after it see the bundled snapshot's data.
+``--source http://127.0.0.1:8000/…`` example is served by a loopback copy of the column on a free port (the
+command's URL is rewritten to it) and loads into a warehouse of its own, so that the examples after it see the bundled snapshot's data.
 """
 
 from __future__ import annotations
@@ -110,9 +110,10 @@ def test_every_readme_example_runs_as_shown(tmp_path: Path) -> None:
         "BRIEFINGS_DATA_DIR": str(tmp_path / "data"), "PREFECT_HOME": str(tmp_path / "prefect"),
         "BRIEFINGS_MIN_INTERVAL_S": "0", "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1",
     })
-    site = None
-    if any("http://127.0.0.1:8000/" in e.command for e in EXAMPLES):
-        site = SiteServer(column_site(), port=8000).start()  # the README's own loopback example
+    site, readme_host = None, "http://127.0.0.1:8000/"
+    if any(readme_host in e.command for e in EXAMPLES):
+        # the README's own loopback example, served on a free port (8000 may be taken on a shared machine)
+        site = SiteServer(column_site()).start()
     failures, skipped = [], []
     try:
         for example in EXAMPLES:
@@ -125,7 +126,10 @@ def test_every_readme_example_runs_as_shown(tmp_path: Path) -> None:
                 run_env["BRIEFINGS_DATA_DIR"] = str(tmp_path / "loopback" / "data")
             if example.columns:
                 run_env["COLUMNS"] = str(example.columns)
-            done = subprocess.run(["bash", "-c", example.command], cwd=tmp_path, env=run_env, capture_output=True,
+            command = example.command
+            if site is not None:
+                command = command.replace(readme_host, f"http://127.0.0.1:{site.port}/")
+            done = subprocess.run(["bash", "-c", command], cwd=tmp_path, env=run_env, capture_output=True,
                                   text=True, timeout=300)
             output = done.stdout.splitlines() + done.stderr.splitlines()
             if done.returncode != 0:
