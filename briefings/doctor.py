@@ -224,6 +224,11 @@ def _check_prefect() -> list[Check]:
     if pool.status_code == 200 and pool.json().get("is_paused"):
         checks.append(Check("work-pool", "warn", f"work pool {WORK_POOL!r} is paused: no scheduled run starts",
                             f"prefect work-pool resume {WORK_POOL}"))
+    elif pool.status_code == 200 and pool.json().get("status") == "NOT_READY":
+        # the server's word for a pool no worker has polled lately: its scheduled runs wait, then go Late
+        checks.append(Check("work-pool", "warn",
+                            f"no worker polls work pool {WORK_POOL!r}: scheduled runs wait and then show as Late",
+                            f"prefect worker start --pool {WORK_POOL} (README: Operating it with Prefect)"))
     elif pool.status_code == 200:
         checks.append(Check("work-pool", "ok", f"work pool {WORK_POOL!r} ({pool.json().get('type')})"))
     elif pool.status_code == 404:

@@ -277,3 +277,19 @@ def test_doctor_says_alerts_are_ok_when_both_automations_are_enabled(busy_api, m
     assert found["work-pool"] == ("ok", "work pool 'briefings' (process)")
     assert found["alerts"] == ("ok", "automation 'briefings-alerts' notifies on failed, crashed and timed-out runs, "
                                      "'briefings-alerts-stuck' on a run still running too long")
+
+
+def test_doctor_warns_when_no_worker_polls_the_pool(busy_api, monkeypatch):
+    """The server says ``NOT_READY`` for a pool no worker has polled lately: the daily run would wait and
+    go Late, so that is a warning with the command that starts a worker; ``READY`` is ok."""
+    pool = {"name": "briefings", "type": "process", "status": "NOT_READY"}
+    _answering(monkeypatch, busy_api, **{f"/api/work_pools/{WORK_POOL}": pool})
+    code, checks = _doctor("--no-launch")
+    found = {c["name"]: (c["status"], c["detail"], c["fix"]) for c in checks}
+    assert found["work-pool"] == (
+        "warn", "no worker polls work pool 'briefings': scheduled runs wait and then show as Late",
+        "prefect worker start --pool briefings (README: Operating it with Prefect)")
+    _answering(monkeypatch, busy_api, **{f"/api/work_pools/{WORK_POOL}": pool | {"status": "READY"}})
+    _, checks = _doctor("--no-launch")
+    assert [(c["status"], c["detail"]) for c in checks if c["name"] == "work-pool"] == [
+        ("ok", "work pool 'briefings' (process)")]
