@@ -40,6 +40,7 @@ __all__ = [
     "IndicatorRow",
     "BriefingReport",
     "collect_report",
+    "briefing_count",
     "period_label",
     "ChartBar",
     "ChartScale",
@@ -505,7 +506,7 @@ def render_report_html(con: duckdb.DuckDBPyConnection, *, city: str | None = Non
     from plotly.offline import get_plotlyjs
 
     briefings = collect_report(con, city=city, limit=limit)
-    total = _briefing_count(con, city) if limit is not None and len(briefings) == limit else len(briefings)
+    total = briefing_count(con, city) if limit is not None and len(briefings) == limit else len(briefings)
     by_city: dict[str, list[IndicatorRow]] = defaultdict(list)
     for b in briefings:
         by_city[b.city or "unknown city"].extend(b.indicators)
@@ -591,7 +592,7 @@ def report_markdown(con: duckdb.DuckDBPyConnection, *, city: str | None = None, 
                       for r in growth]
             lines.append("")
     if limit is not None and len(shown) == limit:
-        others = _briefing_count(con, city) - len(shown)
+        others = briefing_count(con, city) - len(shown)
         if others > 0:
             lines += [f"… and {others:,} older briefings: `briefings report` shows every one.", ""]
     return "\n".join(lines) if lines else "No briefings in the warehouse."
@@ -608,11 +609,10 @@ def briefing_count(con: duckdb.DuckDBPyConnection, city: str | None = None) -> i
     """How many briefings the report covers without a limit (all, or those about ``city``).
 
     Raises:
-        duckdb.Error: the SQL failed (e.g. not a warehouse).
+        BriefingsError: the SQL failed (e.g. not a warehouse).
     """
-    return _briefing_count(con, city)
-
-
-def _briefing_count(con: duckdb.DuckDBPyConnection, city: str | None) -> int:
     city_filter, params = _city_filter(city)
-    return int(con.execute(f"SELECT count(*) FROM briefings b {city_filter}", params).fetchall()[0][0])
+    try:
+        return int(con.execute(f"SELECT count(*) FROM briefings b {city_filter}", params).fetchall()[0][0])
+    except duckdb.Error as exc:
+        raise BriefingsError(f"reading the report's data failed: {exc}") from exc
