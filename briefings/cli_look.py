@@ -288,7 +288,7 @@ def report(
     Per briefing the guests and turns per speaker, the indicators (achieved vs targets), and charts of
     growth rates and targets by city and period.
     """
-    from briefings.report import briefing_count, write_report
+    from briefings.report import briefing_count, briefings_shown, write_report
 
     con, _source = _open(warehouse)
     try:
@@ -299,8 +299,7 @@ def report(
         write_report(con, out, city=city, limit=limit)
     finally:
         con.close()
-    shown = _plural(count, "briefing") if count == total else f"the newest {count:,} of {total:,} briefings"
-    typer.echo(f"wrote {out} ({shown}, {out.stat().st_size} bytes)")
+    typer.echo(f"wrote {out} ({briefings_shown(count, total)}, {out.stat().st_size} bytes)")
     if not count:
         about = f" about {city}" if city else ""
         typer.secho(f"no briefings{about} in the warehouse (its cities: {'、'.join(cities) or 'none'}); "

@@ -41,6 +41,7 @@ __all__ = [
     "BriefingReport",
     "collect_report",
     "briefing_count",
+    "briefings_shown",
     "period_label",
     "ChartBar",
     "ChartScale",
@@ -506,7 +507,7 @@ def render_report_html(con: duckdb.DuckDBPyConnection, *, city: str | None = Non
     from plotly.offline import get_plotlyjs
 
     briefings = collect_report(con, city=city, limit=limit)
-    total = briefing_count(con, city) if limit is not None and len(briefings) == limit else len(briefings)
+    total = len(briefings) + _left_out(con, city, limit, len(briefings))
     by_city: dict[str, list[IndicatorRow]] = defaultdict(list)
     for b in briefings:
         by_city[b.city or "unknown city"].extend(b.indicators)
@@ -517,7 +518,7 @@ def render_report_html(con: duckdb.DuckDBPyConnection, *, city: str | None = Non
         f"<title>Briefings report{_e(scope)}</title><style>{_CSS}</style>",
         f'<script type="text/javascript" id="plotly-js">{get_plotlyjs()}</script></head><body>',
         f"<h1>Briefings report{_e(scope)}</h1>",
-        f'<p class="muted">{_shown(len(briefings), total)} · generated {now().astimezone(timezone.utc):%Y-%m-%d %H:%M} UTC '
+        f'<p class="muted">{briefings_shown(len(briefings), total)} · generated {now().astimezone(timezone.utc):%Y-%m-%d %H:%M} UTC '
         "· numbers as said in the briefings (table <code>indicators</code>)</p>",
         "<h2>Indicators by city and metric family</h2>",
     ]
@@ -534,11 +535,17 @@ def render_report_html(con: duckdb.DuckDBPyConnection, *, city: str | None = Non
     return "\n".join(parts)
 
 
-def _shown(shown: int, total: int) -> str:
-    """``1 briefing``, ``2 briefings``, or ``the newest 50 of 10,000 briefings``."""
+def briefings_shown(shown: int, total: int) -> str:
+    """What a report holds, as the page and ``briefings report`` say it: ``1 briefing``, ``2 briefings``,
+    or ``the newest 50 of 10,000 briefings`` when ``shown`` < ``total``."""
     if shown < total:
         return f"the newest {shown:,} of {total:,} briefings"
-    return f"{shown:,} briefing{'' if shown == 1 else 's'}"
+    return f"{shown} briefing{'' if shown == 1 else 's'}"
+
+
+def _left_out(con: duckdb.DuckDBPyConnection, city: str | None, limit: int | None, shown: int) -> int:
+    """The briefings a ``limit`` left out of a report that shows ``shown`` (counted only when it was reached)."""
+    return briefing_count(con, city) - shown if limit is not None and shown == limit else 0
 
 
 def write_report(con: duckdb.DuckDBPyConnection, out: Path, *, city: str | None = None,
@@ -591,10 +598,9 @@ def report_markdown(con: duckdb.DuckDBPyConnection, *, city: str | None = None, 
                       f"{said_value(r) if r.status == 'achieved' else ''} | {said_value(r) if r.status == 'target' else ''} |"
                       for r in growth]
             lines.append("")
-    if limit is not None and len(shown) == limit:
-        others = briefing_count(con, city) - len(shown)
-        if others > 0:
-            lines += [f"… and {others:,} older briefings: `briefings report` shows every one.", ""]
+    others = _left_out(con, city, limit, len(shown))
+    if others > 0:
+        lines += [f"… and {others:,} older briefings: `briefings report` shows every one.", ""]
     return "\n".join(lines) if lines else "No briefings in the warehouse."
 
 

@@ -20,7 +20,6 @@ import os
 import signal
 import subprocess
 import threading
-import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -126,10 +125,8 @@ def test_the_deployment_is_the_daily_one_from_prefect_yaml(stack):
     assert [(s["schedule"]["cron"], s["schedule"]["timezone"]) for s in d["schedules"]] == [("0 7 * * *", "Asia/Shanghai")]
 
     # the pool is READY once the worker started by the stack has polled it (doctor warns before that)
-    deadline = time.monotonic() + 120
-    while prefect_api("GET", f"{stack.api}/work_pools/briefings").json().get("status") != "READY":
-        assert time.monotonic() < deadline, "the worker never polled the work pool"
-        time.sleep(0.5)
+    _wait(lambda: prefect_api("GET", f"{stack.api}/work_pools/briefings").json().get("status") == "READY",
+          120, "the worker to poll the work pool")
     # exit 1 where Chromium is missing (its check fails); the server's checks are what this test is about
     out = subprocess.run([BRIEFINGS, "doctor", "--no-launch", "--format", "json"], env=stack.env, cwd=PROJECT_ROOT,
                          capture_output=True, text=True, timeout=300)

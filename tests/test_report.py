@@ -196,11 +196,16 @@ def test_report_markdown_for_a_prefect_artifact(con) -> None:
     assert report_markdown(con, city="襄阳") == "No briefings in the warehouse."
 
 
-def test_report_command_writes_the_file(snapshot_path: Path, tmp_path: Path) -> None:
+def _report_command(*args: str):
+    """``briefings report ARGS`` through the look commands' Typer app; the CliRunner result."""
     app = typer.Typer()
     register(app)
+    return CliRunner().invoke(app, ["report", *args])
+
+
+def test_report_command_writes_the_file(snapshot_path: Path, tmp_path: Path) -> None:
     out = tmp_path / "report.html"
-    result = CliRunner().invoke(app, ["report", "--city", "天门", "--out", str(out), "--warehouse", str(snapshot_path)])
+    result = _report_command("--city", "天门", "--out", str(out), "--warehouse", str(snapshot_path))
     assert result.exit_code == 0, result.output
     assert f"wrote {out} (1 briefing," in result.stdout
     assert "<h1>Briefings report — 天门</h1>" in out.read_text(encoding="utf-8")
@@ -357,13 +362,10 @@ def test_report_limit_keeps_the_newest_briefings_and_says_how_many_it_left_out(t
         assert '<p class="muted">the newest 1 of 2 briefings · generated 2024-03-26 08:00 UTC' in newest
         assert render_report_html(con, limit=2, now=lambda: FIXED_NOW) == render_report_html(con, now=lambda: FIXED_NOW)
         assert '<p class="muted">2 briefings · generated' in render_report_html(con, limit=2, now=lambda: FIXED_NOW)
-    app = typer.Typer()
-    register(app)
     out = tmp_path / "report.html"
-    result = CliRunner().invoke(app, ["report", "--limit", "1", "--out", str(out), "--warehouse", str(path)])
+    result = _report_command("--limit", "1", "--out", str(out), "--warehouse", str(path))
     assert result.exit_code == 0, result.output
     assert f"wrote {out} (the newest 1 of 2 briefings, {out.stat().st_size} bytes)" in result.stdout
-    result = CliRunner().invoke(app, ["report", "--limit", "5", "--city", "襄阳", "--out", str(out),
-                                      "--warehouse", str(path)])
+    result = _report_command("--limit", "5", "--city", "襄阳", "--out", str(out), "--warehouse", str(path))
     assert f"wrote {out} (1 briefing, {out.stat().st_size} bytes)" in result.stdout
     assert "[synthetic 1]" in out.read_text(encoding="utf-8")
